@@ -1,0 +1,45 @@
+package dev.secondsite.core.json;
+
+import dev.secondsite.core.Finding;
+import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.Rule;
+import java.util.List;
+
+/**
+ * A JSON document could not be imported: it is malformed, of an unknown version, or what it describes breaks a rule.
+ * {@link #path()} is the JSON Pointer of the offending node (e.g. {@code /servers/1/clouds/0/name}); the message
+ * starts with the rule id and names the path. Nothing of the document was imported.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public class InvalidDocumentException extends InvalidConfigurationException {
+    private static final long serialVersionUID = 1L;
+
+    private final String path;
+
+    /**
+     * @param path JSON Pointer of the offending node ("" for the whole document)
+     * @param rule the rule broken ({@link Rule#DOCUMENT} for shape and version errors)
+     * @param message what is wrong, naming field and value
+     */
+    public InvalidDocumentException(String path, Rule rule, String message) {
+        super(List.of(Finding.error(rule, "document", path.isEmpty() ? "/" : path, null,
+                "at " + (path.isEmpty() ? "/" : path) + ": " + message)));
+        this.path = path;
+    }
+
+    /** The rule-breaking findings of an import, located at {@code path}. */
+    public InvalidDocumentException(String path, InvalidConfigurationException cause) {
+        super(cause.findings().stream()
+                .map(f -> new Finding(f.rule(), f.severity(), f.subject(), f.field(), f.value(),
+                        "at " + (path.isEmpty() ? "/" : path) + ": " + f.message()))
+                .toList());
+        this.path = path;
+        initCause(cause);
+    }
+
+    /** The JSON Pointer of the offending node; empty for the document as a whole. */
+    public String path() {
+        return path;
+    }
+}
