@@ -1,0 +1,42 @@
+package dev.secondsite.core.vault;
+
+import com.google.common.collect.ImmutableSet;
+import dev.secondsite.core.internal.Checks;
+import dev.secondsite.core.inventory.VmmVersion;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.Nullable;
+
+/**
+ * A VMM server registered with a vault (R5), as the vault lists it.
+ *
+ * @param serverId the server's id ({@link dev.secondsite.core.inventory.Site#id()})
+ * @param friendlyName the name it is listed under (the cluster role name for a clustered VMM, R2)
+ * @param vmmVersion its VMM version
+ * @param providerVersion the provider version it runs
+ * @param registeredAt when it registered
+ * @param keyId the id of the registration key it used
+ * @param proxy its proxy, if any (the password never leaves the vault)
+ * @param cloudSync how its clouds are synced (R4)
+ * @param syncedClouds the names of its clouds that are synced to the vault
+ * @param lastSyncAt when its inventory was last synced
+ */
+public record RegisteredServer(String serverId, String friendlyName, VmmVersion vmmVersion, String providerVersion,
+                               Instant registeredAt, String keyId, @Nullable ProxySettings proxy, CloudSync cloudSync,
+                               Set<String> syncedClouds, Instant lastSyncAt) {
+    public RegisteredServer {
+        Checks.text("registered server", "serverId", serverId);
+        Checks.text("registered server " + serverId, "friendlyName", friendlyName);
+        syncedClouds = ImmutableSet.copyOf(syncedClouds);
+    }
+
+    public Optional<ProxySettings> proxySettings() {
+        return Optional.ofNullable(proxy);
+    }
+
+    RegisteredServer withSync(Set<String> clouds, Instant at) {
+        return new RegisteredServer(serverId, friendlyName, vmmVersion, providerVersion, registeredAt, keyId, proxy,
+                cloudSync, clouds, at);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.secondsite.core.vault;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secondsite.core.Secret;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A vault registration key (K1): issued by one vault, valid for {@link #VALIDITY} from its generation, and the only
+ * way to register a server. The {@link #encoded() encoded form} is what an administrator copies to the provider
+ * (the "key file"); it carries a signature over its content, so any change to it is detected.
+ *
+ * <p>The encoded form is a credential: {@link #toString()} shows the key id and validity, never the encoded form.
+ * Immutable and thread-safe.
+ *
+ * @param keyId an id for the key, safe to log
+ * @param vaultId the vault that issued it
+ * @param issuedAt when it was generated
+ * @param encoded the whole key as text, signature included
+ */
+public record RegistrationKey(String keyId, String vaultId, Instant issuedAt, Secret encoded) {
+    /** K1: a key is valid for 5 days from its generation. */
+    public static final Duration VALIDITY = Duration.ofDays(5);
+
+    public RegistrationKey {
+        requireNonNull(keyId, "keyId");
+        requireNonNull(vaultId, "vaultId");
+        requireNonNull(issuedAt, "issuedAt");
+        requireNonNull(encoded, "encoded");
+    }
+
+    /** The first instant at which the key is no longer accepted. */
+    public Instant expiresAt() {
+        return issuedAt.plus(VALIDITY);
+    }
+
+    /** True while the key is valid at {@code now}. */
+    public boolean isValidAt(Instant now) {
+        return now.isBefore(expiresAt());
+    }
+
+    @Override
+    public String toString() {
+        return "RegistrationKey[" + keyId + " of vault " + vaultId + ", issued " + issuedAt + ", expires "
+                + expiresAt() + "]";
+    }
+}

@@ -1,0 +1,138 @@
+package dev.secondsite.core.vault;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableMap;
+import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.Rule;
+import dev.secondsite.core.inventory.Site;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a vault is configured with, as one immutable value: its identity, its registered servers, each
+ * server's inventory as last reported, and (through the protection configuration) pairings, mappings and protected
+ * VMs. This is what is exported as JSON and what a {@link Vault} swaps atomically on every change.
+ *
+ * <p>A server's reported inventory may hold clouds that are not synced yet (R4, one-by-one sync); {@link #sites()}
+ * is the vault's view, with synced clouds only.
+ *
+ * <p>Immutable and thread-safe; value equality.
+ */
+public final class VaultConfiguration {
+    private final VaultInfo info;
+    private final ImmutableMap<String, RegisteredServer> servers;
+    private final ImmutableMap<String, Site> reportedInventories;
+    private final ImmutableMap<String, Site> sites;
+
+    private VaultConfiguration(VaultInfo info, Map<String, RegisteredServer> servers,
+                               Map<String, Site> reportedInventories) {
+        this.info = requireNonNull(info, "info");
+        this.servers = ImmutableMap.copyOf(servers);
+        this.reportedInventories = ImmutableMap.copyOf(reportedInventories);
+        if (!servers.keySet().equals(reportedInventories.keySet())) {
+            throw InvalidConfigurationException.of(Rule.R5, "vault " + info.name(), "inventories",
+                    reportedInventories.keySet(), "inventories (" + reportedInventories.keySet()
+                            + ") must be those of the registered servers (" + servers.keySet() + ")");
+        }
+        ImmutableMap.Builder<String, Site> view = ImmutableMap.builder();
+        for (RegisteredServer server : this.servers.values()) {
+            view.put(server.serverId(), syncedView(server, reportedInventories.get(server.serverId())));
+        }
+        this.sites = view.build();
+    }
+
+    /** A configuration with servers and their reported inventories. */
+    public static VaultConfiguration of(VaultInfo info, Collection<RegisteredServer> servers,
+                                        Map<String, Site> reportedInventories) {
+        Map<String, RegisteredServer> byId = new LinkedHashMap<>();
+        for (RegisteredServer s : servers) {
+            if (byId.put(s.serverId(), s) != null) {
+                throw InvalidConfigurationException.of(Rule.INPUT, "vault " + info.name(), "servers.serverId",
+                        s.serverId(), "servers.serverId ('" + s.serverId() + "') appears more than once");
+            }
+        }
+        return new VaultConfiguration(info, byId, reportedInventories);
+    }
+
+    /** An empty configuration for a new vault. */
+    public static VaultConfiguration empty(VaultInfo info) {
+        return new VaultConfiguration(info, Map.of(), Map.of());
+    }
+
+    private static Site syncedView(RegisteredServer server, Site reported) {
+        if (!reported.id().equals(server.serverId())) {
+            throw InvalidConfigurationException.of(Rule.R5, "server " + server.serverId(), "inventory.id",
+                    reported.id(), "inventory.id ('" + reported.id() + "') must be the server's id ('"
+                            + server.serverId() + "')");
+        }
+        for (String cloud : server.syncedClouds()) {
+            if (reported.cloud(cloud).isEmpty()) {
+                throw InvalidConfigurationException.of(Rule.R4, "server " + server.serverId(), "syncedClouds", cloud,
+                        "syncedClouds ('" + cloud + "') names no cloud the server reported");
+            }
+        }
+        if (server.syncedClouds().size() == reported.clouds().size()) {
+            return reported;
+        }
+        return reported.toBuilder().retainClouds(c -> server.syncedClouds().contains(c.name())).build();
+    }
+
+    public VaultInfo info() {
+        return info;
+    }
+
+    /** Registered servers in registration order. */
+    public Collection<RegisteredServer> servers() {
+        return servers.values();
+    }
+
+    public Optional<RegisteredServer> server(String serverId) {
+        return Optional.ofNullable(servers.get(serverId));
+    }
+
+    /** Each server's inventory as it last reported it, synced clouds or not, by server id. */
+    public Map<String, Site> reportedInventories() {
+        return reportedInventories;
+    }
+
+    /** The vault's view of every server's inventory (synced clouds only), by server id. */
+    public Map<String, Site> sites() {
+        return sites;
+    }
+
+    VaultConfiguration withServer(RegisteredServer server, Site reported) {
+        Map<String, RegisteredServer> s = new LinkedHashMap<>(servers);
+        s.put(server.serverId(), server);
+        Map<String, Site> inv = new LinkedHashMap<>(reportedInventories);
+        inv.put(server.serverId(), reported);
+        return new VaultConfiguration(info, s, inv);
+    }
+
+    VaultConfiguration withoutServer(String serverId) {
+        Map<String, RegisteredServer> s = new LinkedHashMap<>(servers);
+        s.remove(serverId);
+        Map<String, Site> inv = new LinkedHashMap<>(reportedInventories);
+        inv.remove(serverId);
+        return new VaultConfiguration(info, s, inv);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VaultConfiguration c && info.equals(c.info) && servers.equals(c.servers)
+                && reportedInventories.equals(c.reportedInventories);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(info, servers, reportedInventories);
+    }
+
+    @Override
+    public String toString() {
+        return "VaultConfiguration[" + info.name() + ", " + servers.size() + " servers]";
+    }
+}
