@@ -1,0 +1,127 @@
+package dev.secondsite.core.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.inventory.VmmVersion;
+import dev.secondsite.core.vault.CloudSync;
+import dev.secondsite.core.vault.ProxySettings;
+import dev.secondsite.core.vault.RegisteredServer;
+import dev.secondsite.core.vault.VaultConfiguration;
+import dev.secondsite.core.vault.VaultInfo;
+import dev.secondsite.core.vault.VaultState;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The vault configuration as a versioned JSON document: the vault, its servers with their inventories, pairings,
+ * mappings and protected VMs.
+ *
+ * <pre>{@code
+ * { "kind": "secondsite.vault-configuration", "formatVersion": 1,
+ *   "vault": {...}, "servers": [ {..., "inventory": {...}} ], ... }
+ * }</pre>
+ *
+ * <p>Secrets are never exported: a proxy keeps its address, port and user, not its password; registration keys and
+ * the vault's signing secret are not part of the configuration at all. After an import, re-enter proxy passwords.
+ *
+ * <p>Import is all or nothing and strict: unknown fields, wrong types, an unknown {@code formatVersion} and any
+ * broken rule throw {@link InvalidDocumentException} naming the JSON path; nothing is returned half-built.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ConfigurationJson {
+    /** The value of the document's {@code kind} field. */
+    public static final String KIND = "secondsite.vault-configuration";
+    /** The format version this release writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    private ConfigurationJson() {
+    }
+
+    /** The configuration as a pretty-printed JSON document, secrets left out. */
+    public static String export(VaultConfiguration configuration) {
+        ObjectNode root = JsonIn.MAPPER.createObjectNode();
+        root.put("kind", KIND).put("formatVersion", FORMAT_VERSION);
+        VaultInfo info = configuration.info();
+        root.putObject("vault").put("id", info.id()).put("name", info.name()).put("region", info.region())
+                .put("state", info.state().name()).put("createdAt", info.createdAt().toString());
+        ArrayNode servers = root.putArray("servers");
+        for (RegisteredServer s : configuration.servers()) {
+            ObjectNode o = servers.addObject().put("serverId", s.serverId()).put("friendlyName", s.friendlyName())
+                    .put("vmmVersion", s.vmmVersion().name()).put("providerVersion", s.providerVersion())
+                    .put("registeredAt", s.registeredAt().toString()).put("keyId", s.keyId())
+                    .put("cloudSync", s.cloudSync().name());
+            s.proxySettings().ifPresent(p -> SiteJson.putOpt(o.putObject("proxy").put("address", p.address())
+                    .put("port", p.port()), "user", p.user().orElse(null)));
+            SiteJson.strings(o, "syncedClouds", s.syncedClouds());
+            o.put("lastSyncAt", s.lastSyncAt().toString());
+            o.set("inventory", SiteJson.write(configuration.reportedInventories().get(s.serverId())));
+        }
+        try {
+            return JsonIn.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("a JSON tree always serializes", e);
+        }
+    }
+
+    /**
+     * Reads a configuration document.
+     *
+     * @throws InvalidDocumentException naming the JSON path when the document is malformed, of another kind or
+     *     version, has unknown fields, or describes a configuration that breaks a rule
+     */
+    public static VaultConfiguration importDocument(String json) {
+        JsonIn root = JsonIn.parse(json);
+        String kind = root.text("kind");
+        if (!kind.equals(KIND)) {
+            throw root.error("kind", "'kind' must be '" + KIND + "', was '" + kind + "'");
+        }
+        int version = root.integer("formatVersion");
+        if (version != FORMAT_VERSION) {
+            throw root.error("formatVersion", "'formatVersion' " + version + " is not supported; this release reads "
+                    + FORMAT_VERSION);
+        }
+        JsonIn v = root.object("vault");
+        VaultInfo info = v.build(() -> new VaultInfo(v.text("id"), v.text("name"), v.text("region"),
+                v.enumValue("state", VaultState.class), v.instant("createdAt")));
+        v.end();
+        List<RegisteredServer> servers = new ArrayList<>();
+        Map<String, Site> inventories = new LinkedHashMap<>();
+        root.list("servers", s -> {
+            ProxySettings proxy = null;
+            JsonIn p = s.optObject("proxy");
+            if (p != null) {
+                ProxySettings.Builder pb = ProxySettings.builder(p.text("address"), p.integer("port"));
+                String user = p.optText("user");
+                if (user != null) {
+                    pb.user(user);
+                }
+                proxy = p.build(pb::build);
+                p.end();
+            }
+            ProxySettings proxyValue = proxy;
+            RegisteredServer server = s.build(() -> new RegisteredServer(s.text("serverId"), s.text("friendlyName"),
+                    s.enumValue("vmmVersion", VmmVersion.class), s.text("providerVersion"), s.instant("registeredAt"),
+                    s.text("keyId"), proxyValue, s.enumValue("cloudSync", CloudSync.class),
+                    new LinkedHashSet<>(s.texts("syncedClouds")), s.instant("lastSyncAt")));
+            JsonIn inv = s.object("inventory");
+            Site site = SiteJson.read(inv);
+            inv.end();
+            if (inventories.containsKey(server.serverId())) {
+                throw s.error("serverId", "server '" + server.serverId() + "' appears more than once");
+            }
+            servers.add(server);
+            inventories.put(server.serverId(), site);
+            return server;
+        });
+        root.end();
+        return root.build(() -> VaultConfiguration.of(info, servers, inventories));
+    }
+
+}
