@@ -89,9 +89,8 @@ public final class JournalStore implements StateStore {
     /** Guards the batches, the sequence counters and the closed/failed state; appenders wait on it. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition batchReady = lock.newCondition();
-    private final Condition batchDurable = lock.newCondition();
-    private Batch filling = new Batch();
-    private Batch spare = new Batch();
+    private Batch filling = new Batch(lock.newCondition());
+    private Batch spare = new Batch(lock.newCondition());
     private long nextSequence;
     private long durableSequence;
     private boolean closed;
@@ -103,6 +102,8 @@ public final class JournalStore implements StateStore {
     private FileChannel activeChannel;
     private long activeSize;
     private long writtenSequence;
+    /** Written only by the writer thread; read by benchmarks to show how many records share a force. */
+    private volatile long batchesWritten;
 
     /** Replays and snapshot reads share it; snapshot writes (which delete files) and close take it alone. */
     private final ReentrantReadWriteLock filesLock = new ReentrantReadWriteLock();
@@ -334,17 +335,18 @@ public final class JournalStore implements StateStore {
         try {
             checkUsable("append");
             while (!filling.isEmpty() && filling.size + recordBytes > MAX_BATCH_BYTES) {
-                interrupted |= awaitDurable();
+                interrupted |= awaitDurable(filling);
                 checkUsable("append");
             }
             long sequence = nextSequence++;
-            filling.add(sequence, typeBytes, payload);
-            if (filling.count == 1) {
+            Batch batch = filling;
+            batch.add(sequence, typeBytes, payload);
+            if (batch.count == 1) {
                 batchReady.signal();
             }
             while (durableSequence < sequence && failure == null) {
                 // Uninterruptible: once the record is in a batch it may become durable, so we must learn whether.
-                interrupted |= awaitDurable();
+                interrupted |= awaitDurable(batch);
             }
             if (durableSequence < sequence) {
                 throw new StateStoreException(directory, "record " + sequence + " was not made durable: " + failure,
@@ -609,12 +611,7 @@ public final class JournalStore implements StateStore {
                 lock.unlock();
             }
             joinWriter();
-            lock.lock();
-            try {
-                batchDurable.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            wakeAll();
             ioLock.lock();
             try {
                 activeChannel.close();
@@ -643,10 +640,13 @@ public final class JournalStore implements StateStore {
         }
     }
 
-    /** Waits for the writer to finish a batch; returns whether the thread was interrupted meanwhile. */
-    private boolean awaitDurable() {
+    /**
+     * Waits until {@code batch} was written (or the store failed); returns whether the thread was interrupted
+     * meanwhile. Each batch has its own condition so that a force wakes only the appenders it made durable.
+     */
+    private boolean awaitDurable(Batch batch) {
         try {
-            batchDurable.await();
+            batch.durable.await();
             return false;
         } catch (InterruptedException e) {
             return true;
@@ -682,6 +682,8 @@ public final class JournalStore implements StateStore {
                 }
                 batch = filling;
                 filling = spare;
+                // The batch in flight waits as the spare; it is only filled again after it was written and cleared.
+                spare = batch;
             } finally {
                 lock.unlock();
             }
@@ -694,9 +696,8 @@ public final class JournalStore implements StateStore {
             lock.lock();
             try {
                 durableSequence = batch.lastSequence;
+                batch.durable.signalAll();
                 batch.clear();
-                spare = batch;
-                batchDurable.signalAll();
             } finally {
                 lock.unlock();
             }
@@ -717,6 +718,7 @@ public final class JournalStore implements StateStore {
             activeChannel.force(false);
             activeSize += batch.size;
             writtenSequence = batch.lastSequence;
+            batchesWritten = batchesWritten + 1;
         } finally {
             ioLock.unlock();
         }
@@ -729,10 +731,25 @@ public final class JournalStore implements StateStore {
             if (failure == null) {
                 failure = cause;
             }
-            batchDurable.signalAll();
         } finally {
             lock.unlock();
         }
+        wakeAll();
+    }
+
+    private void wakeAll() {
+        lock.lock();
+        try {
+            filling.durable.signalAll();
+            spare.durable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many batches (each one write and one force) the writer has made durable since open. */
+    long batchesWritten() {
+        return batchesWritten;
     }
 
     @Override
@@ -744,11 +761,16 @@ public final class JournalStore implements StateStore {
     private static final class Batch {
         private static final int INITIAL_BYTES = 64 << 10;
         private final CRC32C crc = new CRC32C();
+        private final Condition durable;
         private byte[] bytes = new byte[INITIAL_BYTES];
         private int size;
         private int count;
         private long firstSequence;
         private long lastSequence;
+
+        Batch(Condition durable) {
+            this.durable = durable;
+        }
 
         boolean isEmpty() {
             return count == 0;

@@ -31,7 +31,10 @@ final class SegmentReader {
         RECORD,
         /** The end of the readable bytes, exactly at a record boundary. */
         END,
-        /** A record (or its header) that runs past the end: what a crash during a write leaves. */
+        /**
+         * A record (or its header) that runs past the end: what a crash during a write leaves, unless its length
+         * was damaged, which only a valid record further on can show.
+         */
         TRUNCATED,
         /** A length no writer produces. */
         BAD_LENGTH,
