@@ -5,7 +5,6 @@ import static dev.secondsite.core.store.JournalFormat.SEGMENT_HEADER_BYTES;
 import dev.secondsite.core.spi.StateStoreCorruptedException;
 import dev.secondsite.core.store.OpenReport.TornTail;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -196,13 +195,7 @@ final class JournalRecovery {
     private long scanSegment(Segment segment, boolean tail) throws IOException {
         try (FileChannel channel = FileChannel.open(segment.path(), StandardOpenOption.READ)) {
             long size = channel.size();
-            byte[] header = new byte[SEGMENT_HEADER_BYTES];
-            channel.read(ByteBuffer.wrap(header), 0);
-            String headerProblem = JournalFormat.segmentHeaderProblem(header, segment.baseSequence());
-            if (headerProblem != null) {
-                throw new StateStoreCorruptedException(segment.path(), 0, headerProblem);
-            }
-            SegmentReader reader = new SegmentReader(channel, SEGMENT_HEADER_BYTES, size, segment.baseSequence());
+            SegmentReader reader = SegmentReader.open(channel, segment.path(), segment.baseSequence(), size);
             while (true) {
                 SegmentReader.Outcome outcome = reader.next();
                 switch (outcome) {

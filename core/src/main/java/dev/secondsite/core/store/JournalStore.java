@@ -410,14 +410,8 @@ public final class JournalStore implements StateStore {
     private void replaySegment(Segment segment, long end, long first, Consumer<? super StateStoreRecord> consumer)
             throws IOException {
         try (FileChannel channel = FileChannel.open(segment.path(), StandardOpenOption.READ)) {
-            long limit = end < 0 ? channel.size() : end;
-            byte[] header = new byte[SEGMENT_HEADER_BYTES];
-            channel.read(ByteBuffer.wrap(header), 0);
-            String headerProblem = JournalFormat.segmentHeaderProblem(header, segment.baseSequence());
-            if (headerProblem != null) {
-                throw new StateStoreCorruptedException(segment.path(), 0, headerProblem);
-            }
-            SegmentReader reader = new SegmentReader(channel, SEGMENT_HEADER_BYTES, limit, segment.baseSequence());
+            SegmentReader reader = SegmentReader.open(channel, segment.path(), segment.baseSequence(),
+                    end < 0 ? channel.size() : end);
             SegmentReader.Outcome outcome;
             while ((outcome = reader.next()) == SegmentReader.Outcome.RECORD) {
                 if (reader.sequence() >= first) {

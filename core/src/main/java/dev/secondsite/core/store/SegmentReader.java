@@ -5,12 +5,15 @@ import static dev.secondsite.core.store.JournalFormat.MAX_BODY_BYTES;
 import static dev.secondsite.core.store.JournalFormat.MIN_BODY_BYTES;
 import static dev.secondsite.core.store.JournalFormat.MIN_RECORD_BYTES;
 import static dev.secondsite.core.store.JournalFormat.RECORD_HEADER_BYTES;
+import static dev.secondsite.core.store.JournalFormat.SEGMENT_HEADER_BYTES;
 
+import dev.secondsite.core.spi.StateStoreCorruptedException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.zip.CRC32C;
@@ -63,13 +66,29 @@ final class SegmentReader {
      * @param end offset after the last byte that may be read
      * @param firstSequence the sequence the first record must carry
      */
-    SegmentReader(FileChannel channel, long start, long end, long firstSequence) {
+    private SegmentReader(FileChannel channel, long start, long end, long firstSequence) {
         this.channel = channel;
         this.end = end;
         this.buffer = new byte[(int) Math.min(BUFFER_BYTES, Math.max(MIN_RECORD_BYTES, end - start))];
         this.bufferOffset = start;
         this.position = start;
         this.expectedSequence = firstSequence;
+    }
+
+    /**
+     * A reader of the records of the segment {@code file} after checking its header.
+     *
+     * @param end offset after the last byte that may be read
+     * @throws StateStoreCorruptedException (at offset 0) when the header is not a valid one for {@code baseSequence}
+     */
+    static SegmentReader open(FileChannel channel, Path file, long baseSequence, long end) throws IOException {
+        byte[] header = new byte[SEGMENT_HEADER_BYTES];
+        readFully(channel, header, 0, header.length);
+        String problem = JournalFormat.segmentHeaderProblem(header, baseSequence);
+        if (problem != null) {
+            throw new StateStoreCorruptedException(file, 0, problem);
+        }
+        return new SegmentReader(channel, SEGMENT_HEADER_BYTES, end, baseSequence);
     }
 
     /** Reads the record at the current offset; on {@link Outcome#RECORD} moves past it. */

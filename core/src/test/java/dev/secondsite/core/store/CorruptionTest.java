@@ -17,6 +17,7 @@ import dev.secondsite.core.spi.StateStoreCorruptedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,14 @@ class CorruptionTest {
         assertTrue(e instanceof SecondsiteException);
         assertSameContents(before, contents(store));
         return e;
+    }
+
+    /** Writes 40 records into segments of 512 bytes; returns the segments. */
+    private static List<Path> writeSegments(Path store) {
+        try (JournalStore journal = JournalStore.open(store, JournalOptions.defaults().withSegmentBytes(512))) {
+            appendRecords(journal, 40, SIZE);
+        }
+        return segments(store);
     }
 
     @Test
@@ -82,16 +91,14 @@ class CorruptionTest {
     @DisplayName("J3 damage at the end of a sealed (non-last) segment is refused, not taken for a torn tail")
     void damageInSealedSegment() throws IOException {
         Path original = dir.resolve("original");
-        JournalOptions small = JournalOptions.defaults().withSegmentBytes(512);
-        try (JournalStore store = JournalStore.open(original, small)) {
-            appendRecords(store, 40, SIZE);
-        }
+        writeSegments(original);
         Path cut = dir.resolve("cut");
         copyDirectory(original, cut);
         Path first = segments(cut).get(0);
         long size = Files.size(first);
         truncate(first, size - 5);
-        assertRefused(cut, first, size - recordBytes(SIZE)).getMessage().contains("sealed");
+        String message = assertRefused(cut, first, size - recordBytes(SIZE)).getMessage();
+        assertTrue(message.contains("in a sealed segment"), message);
 
         Path flipped = dir.resolve("flipped");
         copyDirectory(original, flipped);
@@ -103,10 +110,7 @@ class CorruptionTest {
     @Test
     @DisplayName("J3 a missing segment (a gap in the sequence) refuses the open naming the segment after the gap")
     void missingSegment() throws IOException {
-        try (JournalStore store = JournalStore.open(dir, JournalOptions.defaults().withSegmentBytes(512))) {
-            appendRecords(store, 40, SIZE);
-        }
-        var segments = segments(dir);
+        var segments = writeSegments(dir);
         assertTrue(segments.size() >= 3);
         Files.delete(segments.get(1));
         StateStoreCorruptedException e = assertRefused(dir, segments.get(2), 0);
@@ -116,10 +120,7 @@ class CorruptionTest {
     @Test
     @DisplayName("J3 a journal whose first records are gone and no snapshot covers them is refused")
     void missingFirstSegment() throws IOException {
-        try (JournalStore store = JournalStore.open(dir, JournalOptions.defaults().withSegmentBytes(512))) {
-            appendRecords(store, 40, SIZE);
-        }
-        var segments = segments(dir);
+        var segments = writeSegments(dir);
         Files.delete(segments.get(0));
         StateStoreCorruptedException e = assertRefused(dir, segments.get(1), 0);
         assertTrue(e.getMessage().contains("are missing"), e.getMessage());

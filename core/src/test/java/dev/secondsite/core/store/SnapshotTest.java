@@ -167,7 +167,8 @@ class SnapshotTest {
     }
 
     @Test
-    @DisplayName("J3 a replay's consumer cannot write a snapshot (it would delete what is being read)")
+    @DisplayName("J3 a replay's consumer cannot write a snapshot or close (they would delete or close what is read)")
+    @SuppressWarnings("try")
     void snapshotFromReplayRefused() {
         try (JournalStore store = JournalStore.open(dir)) {
             appendRecords(store, 2, SIZE);
