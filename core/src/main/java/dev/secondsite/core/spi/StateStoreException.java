@@ -1,0 +1,32 @@
+package dev.secondsite.core.spi;
+
+import dev.secondsite.core.SecondsiteException;
+import java.nio.file.Path;
+import javax.annotation.Nullable;
+
+/**
+ * A {@link StateStore} could not do what was asked because of its storage: an I/O error, or an earlier failure
+ * that left the store unusable until it is reopened. Subclasses name the specific conditions. The message starts
+ * with {@code J3} and names the store's location.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public class StateStoreException extends SecondsiteException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path location;
+
+    /**
+     * @param location the store's directory or the file concerned
+     * @param message what failed; {@code "J3: "} and the location are not to be repeated in it
+     */
+    public StateStoreException(Path location, String message, @Nullable Throwable cause) {
+        super("J3: " + message + " (" + location + ")", cause);
+        this.location = location;
+    }
+
+    /** The store's directory or the file concerned. */
+    public Path location() {
+        return location;
+    }
+}
