@@ -202,7 +202,7 @@ class ProtectionStateMachineTest {
     }
 
     @Test
-    @DisplayName("F3 a failover whose step failed is cancelled back to PROTECTED on the same side")
+    @DisplayName("a failover whose step failed is cancelled back to PROTECTED on the same side")
     void cancelFailover() {
         for (ProtectionOperation start : List.of(PLANNED_FAILOVER, UNPLANNED_FAILOVER)) {
             ProtectedVm cancelled = vmIn(PROTECTED).apply(start).apply(CANCEL_FAILOVER);
