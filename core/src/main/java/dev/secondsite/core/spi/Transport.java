@@ -1,0 +1,28 @@
+package dev.secondsite.core.spi;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The vault's side of the link to its providers: delivers {@link CommandRequest}s to the provider of a site and
+ * brings back results. The provider connects out to the vault (T2); how is the transport's business ({@code local:}
+ * in one JVM, {@code https:} with mutual TLS and long polling).
+ *
+ * <p>Implementations must be thread-safe.
+ */
+public interface Transport extends AutoCloseable {
+    /**
+     * Sends {@code request} to the provider of {@code request.serverId()}.
+     *
+     * @return completes with the provider's result; completes exceptionally with
+     *     {@link SiteUnreachableException} when no provider of that site is connected, which the engine treats as a
+     *     transient failure
+     */
+    CompletableFuture<CommandResult> send(CommandRequest request);
+
+    /** Whether a provider of {@code serverId} is connected now. */
+    boolean isConnected(String serverId);
+
+    /** Stops delivering; pending sends complete exceptionally. */
+    @Override
+    void close();
+}

@@ -1,0 +1,25 @@
+package dev.secondsite.core.spi;
+
+import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.vault.RegistrationResult;
+import dev.secondsite.core.vault.ServerRegistration;
+import dev.secondsite.core.vault.SyncReport;
+
+/**
+ * What a provider may ask of its vault: register its server with a key (K1, R1-R4) and sync its inventory (R5).
+ * The vault implements it; a transport carries the calls (in-process for {@code local:}, over HTTPS for
+ * {@code https:}).
+ *
+ * <p>Implementations must be thread-safe.
+ */
+public interface VaultEndpoint {
+    /**
+     * @throws dev.secondsite.core.vault.RegistrationRefusedException when the key or server is refused
+     */
+    RegistrationResult register(ServerRegistration request, Site inventory);
+
+    /**
+     * @throws dev.secondsite.core.InvalidConfigurationException when the server is not registered
+     */
+    SyncReport sync(String serverId, Site inventory);
+}
