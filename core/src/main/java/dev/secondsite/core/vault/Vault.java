@@ -12,6 +12,7 @@ import dev.secondsite.core.inventory.ProviderNode;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.VmmVersion;
 import dev.secondsite.core.spi.ProxyConnectivityCheck;
+import dev.secondsite.core.spi.VaultEndpoint;
 import dev.secondsite.core.vault.RegistrationRefusedException.Reason;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: changes are serialized; reads see the latest complete configuration without locking.
  */
-public final class Vault {
+public final class Vault implements VaultEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(Vault.class);
 
     private final Clock clock;
@@ -110,6 +111,7 @@ public final class Vault {
      *     version is older than 2012 SP1 (P1), the server is already registered, or its proxy cannot be reached;
      *     nothing is registered
      */
+    @Override
     public synchronized RegistrationResult register(ServerRegistration request, Site inventory) {
         requireNonNull(request, "request");
         requireNonNull(inventory, "inventory");
@@ -213,6 +215,7 @@ public final class Vault {
      * @throws InvalidConfigurationException (INPUT) when the server is not registered or the inventory is another
      *     server's; nothing changes
      */
+    @Override
     public synchronized SyncReport sync(String serverId, Site inventory) {
         RegisteredServer server = requireServer(serverId);
         if (!inventory.id().equals(serverId)) {
