@@ -1,0 +1,21 @@
+package dev.secondsite.core.job;
+
+/**
+ * What the engine needs from the vault besides the transport: applying a job's configuration changes and knowing
+ * whether a VM was already failed over by another run (RP9). The vault implements it.
+ *
+ * <p>Implementations must be thread-safe.
+ */
+public interface JobEffects {
+    /**
+     * Applies {@code change}. {@code key} identifies the step; applying a key that was already applied changes
+     * nothing and returns normally, so a step re-run after a crash is harmless (J3).
+     *
+     * @return a message for the task's history
+     * @throws dev.secondsite.core.SecondsiteException when the change is refused (the task fails permanently)
+     */
+    String apply(String key, ConfigChange change);
+
+    /** RP9: whether VM {@code vmId} is already failed over (or further) so that a plan run should skip it. */
+    boolean isFailedOver(String vmId);
+}

@@ -1,0 +1,697 @@
+package dev.secondsite.core.job;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secondsite.core.IllegalTransitionException;
+import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.Rule;
+import dev.secondsite.core.SecondsiteException;
+import dev.secondsite.core.Severity;
+import dev.secondsite.core.spi.CommandOutput;
+import dev.secondsite.core.spi.CommandRequest;
+import dev.secondsite.core.spi.CommandResult;
+import dev.secondsite.core.spi.Transport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import javax.annotation.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs jobs (J1, J2): phase after phase, the tasks of a phase in parallel up to
+ * {@link EngineOptions#parallelism()}, commands to one site up to {@link EngineOptions#perSiteParallelism()}, each
+ * command with a timeout and retried with backoff and jitter while it fails transiently. Every change is a
+ * {@link JobEvent}, written to the {@link JobJournal} before it takes effect and then given to the listeners.
+ *
+ * <ul>
+ *   <li>A manual action puts the job in {@link JobState#WAITING_FOR_ACTION} until {@link #resume} (J2).</li>
+ *   <li>{@link #cancel} stops the job at its next safe point: commands in flight finish, no further task starts,
+ *       and the job records what ran.</li>
+ *   <li>A task that fails stops its job ({@link TaskSpec.OnFailure#STOP_JOB}) once the tasks already running in
+ *       its phase have finished; {@link #restart} runs the job again from the failed task, skipping finished
+ *       tasks and, inside a task, finished steps (J2). A task marked {@link TaskSpec.OnFailure#RECORD_AND_CONTINUE}
+ *       records its failure and the job goes on (RP8).</li>
+ *   <li>A task marked {@link TaskSpec#skipIfFailedOver()} whose VM another run already failed over is skipped
+ *       with a note, and so are this job's later tasks for that VM (RP9).</li>
+ * </ul>
+ * Logs carry {@code jobId} and {@code plan} in the SLF4J MDC.
+ *
+ * <p>Thread-safe. {@link #close()} stops its threads; jobs still running stop where they are (their journal lets
+ * a new engine continue them, see {@link #adopt}).
+ */
+public final class JobEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
+    /** MDC key of the job id. */
+    public static final String MDC_JOB_ID = "jobId";
+    /** MDC key of the recovery plan's name (empty for jobs without a plan). */
+    public static final String MDC_PLAN = "plan";
+
+    private final Transport transport;
+    private final JobEffects effects;
+    private final JobJournal journal;
+    private final EngineOptions options;
+    private final Clock clock;
+    private final Supplier<String> ids;
+    private final Random random;
+    private final ExecutorService taskPool;
+    private final ExecutorService drivers;
+    private final Map<String, Running> jobs = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> siteLimits = new ConcurrentHashMap<>();
+    private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
+
+    private JobEngine(Builder b) {
+        this.transport = b.transport;
+        this.effects = b.effects;
+        this.journal = b.journal;
+        this.options = b.options;
+        this.clock = b.clock;
+        this.ids = b.ids;
+        this.random = new Random(b.seed);
+        this.taskPool = Executors.newCachedThreadPool(threads("secondsite-task"));
+        this.drivers = Executors.newCachedThreadPool(threads("secondsite-job"));
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * @param transport delivers commands to the sites' providers
+     * @param effects applies configuration changes (the vault)
+     */
+    public static Builder builder(Transport transport, JobEffects effects) {
+        return new Builder(transport, effects);
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    public void addListener(JobListener listener) {
+        listeners.add(requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(JobListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Creates a job from {@code spec} and starts it.
+     *
+     * @return the new job's id
+     */
+    public String submit(JobSpec spec) {
+        requireNonNull(spec, "spec");
+        String id = ids.get();
+        JobEvent.Created created = new JobEvent.Created(id, clock.instant(), spec);
+        journal.append(created);
+        Running running = new Running(new JobRecord(created));
+        jobs.put(id, running);
+        notifyListeners(running, created);
+        drive(running);
+        return id;
+    }
+
+    /**
+     * Takes over a job from its journaled events (after a crash, J3) and, unless it had ended, continues it: finished
+     * tasks and steps are not run again; a command whose result was not journaled is sent again with the same
+     * idempotency key; a job waiting for a manual action waits again.
+     *
+     * @return the job as rebuilt from the events
+     * @throws InvalidConfigurationException (J3) when the events do not describe one job, or that job is already
+     *     known to this engine
+     */
+    public Job adopt(List<? extends JobEvent> events) {
+        Job rebuilt = Job.fromEvents(events);
+        JobRecord record = new JobRecord((JobEvent.Created) events.get(0));
+        events.subList(1, events.size()).forEach(record::apply);
+        Running running = new Running(record);
+        if (jobs.putIfAbsent(record.id, running) != null) {
+            throw InvalidConfigurationException.of(Rule.J3, "engine", "jobId", record.id, "jobId ('" + record.id
+                    + "') is already known to this engine");
+        }
+        if (!record.state.isFinal()) {
+            drive(running);
+        }
+        return rebuilt;
+    }
+
+    /** The job as it stands now. */
+    public Job job(String jobId) {
+        Running r = running(jobId);
+        synchronized (r.record) {
+            return r.record.snapshot();
+        }
+    }
+
+    /** Every job {@code query} matches, oldest first (J4). */
+    public List<Job> jobs(JobQuery query) {
+        List<Job> out = new ArrayList<>();
+        for (Running r : jobs.values()) {
+            Job job;
+            synchronized (r.record) {
+                job = r.record.snapshot();
+            }
+            if (query.matches(job)) {
+                out.add(job);
+            }
+        }
+        out.sort(Comparator.comparing(Job::createdAt).thenComparing(Job::id));
+        return out;
+    }
+
+    /**
+     * A future that completes with the job the next time it has ended or waits for a manual action (at once if it
+     * does now). Tests and callers wait on it instead of polling.
+     */
+    public CompletableFuture<Job> settled(String jobId) {
+        Running r = running(jobId);
+        synchronized (r.record) {
+            if (isSettled(r)) {
+                return CompletableFuture.completedFuture(r.record.snapshot());
+            }
+            CompletableFuture<Job> f = new CompletableFuture<>();
+            r.settleWaiters.add(f);
+            return f;
+        }
+    }
+
+    /**
+     * Resumes a job waiting for a manual action (J2); the action's task goes on with {@code comment} recorded.
+     *
+     * @throws IllegalTransitionException when the job does not wait for a manual action
+     */
+    public void resume(String jobId, String comment) {
+        requireNonNull(comment, "comment");
+        Running r = running(jobId);
+        CompletableFuture<String> waiting;
+        synchronized (r.record) {
+            waiting = r.resumeSignal;
+            if (r.record.state != JobState.WAITING_FOR_ACTION || waiting == null) {
+                throw new IllegalTransitionException("job " + jobId, r.record.state.name(), "resume");
+            }
+            r.resumeSignal = null;
+        }
+        waiting.complete(comment);
+    }
+
+    /**
+     * Asks a job to stop at its next safe point (J2): commands in flight finish, no further task starts; a job
+     * waiting for a manual action is cancelled at once.
+     *
+     * @throws IllegalTransitionException when the job has already ended
+     */
+    public void cancel(String jobId) {
+        Running r = running(jobId);
+        synchronized (r.record) {
+            if (r.record.state.isFinal()) {
+                throw new IllegalTransitionException("job " + jobId, r.record.state.name(), "cancel");
+            }
+        }
+        emit(r, new JobEvent.CancelRequested(jobId, clock.instant()));
+        CompletableFuture<String> waiting;
+        synchronized (r.record) {
+            waiting = r.resumeSignal;
+            r.resumeSignal = null;
+        }
+        if (waiting != null) {
+            waiting.cancel(false);
+        }
+    }
+
+    /**
+     * Runs a failed or cancelled job again from where it stopped: finished tasks and steps are not run again (J2).
+     *
+     * @throws IllegalTransitionException when the job has not failed or been cancelled
+     */
+    public void restart(String jobId) {
+        Running r = running(jobId);
+        synchronized (r.record) {
+            JobState s = r.record.state;
+            if ((s != JobState.FAILED && s != JobState.CANCELLED) || r.driving) {
+                throw new IllegalTransitionException("job " + jobId, s.name(), "restart");
+            }
+        }
+        emit(r, new JobEvent.Restarted(jobId, clock.instant()));
+        drive(r);
+    }
+
+    @Override
+    public void close() {
+        drivers.shutdownNow();
+        taskPool.shutdownNow();
+    }
+
+    private Running running(String jobId) {
+        Running r = jobs.get(requireNonNull(jobId, "jobId"));
+        if (r == null) {
+            throw InvalidConfigurationException.of(Rule.J4, "engine", "jobId", jobId, "jobId ('" + jobId
+                    + "') names no job");
+        }
+        return r;
+    }
+
+    private static boolean isSettled(Running r) {
+        return (r.record.state.isFinal() && !r.driving) || r.record.state == JobState.WAITING_FOR_ACTION;
+    }
+
+    private void drive(Running r) {
+        synchronized (r.record) {
+            r.driving = true;
+        }
+        drivers.execute(() -> {
+            withMdc(r, () -> {
+                try {
+                    run(r);
+                } catch (RuntimeException | Error e) {
+                    LOG.error("Job {} stopped by an unexpected error", r.record.id, e);
+                    emit(r, new JobEvent.Finished(r.record.id, clock.instant(), JobState.FAILED,
+                            "engine error: " + e));
+                } finally {
+                    List<CompletableFuture<Job>> waiters;
+                    Job snapshot;
+                    synchronized (r.record) {
+                        r.driving = false;
+                        snapshot = r.record.snapshot();
+                        waiters = isSettled(r) ? new ArrayList<>(r.settleWaiters) : List.of();
+                        r.settleWaiters.removeAll(waiters);
+                    }
+                    waiters.forEach(w -> w.complete(snapshot));
+                }
+            });
+        });
+    }
+
+    private void run(Running r) {
+        String id = r.record.id;
+        emit(r, new JobEvent.Started(id, clock.instant()));
+        LOG.info("Job {} ({} {}) started", id, r.record.spec.kind(), r.record.spec.target());
+        for (Phase phase : r.record.spec.phases()) {
+            if (cancelRequested(r)) {
+                finish(r, JobState.CANCELLED, "cancelled before phase " + phase.name());
+                return;
+            }
+            String failure = runPhase(r, phase);
+            if (failure != null) {
+                finish(r, JobState.FAILED, failure);
+                return;
+            }
+        }
+        if (cancelRequested(r) && !allDone(r)) {
+            finish(r, JobState.CANCELLED, "cancelled");
+            return;
+        }
+        finish(r, JobState.SUCCEEDED, "all tasks done");
+    }
+
+    private boolean allDone(Running r) {
+        synchronized (r.record) {
+            for (TaskState s : r.record.taskStates) {
+                if (!s.isDone() && s != TaskState.FAILED) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Runs one phase; returns why the job must fail, or null. */
+    private @Nullable String runPhase(Running r, Phase phase) {
+        Semaphore permits = new Semaphore(options.parallelism());
+        Phaser inFlight = new Phaser(1);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        for (TaskSpec task : phase.tasks()) {
+            if (stop.get() || cancelRequested(r)) {
+                break;
+            }
+            if (taskState(r, task).isDone()) {
+                continue;
+            }
+            permits.acquireUninterruptibly();
+            if (stop.get() || cancelRequested(r)) {
+                permits.release();
+                break;
+            }
+            inFlight.register();
+            taskPool.execute(() -> withMdc(r, () -> {
+                try {
+                    String error = runTask(r, task);
+                    if (error != null && task.onFailure() == TaskSpec.OnFailure.STOP_JOB) {
+                        failures.add(task.name() + ": " + error);
+                        stop.set(true);
+                    }
+                } catch (RuntimeException | Error e) {
+                    LOG.error("Task {} of job {} failed unexpectedly", task.id(), r.record.id, e);
+                    emit(r, new JobEvent.TaskFailed(r.record.id, clock.instant(), task.id(), "engine error: " + e));
+                    failures.add(task.name() + ": " + e);
+                    stop.set(true);
+                } finally {
+                    permits.release();
+                    inFlight.arriveAndDeregister();
+                }
+            }));
+        }
+        inFlight.arriveAndAwaitAdvance();
+        return failures.isEmpty() ? null : failures.get(0);
+    }
+
+    private TaskState taskState(Running r, TaskSpec task) {
+        synchronized (r.record) {
+            return r.record.taskStates[r.record.indexOf(task.id())];
+        }
+    }
+
+    /** Runs one task from its next step; returns its error, or null when it succeeded, was skipped or waits. */
+    private @Nullable String runTask(Running r, TaskSpec task) {
+        String id = r.record.id;
+        String vm = task.vmId();
+        int first;
+        boolean skippedEarlier = false;
+        boolean untouched = false;
+        synchronized (r.record) {
+            first = r.record.nextStep[r.record.indexOf(task.id())];
+            if (task.skipIfFailedOver() && vm != null) {
+                skippedEarlier = r.record.skippedVms.contains(vm);
+                untouched = first == 0 && !r.record.touchedVms.contains(vm);
+            }
+        }
+        String skip = null;
+        if (skippedEarlier) {
+            skip = "VM " + vm + " was skipped earlier in this job";
+        } else if (untouched && effects.isFailedOver(vm)) {
+            skip = "VM " + vm + " was already failed over by another run";
+        }
+        if (skip != null) {
+            emit(r, new JobEvent.TaskSkipped(id, clock.instant(), task.id(), skip));
+            LOG.info("Task '{}' skipped: {}", task.name(), skip);
+            return null;
+        }
+        emit(r, new JobEvent.TaskStarted(id, clock.instant(), task.id()));
+        for (int s = first; s < task.steps().size(); s++) {
+            Step step = task.steps().get(s);
+            String error;
+            if (step instanceof Step.Command c) {
+                error = command(r, task, s, c.request());
+            } else if (step instanceof Step.Probe p) {
+                error = probe(r, task, s, p);
+            } else if (step instanceof Step.Apply a) {
+                error = apply(r, task, s, a.change());
+            } else {
+                Step.Manual m = (Step.Manual) step;
+                boolean resumed = waitForAction(r, task, s, m);
+                if (!resumed) {
+                    return null;
+                }
+                error = null;
+            }
+            if (error != null) {
+                emit(r, new JobEvent.TaskFailed(id, clock.instant(), task.id(), error));
+                if (task.onFailure() == TaskSpec.OnFailure.RECORD_AND_CONTINUE) {
+                    LOG.warn("Task '{}' failed and the job goes on: {}", task.name(), error);
+                } else {
+                    LOG.warn("Task '{}' failed: {}", task.name(), error);
+                }
+                return error;
+            }
+        }
+        emit(r, new JobEvent.TaskSucceeded(id, clock.instant(), task.id()));
+        return null;
+    }
+
+    private @Nullable String command(Running r, TaskSpec task, int step, CommandRequest request) {
+        CommandResult result = send(r, task, step, request);
+        if (result.succeeded()) {
+            return null;
+        }
+        return result.outcome() == CommandResult.Outcome.PERMANENT_FAILURE
+                ? request.command().describe() + " failed: " + result.message()
+                : request.command().describe() + " gave up after " + options.maxAttempts() + " attempts: "
+                        + result.message();
+    }
+
+    private @Nullable String probe(Running r, TaskSpec task, int step, Step.Probe probe) {
+        CommandResult result = send(r, task, step, probe.request());
+        if (!result.succeeded()) {
+            return probe.request().command().describe() + " failed: " + result.message();
+        }
+        String message = "replication checked";
+        if (result.output() instanceof CommandOutput.ReplicationStatus status) {
+            if (probe.refuseResynchronizing() && status.state().equals("Resynchronizing")) {
+                return "F8: the replica of " + task.vmId() + " is resynchronizing; a test failover is refused";
+            }
+            Instant last = status.lastReplicationTime();
+            Instant now = clock.instant();
+            if (last == null || Duration.between(last, now).compareTo(probe.maxLag()) > 0) {
+                String note = "stale recovery point: last replication " + (last == null ? "never" : "at " + last)
+                        + ", more than " + probe.maxLag() + " ago";
+                emit(r, new JobEvent.TaskNoted(r.record.id, now, task.id(), Severity.WARNING, note));
+            }
+            message = "replication " + status.state() + ", health " + status.health();
+        }
+        emit(r, new JobEvent.StepCompleted(r.record.id, clock.instant(), task.id(), step, message));
+        return null;
+    }
+
+    private @Nullable String apply(Running r, TaskSpec task, int step, ConfigChange change) {
+        String key = r.record.id + "/" + task.id() + "/" + step;
+        try {
+            String message = effects.apply(key, change);
+            emit(r, new JobEvent.StepCompleted(r.record.id, clock.instant(), task.id(), step, message));
+            return null;
+        } catch (SecondsiteException e) {
+            return change.describe() + " refused: " + e.getMessage();
+        }
+    }
+
+    /** Waits for a resume; false when the job was cancelled instead. */
+    private boolean waitForAction(Running r, TaskSpec task, int step, Step.Manual manual) {
+        CompletableFuture<String> signal = new CompletableFuture<>();
+        List<CompletableFuture<Job>> waiters;
+        Job snapshot;
+        synchronized (r.record) {
+            if (r.record.cancelRequested) {
+                return false;
+            }
+            r.resumeSignal = signal;
+        }
+        emit(r, new JobEvent.TaskWaiting(r.record.id, clock.instant(), task.id(), manual.instructions()));
+        LOG.info("Job {} waits for manual action '{}'", r.record.id, manual.instructions());
+        synchronized (r.record) {
+            snapshot = r.record.snapshot();
+            waiters = new ArrayList<>(r.settleWaiters);
+            r.settleWaiters.clear();
+        }
+        waiters.forEach(w -> w.complete(snapshot));
+        String comment;
+        try {
+            comment = signal.get();
+        } catch (java.util.concurrent.CancellationException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
+        emit(r, new JobEvent.TaskResumed(r.record.id, clock.instant(), task.id(), step, comment));
+        return true;
+    }
+
+    private CommandResult send(Running r, TaskSpec task, int step, CommandRequest request) {
+        Semaphore site = siteLimits.computeIfAbsent(request.serverId(),
+                s -> new Semaphore(options.perSiteParallelism()));
+        CommandResult result = null;
+        for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
+            site.acquireUninterruptibly();
+            try {
+                emit(r, new JobEvent.CommandSent(r.record.id, clock.instant(), task.id(), step, attempt));
+                result = await(request);
+            } finally {
+                site.release();
+            }
+            emit(r, new JobEvent.CommandCompleted(r.record.id, clock.instant(), task.id(), step, attempt, result));
+            if (result.outcome() != CommandResult.Outcome.TRANSIENT_FAILURE || attempt == options.maxAttempts()) {
+                return result;
+            }
+            LOG.debug("{} failed transiently (attempt {}): {}", request, attempt, result.message());
+            pause(options.backoff(attempt));
+        }
+        return result;
+    }
+
+    private CommandResult await(CommandRequest request) {
+        CompletableFuture<CommandResult> future;
+        try {
+            future = transport.send(request);
+        } catch (RuntimeException e) {
+            return CommandResult.transientFailure("could not send: " + e.getMessage());
+        }
+        try {
+            return future.get(options.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            return CommandResult.transientFailure("no answer within " + options.commandTimeout());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return CommandResult.transientFailure(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CommandResult.transientFailure("interrupted while waiting for the answer");
+        }
+    }
+
+    private void pause(Duration base) {
+        double factor;
+        synchronized (random) {
+            factor = 1 - options.jitter() + 2 * options.jitter() * random.nextDouble();
+        }
+        long nanos = (long) (base.toNanos() * factor);
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            // a backoff between attempts, not synchronisation: nothing else signals when a host is ready again
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean cancelRequested(Running r) {
+        synchronized (r.record) {
+            return r.record.cancelRequested;
+        }
+    }
+
+    private void finish(Running r, JobState state, String message) {
+        emit(r, new JobEvent.Finished(r.record.id, clock.instant(), state, message));
+        if (state == JobState.SUCCEEDED) {
+            LOG.info("Job {} succeeded", r.record.id);
+        } else {
+            LOG.warn("Job {} ended {}: {}", r.record.id, state, message);
+        }
+    }
+
+    private void emit(Running r, JobEvent event) {
+        journal.append(event);
+        synchronized (r.record) {
+            r.record.apply(event);
+        }
+        notifyListeners(r, event);
+    }
+
+    private void notifyListeners(Running r, JobEvent event) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        JobState state;
+        int progress;
+        synchronized (r.record) {
+            state = r.record.state;
+            int total = r.record.taskStates.length;
+            progress = total == 0 ? 0 : r.record.doneTasks * 100 / total;
+        }
+        for (JobListener listener : listeners) {
+            try {
+                listener.onEvent(event, state, progress);
+            } catch (RuntimeException e) {
+                LOG.warn("A job listener failed on {}: {}", event.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    private static void withMdc(Running r, Runnable body) {
+        String plan = r.record.spec.planName();
+        try (MDC.MDCCloseable job = MDC.putCloseable(MDC_JOB_ID, r.record.id);
+             MDC.MDCCloseable p = MDC.putCloseable(MDC_PLAN, plan == null ? "" : plan)) {
+            body.run();
+        }
+    }
+
+    /** The engine's view of one job: its record and what waits on it. Guarded by {@code record}. */
+    private static final class Running {
+        final JobRecord record;
+        boolean driving;
+        @Nullable CompletableFuture<String> resumeSignal;
+        final List<CompletableFuture<Job>> settleWaiters = new ArrayList<>();
+
+        Running(JobRecord record) {
+            this.record = record;
+        }
+    }
+
+    /** Builds a {@link JobEngine}. Not thread-safe. */
+    public static final class Builder {
+        private final Transport transport;
+        private final JobEffects effects;
+        private JobJournal journal = JobJournal.NONE;
+        private EngineOptions options = EngineOptions.defaults();
+        private Clock clock = Clock.systemUTC();
+        private Supplier<String> ids = () -> UUID.randomUUID().toString();
+        private long seed = System.nanoTime();
+
+        private Builder(Transport transport, JobEffects effects) {
+            this.transport = requireNonNull(transport, "transport");
+            this.effects = requireNonNull(effects, "effects");
+        }
+
+        public Builder journal(JobJournal journal) {
+            this.journal = requireNonNull(journal, "journal");
+            return this;
+        }
+
+        public Builder options(EngineOptions options) {
+            this.options = requireNonNull(options, "options");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How job ids are made; random UUIDs by default. */
+        public Builder ids(Supplier<String> ids) {
+            this.ids = requireNonNull(ids, "ids");
+            return this;
+        }
+
+        /** The seed of the backoff jitter, for reproducible runs. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public JobEngine build() {
+            return new JobEngine(this);
+        }
+    }
+}
