@@ -212,13 +212,19 @@ public final class JobEngine implements AutoCloseable {
         requireNonNull(comment, "comment");
         Running r = running(jobId);
         CompletableFuture<String> waiting;
+        String taskId;
+        int step;
         synchronized (r.record) {
             waiting = r.resumeSignal;
-            if (r.record.state != JobState.WAITING_FOR_ACTION || waiting == null) {
+            if (r.record.state != JobState.WAITING_FOR_ACTION || waiting == null || r.record.cancelRequested) {
                 throw new IllegalTransitionException("job " + jobId, r.record.state.name(), "resume");
             }
             r.resumeSignal = null;
+            taskId = r.waitingTask;
+            step = r.waitingStep;
         }
+        // recorded here, before the task wakes, so that the job is IN_PROGRESS when resume returns
+        emit(r, new JobEvent.TaskResumed(jobId, clock.instant(), taskId, step, comment));
         waiting.complete(comment);
     }
 
@@ -279,7 +285,8 @@ public final class JobEngine implements AutoCloseable {
     }
 
     private static boolean isSettled(Running r) {
-        return (r.record.state.isFinal() && !r.driving) || r.record.state == JobState.WAITING_FOR_ACTION;
+        return (r.record.state.isFinal() && !r.driving)
+                || (r.record.state == JobState.WAITING_FOR_ACTION && !r.record.cancelRequested);
     }
 
     private void drive(Running r) {
@@ -501,6 +508,8 @@ public final class JobEngine implements AutoCloseable {
                 return false;
             }
             r.resumeSignal = signal;
+            r.waitingTask = task.id();
+            r.waitingStep = step;
         }
         emit(r, new JobEvent.TaskWaiting(r.record.id, clock.instant(), task.id(), manual.instructions()));
         LOG.info("Job {} waits for manual action '{}'", r.record.id, manual.instructions());
@@ -510,9 +519,8 @@ public final class JobEngine implements AutoCloseable {
             r.settleWaiters.clear();
         }
         waiters.forEach(w -> w.complete(snapshot));
-        String comment;
         try {
-            comment = signal.get();
+            signal.get();
         } catch (java.util.concurrent.CancellationException e) {
             return false;
         } catch (InterruptedException e) {
@@ -521,7 +529,6 @@ public final class JobEngine implements AutoCloseable {
         } catch (ExecutionException e) {
             return false;
         }
-        emit(r, new JobEvent.TaskResumed(r.record.id, clock.instant(), task.id(), step, comment));
         return true;
     }
 
@@ -641,6 +648,8 @@ public final class JobEngine implements AutoCloseable {
         final JobRecord record;
         boolean driving;
         @Nullable CompletableFuture<String> resumeSignal;
+        String waitingTask = "";
+        int waitingStep;
         final List<CompletableFuture<Job>> settleWaiters = new ArrayList<>();
 
         Running(JobRecord record) {
