@@ -110,6 +110,10 @@ public final class ProtectionConfiguration {
                                              Collection<NetworkMapping> networkMappings,
                                              Collection<StorageMapping> storageMappings,
                                              Collection<ProtectedVm> protectedVms) {
+        requireNonNull(pairings, "pairings");
+        requireNonNull(networkMappings, "networkMappings");
+        requireNonNull(storageMappings, "storageMappings");
+        requireNonNull(protectedVms, "protectedVms");
         List<Finding> errors = new ArrayList<>();
         Map<CloudRef, CloudPairing> byPrimary = new LinkedHashMap<>();
         Map<CloudRef, CloudPairing> byCloud = new HashMap<>();
@@ -650,6 +654,7 @@ public final class ProtectionConfiguration {
         };
     }
 
+    /** The protected VM of id {@code vmId}. */
     public Optional<ProtectedVm> protectedVm(String vmId) {
         return Optional.ofNullable(vm(requireNonNull(vmId, "vmId")));
     }
