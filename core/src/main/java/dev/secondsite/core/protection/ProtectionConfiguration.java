@@ -402,12 +402,7 @@ public final class ProtectionConfiguration {
         List<Finding> findings = new ArrayList<>();
         checkNotProtected(existing, placement, findings);
         placement.check(findings);
-        disconnectedAdapters(placement.subject(), placement.vm(), placement.pairing().primaryServerId(),
-                placement.pairing().targetServerId(), findings::add);
-        ValidationReport report = ValidationReport.of(findings).throwIfErrors();
-        ProtectedVm vm = ProtectedVm.unprotected(vmId, placement.vm().name(), primaryCloud)
-                .apply(ProtectionOperation.ENABLE);
-        return new ConfigurationChange(withVm(vm), report);
+        return admit(placement, ProtectionOperation.ENABLE, findings);
     }
 
     /**
@@ -434,11 +429,17 @@ public final class ProtectionConfiguration {
         } else {
             Onboarding.check(placement.pairing(), placement.host(), observed, sites, placement.subject(), findings);
         }
-        disconnectedAdapters(placement.subject(), placement.vm(), placement.pairing().primaryServerId(),
-                placement.pairing().targetServerId(), findings::add);
+        return admit(placement, ProtectionOperation.ONBOARD, findings);
+    }
+
+    /** Adds the placed VM after {@code operation}, with N3 warnings, unless {@code findings} hold an error. */
+    private ConfigurationChange admit(Placement placement, ProtectionOperation operation, List<Finding> findings) {
+        CloudPairing pairing = placement.pairing();
+        disconnectedAdapters(placement.subject(), placement.vm(), pairing.primaryServerId(),
+                pairing.targetServerId(), findings::add);
         ValidationReport report = ValidationReport.of(findings).throwIfErrors();
-        ProtectedVm vm = ProtectedVm.unprotected(vmId, placement.vm().name(), primaryCloud)
-                .apply(ProtectionOperation.ONBOARD);
+        ProtectedVm vm = ProtectedVm.unprotected(placement.vm().id(), placement.vm().name(), pairing.primary())
+                .apply(operation);
         return new ConfigurationChange(withVm(vm), report);
     }
 

@@ -28,7 +28,7 @@ public final class ValidationBenchmark {
     private static final int VMS_PER_HOST = 5;
     private static final int NETWORKS = 4;
     private static final int WARMUP_ROUNDS = 5;
-    private static final int MEASURED_ROUNDS = 9;
+    private static final int MEASURED_ROUNDS = 21;
     private static final double MAX_RATIO = 2.3;
 
     private ValidationBenchmark() {
