@@ -1,12 +1,8 @@
 package dev.secondsite.core.protection;
 
 import com.google.common.collect.ImmutableMap;
-import java.util.AbstractCollection;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import javax.annotation.Nullable;
 
@@ -14,9 +10,6 @@ import javax.annotation.Nullable;
  * An immutable map whose updates copy one chunk of {@code size / CHUNKS} entries and an array of {@code CHUNKS}
  * references instead of the whole map. Protected VMs are added one at a time and there can be a hundred thousand;
  * copying an ImmutableMap on each would make enabling protection for a whole vault quadratic.
- *
- * <p>Keys are spread over the chunks by hash code, so iteration order is deterministic for a given content and
- * insertion history (within a chunk, insertion order), but it is not overall insertion order.
  *
  * <p>Immutable and thread-safe.
  */
@@ -50,10 +43,6 @@ final class ChunkedMap<K, V> {
 
     int size() {
         return size;
-    }
-
-    boolean isEmpty() {
-        return size == 0;
     }
 
     @Nullable V get(Object key) {
@@ -106,45 +95,6 @@ final class ChunkedMap<K, V> {
         ImmutableMap<K, V>[] copy = Arrays.copyOf(chunks, CHUNKS);
         copy[i] = chunk;
         return new ChunkedMap<>(copy, newSize);
-    }
-
-    /** A read-only view of the values, chunk by chunk. */
-    Collection<V> values() {
-        return new AbstractCollection<>() {
-            @Override
-            public Iterator<V> iterator() {
-                return new Iterator<>() {
-                    private int chunk = -1;
-                    private Iterator<V> current = java.util.Collections.emptyIterator();
-
-                    @Override
-                    public boolean hasNext() {
-                        while (!current.hasNext()) {
-                            if (++chunk >= CHUNKS) {
-                                return false;
-                            }
-                            if (chunks[chunk] != null) {
-                                current = chunks[chunk].values().iterator();
-                            }
-                        }
-                        return true;
-                    }
-
-                    @Override
-                    public V next() {
-                        if (!hasNext()) {
-                            throw new NoSuchElementException();
-                        }
-                        return current.next();
-                    }
-                };
-            }
-
-            @Override
-            public int size() {
-                return size;
-            }
-        };
     }
 
     /** Equal when the same keys map to equal values, whatever the order they were added in. */

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import javax.annotation.Nullable;
 
 /**
@@ -33,9 +33,9 @@ final class MappingChecks {
                         boolean creating, List<Finding> out) {
         String subject = mapping.subject();
         VmNetwork source = find(sites, mapping.sourceServerId(), mapping.sourceNetwork(), "sourceNetwork", Rule.N1,
-                subject, s -> s::vmNetwork, out);
+                subject, Site::vmNetwork, out);
         VmNetwork target = find(sites, mapping.targetServerId(), mapping.targetNetwork(), "targetNetwork", Rule.N1,
-                subject, s -> s::vmNetwork, out);
+                subject, Site::vmNetwork, out);
         if (target == null) {
             return;
         }
@@ -82,9 +82,9 @@ final class MappingChecks {
                         boolean creating, List<Finding> out) {
         String subject = mapping.subject();
         StorageClassification source = find(sites, mapping.sourceServerId(), mapping.sourceClassification(),
-                "sourceClassification", Rule.S1, subject, s -> s::storageClassification, out);
+                "sourceClassification", Rule.S1, subject, Site::storageClassification, out);
         StorageClassification target = find(sites, mapping.targetServerId(), mapping.targetClassification(),
-                "targetClassification", Rule.S1, subject, s -> s::storageClassification, out);
+                "targetClassification", Rule.S1, subject, Site::storageClassification, out);
         if (source == null || target == null) {
             return;
         }
@@ -124,10 +124,10 @@ final class MappingChecks {
     }
 
     private static <T> @Nullable T find(Map<String, Site> sites, String serverId, String name, String field,
-                                        Rule rule, String subject, Function<Site, Function<String, Optional<T>>> lookup,
+                                        Rule rule, String subject, BiFunction<Site, String, Optional<T>> lookup,
                                         List<Finding> out) {
         Site site = sites.get(serverId);
-        T found = site == null ? null : lookup.apply(site).apply(name).orElse(null);
+        T found = site == null ? null : lookup.apply(site, name).orElse(null);
         if (found == null) {
             out.add(Finding.error(rule, subject, field, name, field + " (" + name + ") must exist on server "
                     + serverId + (site == null ? ", which is not registered" : "")));

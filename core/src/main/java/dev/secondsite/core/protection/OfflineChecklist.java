@@ -17,7 +17,7 @@ import java.util.List;
 public record OfflineChecklist(List<Item> items) {
 
     /**
-     * One thing to set up.
+     * One thing to set up. Immutable and thread-safe.
      *
      * @param rule O2, O3 or O4
      * @param machine the machine it is done on, as named by the path or the pairing

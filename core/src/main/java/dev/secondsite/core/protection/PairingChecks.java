@@ -11,8 +11,7 @@ import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.VmmVersion;
 import dev.secondsite.core.inventory.WindowsServerVersion;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,14 +55,19 @@ final class PairingChecks {
         if (targetCloud != null) {
             checkHyperVProfile(pairing.target(), targetCloud, out);
         }
-        Map<String, HostAt> hosts = new LinkedHashMap<>();
+        List<HostAt> hosts = new ArrayList<>();
         collectHosts(primarySite, pairing.primary(), primaryCloud, hosts, out);
         collectHosts(targetSite, pairing.target(), targetCloud, hosts, out);
-        checkHosts(hosts.values(), out);
-        checkClusters(hosts.values(), out);
-        checkFrequency(pairing, hosts.values(), out);
-        checkRecoveryPoints(pairing, hosts.values(), out);
-        checkOfflinePaths(pairing, hosts.values(), out);
+        if (pairing.isSingleServer()) {
+            // two clouds of one server may share host groups; a shared host is checked and named once
+            Set<String> seen = new HashSet<>();
+            hosts.removeIf(at -> !seen.add(at.host().name()));
+        }
+        checkHosts(hosts, out);
+        checkClusters(hosts, out);
+        checkFrequency(pairing, hosts, out);
+        checkRecoveryPoints(pairing, hosts, out);
+        checkOfflinePaths(pairing, hosts, out);
     }
 
     /**
@@ -145,8 +149,8 @@ final class PairingChecks {
         }
     }
 
-    private static void collectHosts(@Nullable Site site, CloudRef ref, @Nullable Cloud cloud,
-                                     Map<String, HostAt> hosts, List<Finding> out) {
+    private static void collectHosts(@Nullable Site site, CloudRef ref, @Nullable Cloud cloud, List<HostAt> hosts,
+                                     List<Finding> out) {
         if (site == null || cloud == null) {
             return;
         }
@@ -156,7 +160,7 @@ final class PairingChecks {
                     "hosts ([]) must hold at least one Hyper-V host of cloud " + ref));
         }
         for (String name : names) {
-            site.host(name).ifPresent(h -> hosts.putIfAbsent(site.id() + "/" + name, new HostAt(site, h)));
+            site.host(name).ifPresent(h -> hosts.add(new HostAt(site, h)));
         }
     }
 
@@ -181,8 +185,11 @@ final class PairingChecks {
      * on the cluster is what cannot work without it, so {@link #checkVmHost} makes that an error.
      */
     private static void checkClusters(Iterable<HostAt> hosts, List<Finding> out) {
-        Set<String> reported = new LinkedHashSet<>();
+        Set<String> reported = new HashSet<>();
         for (HostAt at : hosts) {
+            if (at.host().cluster() == null) {
+                continue;
+            }
             cluster(at.site(), at.host()).filter(HyperVCluster::replicaBrokerMissing)
                     .filter(c -> reported.add(at.site().id() + "/" + c.name()))
                     .ifPresent(c -> out.add(Finding.warning(Rule.P6, "cluster " + at.site().id() + "/" + c.name(),

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableListMultimap;
 import com.google.common.collect.ImmutableMap;
-import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.ImmutableSetMultimap;
 import dev.secondsite.core.Finding;
 import dev.secondsite.core.IllegalTransitionException;
@@ -18,10 +17,12 @@ import dev.secondsite.core.inventory.NetworkAdapter;
 import dev.secondsite.core.inventory.ObservedReplication;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.Vm;
+import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,10 @@ import javax.annotation.Nullable;
  * the configuration and the inventory it touches. Adding or removing a pairing or mapping copies those (few
  * thousand) entries; a change to a protected VM copies a small part of the VM index only.
  *
- * <p>Order. Pairings and mappings keep the order they were added in (an edit keeps its place), so an export is
- * deterministic. Protected VMs iterate in a deterministic order that depends on their ids, not on insertion.
- * Equality is over the contents (pairings, mappings, protected VMs), whatever the order.
+ * <p>Order. Pairings and mappings keep the order they were added in (an edit keeps its place), and protected VMs
+ * come pairing by pairing in that order, each pairing's in the order they were protected; so an export is
+ * deterministic and reads back in the same order. Equality is over the contents (pairings, mappings, protected
+ * VMs), whatever the order.
  *
  * <p>Immutable and thread-safe.
  */
@@ -66,8 +68,9 @@ public final class ProtectionConfiguration {
     private final ImmutableMap<Key, NetworkMapping> networkMappings;          // by source network
     private final ImmutableListMultimap<Key, Key> networkSourcesByTarget;     // for failback
     private final ImmutableMap<Key, StorageMapping> storageMappings;          // by source classification
-    private final ChunkedMap<String, ProtectedVm> protectedVms;               // by VM id
-    private final ChunkedMap<CloudRef, ImmutableSet<String>> vmIdsByPairing;  // primary cloud -> VM ids
+    // protected VMs are held per pairing so that a walk over a pairing's VMs stays on its two sites
+    private final ChunkedMap<CloudRef, ImmutableMap<String, ProtectedVm>> vmsByPairing; // primary -> id -> VM
+    private final ChunkedMap<String, CloudRef> pairingOfVm;                           // VM id -> primary cloud
 
     // the indexes travel with the maps they index, so that a change to a VM does not rebuild the pairing indexes
     private ProtectionConfiguration(ImmutableMap<CloudRef, CloudPairing> pairings,
@@ -77,8 +80,8 @@ public final class ProtectionConfiguration {
                                     ImmutableMap<Key, NetworkMapping> networkMappings,
                                     ImmutableListMultimap<Key, Key> networkSourcesByTarget,
                                     ImmutableMap<Key, StorageMapping> storageMappings,
-                                    ChunkedMap<String, ProtectedVm> protectedVms,
-                                    ChunkedMap<CloudRef, ImmutableSet<String>> vmIdsByPairing) {
+                                    ChunkedMap<CloudRef, ImmutableMap<String, ProtectedVm>> vmsByPairing,
+                                    ChunkedMap<String, CloudRef> pairingOfVm) {
         this.pairings = pairings;
         this.pairingOfCloud = pairingOfCloud;
         this.pairingsByServer = pairingsByServer;
@@ -86,8 +89,8 @@ public final class ProtectionConfiguration {
         this.networkMappings = networkMappings;
         this.networkSourcesByTarget = networkSourcesByTarget;
         this.storageMappings = storageMappings;
-        this.protectedVms = protectedVms;
-        this.vmIdsByPairing = vmIdsByPairing;
+        this.vmsByPairing = vmsByPairing;
+        this.pairingOfVm = pairingOfVm;
     }
 
     /** The configuration of a new vault: nothing paired, mapped or protected. */
@@ -107,6 +110,10 @@ public final class ProtectionConfiguration {
                                              Collection<NetworkMapping> networkMappings,
                                              Collection<StorageMapping> storageMappings,
                                              Collection<ProtectedVm> protectedVms) {
+        requireNonNull(pairings, "pairings");
+        requireNonNull(networkMappings, "networkMappings");
+        requireNonNull(storageMappings, "storageMappings");
+        requireNonNull(protectedVms, "protectedVms");
         List<Finding> errors = new ArrayList<>();
         Map<CloudRef, CloudPairing> byPrimary = new LinkedHashMap<>();
         Map<CloudRef, CloudPairing> byCloud = new HashMap<>();
@@ -231,10 +238,9 @@ public final class ProtectionConfiguration {
      */
     public ConfigurationChange unpair(CloudRef primary) {
         CloudPairing existing = requirePairing(requireNonNull(primary, "primary"));
-        ImmutableSet<String> vmIds = vmIdsOf(primary);
-        if (!vmIds.isEmpty()) {
-            List<String> names = new ArrayList<>();
-            vmIds.forEach(id -> names.add(protectedVms.get(id).subject()));
+        ImmutableMap<String, ProtectedVm> vms = vmsOf(primary);
+        if (!vms.isEmpty()) {
+            List<String> names = vms.values().stream().map(ProtectedVm::subject).toList();
             throw InvalidConfigurationException.of(Rule.E4, existing.subject(), "protectedVms", names,
                     "protectedVms (" + String.join(", ", names) + ") must be disabled before the pairing is removed");
         }
@@ -386,7 +392,7 @@ public final class ProtectionConfiguration {
                                        Map<String, Site> sites) {
         requireNonNull(origin, "origin");
         Placement placement = place(primaryCloud, vmId, sites);
-        ProtectedVm existing = protectedVms.get(vmId);
+        ProtectedVm existing = vm(vmId);
         if (existing != null && origin == ProtectionOrigin.PROVIDER && existing.pairing().equals(primaryCloud)) {
             return new ConfigurationChange(this, ValidationReport.empty());
         }
@@ -396,12 +402,7 @@ public final class ProtectionConfiguration {
         List<Finding> findings = new ArrayList<>();
         checkNotProtected(existing, placement, findings);
         placement.check(findings);
-        disconnectedAdapters(placement.subject(), placement.vm(), placement.pairing().primaryServerId(),
-                placement.pairing().targetServerId(), findings::add);
-        ValidationReport report = ValidationReport.of(findings).throwIfErrors();
-        ProtectedVm vm = ProtectedVm.unprotected(vmId, placement.vm().name(), primaryCloud)
-                .apply(ProtectionOperation.ENABLE);
-        return new ConfigurationChange(withVm(vm), report);
+        return admit(placement, ProtectionOperation.ENABLE, findings);
     }
 
     /**
@@ -419,7 +420,7 @@ public final class ProtectionConfiguration {
     public ConfigurationChange onboard(CloudRef primaryCloud, String vmId, Map<String, Site> sites) {
         Placement placement = place(primaryCloud, vmId, sites);
         List<Finding> findings = new ArrayList<>();
-        checkNotProtected(protectedVms.get(vmId), placement, findings);
+        checkNotProtected(vm(vmId), placement, findings);
         placement.check(findings);
         ObservedReplication observed = placement.vm().observedReplication();
         if (observed == null) {
@@ -428,11 +429,17 @@ public final class ProtectionConfiguration {
         } else {
             Onboarding.check(placement.pairing(), placement.host(), observed, sites, placement.subject(), findings);
         }
-        disconnectedAdapters(placement.subject(), placement.vm(), placement.pairing().primaryServerId(),
-                placement.pairing().targetServerId(), findings::add);
+        return admit(placement, ProtectionOperation.ONBOARD, findings);
+    }
+
+    /** Adds the placed VM after {@code operation}, with N3 warnings, unless {@code findings} hold an error. */
+    private ConfigurationChange admit(Placement placement, ProtectionOperation operation, List<Finding> findings) {
+        CloudPairing pairing = placement.pairing();
+        disconnectedAdapters(placement.subject(), placement.vm(), pairing.primaryServerId(),
+                pairing.targetServerId(), findings::add);
         ValidationReport report = ValidationReport.of(findings).throwIfErrors();
-        ProtectedVm vm = ProtectedVm.unprotected(vmId, placement.vm().name(), primaryCloud)
-                .apply(ProtectionOperation.ONBOARD);
+        ProtectedVm vm = ProtectedVm.unprotected(placement.vm().id(), placement.vm().name(), pairing.primary())
+                .apply(operation);
         return new ConfigurationChange(withVm(vm), report);
     }
 
@@ -488,7 +495,7 @@ public final class ProtectionConfiguration {
         requireNonNull(sites, "sites");
         List<Finding> findings = new ArrayList<>();
         for (String id : vmIds) {
-            ProtectedVm vm = protectedVms.get(id);
+            ProtectedVm vm = vm(id);
             if (vm == null) {
                 findings.add(Finding.error(Rule.INPUT, "VM " + id, "vmId", id, "vmId (" + id
                         + ") must be a protected VM"));
@@ -511,7 +518,7 @@ public final class ProtectionConfiguration {
 
     /** {@link #disconnectedVms(Collection, Map)} for every protected VM of the pairing of {@code primaryCloud}. */
     public ValidationReport disconnectedVms(CloudRef primaryCloud, Map<String, Site> sites) {
-        return disconnectedVms(vmIdsOf(requireNonNull(primaryCloud, "primaryCloud")), sites);
+        return disconnectedVms(vmsOf(requireNonNull(primaryCloud, "primaryCloud")).keySet(), sites);
     }
 
     /**
@@ -542,8 +549,13 @@ public final class ProtectionConfiguration {
     public ValidationReport validate(Map<String, Site> sites) {
         requireNonNull(sites, "sites");
         List<Finding> findings = new ArrayList<>();
+        // a pairing's VMs right after it: they touch the same two sites, which keeps a large vault's walk local
         for (CloudPairing p : pairings.values()) {
             PairingChecks.check(p, sites, findings);
+            ImmutableMap<String, ProtectedVm> vms = vmsOf(p.primary());
+            if (!vms.isEmpty()) {
+                checkStillPlaced(p, vms.values(), sites, findings);
+            }
         }
         for (String serverId : pairingsByPrimaryServer.keySet()) {
             Site site = sites.get(serverId);
@@ -557,23 +569,28 @@ public final class ProtectionConfiguration {
         for (StorageMapping m : storageMappings.values()) {
             MappingChecks.storage(m, pairingsBetween(m.sourceServerId(), m.targetServerId()), sites, false, findings);
         }
-        for (ProtectedVm vm : protectedVms.values()) {
-            checkStillPlaced(vm, sites, findings);
-        }
         return ValidationReport.of(findings);
     }
 
-    private void checkStillPlaced(ProtectedVm vm, Map<String, Site> sites, List<Finding> findings) {
-        CloudPairing p = pairings.get(vm.pairing());
-        CloudRef cloud = vm.activeLocation() == ActiveLocation.PRIMARY ? p.primary() : p.target();
-        Site site = sites.get(cloud.serverId());
-        Vm found = site == null ? null : site.vm(vm.vmId()).orElse(null);
-        if (found == null) {
-            findings.add(Finding.error(Rule.E1, vm.subject(), "vmId", vm.vmId(), "vmId (" + vm.vmId()
-                    + ") must still be in the inventory of server " + cloud.serverId()));
-        } else if (!site.cloudsOf(found.host()).contains(cloud.cloud())) {
-            findings.add(Finding.error(Rule.E1, vm.subject(), "host", found.host(), "host (" + found.host()
-                    + ") must be in cloud " + cloud + " of the VM's pairing"));
+    /** E1 for the VMs of pairing {@code p}: each is in the inventory, on a host of the cloud of its side. */
+    private static void checkStillPlaced(CloudPairing p, Collection<ProtectedVm> vms, Map<String, Site> sites,
+                                         List<Finding> findings) {
+        Site primarySite = sites.get(p.primaryServerId());
+        Site targetSite = sites.get(p.targetServerId());
+        Set<String> primaryHosts = primarySite == null ? Set.of() : primarySite.hostsOf(p.primary().cloud());
+        Set<String> targetHosts = targetSite == null ? Set.of() : targetSite.hostsOf(p.target().cloud());
+        for (ProtectedVm vm : vms) {
+            boolean atPrimary = vm.activeLocation() == ActiveLocation.PRIMARY;
+            Site site = atPrimary ? primarySite : targetSite;
+            CloudRef cloud = atPrimary ? p.primary() : p.target();
+            Vm found = site == null ? null : site.vm(vm.vmId()).orElse(null);
+            if (found == null) {
+                findings.add(Finding.error(Rule.E1, vm.subject(), "vmId", vm.vmId(), "vmId (" + vm.vmId()
+                        + ") must still be in the inventory of server " + cloud.serverId()));
+            } else if (!(atPrimary ? primaryHosts : targetHosts).contains(found.host())) {
+                findings.add(Finding.error(Rule.E1, vm.subject(), "host", found.host(), "host (" + found.host()
+                        + ") must be in cloud " + cloud + " of the VM's pairing"));
+            }
         }
     }
 
@@ -620,18 +637,32 @@ public final class ProtectionConfiguration {
         return Optional.ofNullable(storageMappings.get(new Key(serverId, classification)));
     }
 
-    /** Every protected VM (a read-only view), in a deterministic order. */
+    /**
+     * Every protected VM (a read-only view): pairing by pairing in the order of {@link #pairings()}, and within a
+     * pairing in the order they were protected.
+     */
     public Collection<ProtectedVm> protectedVms() {
-        return protectedVms.values();
+        return new AbstractCollection<>() {
+            @Override
+            public Iterator<ProtectedVm> iterator() {
+                return pairings.keySet().stream().flatMap(p -> vmsOf(p).values().stream()).iterator();
+            }
+
+            @Override
+            public int size() {
+                return pairingOfVm.size();
+            }
+        };
     }
 
+    /** The protected VM of id {@code vmId}. */
     public Optional<ProtectedVm> protectedVm(String vmId) {
-        return Optional.ofNullable(protectedVms.get(vmId));
+        return Optional.ofNullable(vm(requireNonNull(vmId, "vmId")));
     }
 
     /** The protected VMs of the pairing of {@code primary}, in the order they were protected. */
     public List<ProtectedVm> protectedVmsOf(CloudRef primary) {
-        return vmIdsOf(primary).stream().map(protectedVms::get).collect(ImmutableList.toImmutableList());
+        return vmsOf(requireNonNull(primary, "primary")).values().asList();
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
@@ -679,7 +710,7 @@ public final class ProtectionConfiguration {
     }
 
     private ProtectedVm requireProtected(String vmId) {
-        ProtectedVm vm = protectedVms.get(requireNonNull(vmId, "vmId"));
+        ProtectedVm vm = vm(requireNonNull(vmId, "vmId"));
         if (vm == null) {
             throw InvalidConfigurationException.of(Rule.INPUT, "VM " + vmId, "vmId", vmId,
                     "vmId (" + vmId + ") must be a protected VM");
@@ -754,7 +785,7 @@ public final class ProtectionConfiguration {
         }
         List<String> affected = new ArrayList<>();
         for (CloudPairing p : pairingsBetween(serverId, targetServerId)) {
-            for (String id : vmIdsOf(p.primary())) {
+            for (String id : vmsOf(p.primary()).keySet()) {
                 site.vm(id).filter(vm -> vm.networkAdapters().stream()
                         .anyMatch(nic -> network.equals(nic.vmNetwork()))).ifPresent(vm -> affected.add(id));
             }
@@ -773,9 +804,14 @@ public final class ProtectionConfiguration {
         return between;
     }
 
-    private ImmutableSet<String> vmIdsOf(CloudRef primary) {
-        ImmutableSet<String> ids = vmIdsByPairing.get(primary);
-        return ids == null ? ImmutableSet.of() : ids;
+    private ImmutableMap<String, ProtectedVm> vmsOf(CloudRef primary) {
+        ImmutableMap<String, ProtectedVm> vms = vmsByPairing.get(primary);
+        return vms == null ? ImmutableMap.of() : vms;
+    }
+
+    private @Nullable ProtectedVm vm(String vmId) {
+        CloudRef primary = pairingOfVm.get(vmId);
+        return primary == null ? null : vmsOf(primary).get(vmId);
     }
 
     private static Key sourceOf(NetworkMapping m) {
@@ -797,8 +833,8 @@ public final class ProtectionConfiguration {
             byPrimaryServer.put(p.primaryServerId(), p.primary());
         }
         return new ProtectionConfiguration(newPairings, ofCloud.buildOrThrow(), byServer.build(),
-                byPrimaryServer.build(), networkMappings, networkSourcesByTarget, storageMappings, protectedVms,
-                vmIdsByPairing);
+                byPrimaryServer.build(), networkMappings, networkSourcesByTarget, storageMappings, vmsByPairing,
+                pairingOfVm);
     }
 
     /** This configuration with other network mappings; derives the reverse index again. */
@@ -806,37 +842,31 @@ public final class ProtectionConfiguration {
         ImmutableListMultimap.Builder<Key, Key> sources = ImmutableListMultimap.builder();
         newMappings.forEach((source, m) -> sources.put(new Key(m.targetServerId(), m.targetNetwork()), source));
         return new ProtectionConfiguration(pairings, pairingOfCloud, pairingsByServer, pairingsByPrimaryServer,
-                newMappings, sources.build(), storageMappings, protectedVms, vmIdsByPairing);
+                newMappings, sources.build(), storageMappings, vmsByPairing, pairingOfVm);
     }
 
     private ProtectionConfiguration withStorageMappings(ImmutableMap<Key, StorageMapping> newMappings) {
         return new ProtectionConfiguration(pairings, pairingOfCloud, pairingsByServer, pairingsByPrimaryServer,
-                networkMappings, networkSourcesByTarget, newMappings, protectedVms, vmIdsByPairing);
-    }
-
-    private ProtectionConfiguration withVms(ChunkedMap<String, ProtectedVm> vms,
-                                            ChunkedMap<CloudRef, ImmutableSet<String>> byPairing) {
-        return new ProtectionConfiguration(pairings, pairingOfCloud, pairingsByServer, pairingsByPrimaryServer,
-                networkMappings, networkSourcesByTarget, storageMappings, vms, byPairing);
+                networkMappings, networkSourcesByTarget, newMappings, vmsByPairing, pairingOfVm);
     }
 
     /** Adds or replaces {@code vm}; its pairing does not change over its life. */
     private ProtectionConfiguration withVm(ProtectedVm vm) {
-        ChunkedMap<CloudRef, ImmutableSet<String>> byPairing = vmIdsByPairing;
-        if (!protectedVms.containsKey(vm.vmId())) {
-            ImmutableSet<String> ids = vmIdsOf(vm.pairing());
-            byPairing = byPairing.with(vm.pairing(),
-                    ImmutableSet.<String>builderWithExpectedSize(ids.size() + 1).addAll(ids).add(vm.vmId()).build());
-        }
-        return withVms(protectedVms.with(vm.vmId(), vm), byPairing);
+        ChunkedMap<String, CloudRef> ofVm = pairingOfVm.containsKey(vm.vmId()) ? pairingOfVm
+                : pairingOfVm.with(vm.vmId(), vm.pairing());
+        return withVms(vmsByPairing.with(vm.pairing(), put(vmsOf(vm.pairing()), vm.vmId(), vm)), ofVm);
     }
 
     private ProtectionConfiguration withoutVm(ProtectedVm vm) {
-        ImmutableSet<String> ids = vmIdsOf(vm.pairing());
-        ImmutableSet<String> rest = ids.stream().filter(id -> !id.equals(vm.vmId()))
-                .collect(ImmutableSet.toImmutableSet());
-        return withVms(protectedVms.without(vm.vmId()),
-                rest.isEmpty() ? vmIdsByPairing.without(vm.pairing()) : vmIdsByPairing.with(vm.pairing(), rest));
+        ImmutableMap<String, ProtectedVm> rest = remove(vmsOf(vm.pairing()), vm.vmId());
+        return withVms(rest.isEmpty() ? vmsByPairing.without(vm.pairing()) : vmsByPairing.with(vm.pairing(), rest),
+                pairingOfVm.without(vm.vmId()));
+    }
+
+    private ProtectionConfiguration withVms(ChunkedMap<CloudRef, ImmutableMap<String, ProtectedVm>> byPairing,
+                                            ChunkedMap<String, CloudRef> ofVm) {
+        return new ProtectionConfiguration(pairings, pairingOfCloud, pairingsByServer, pairingsByPrimaryServer,
+                networkMappings, networkSourcesByTarget, storageMappings, byPairing, ofVm);
     }
 
     /** {@code map} with {@code key} mapped to {@code value}: in the key's old place, or last. */
@@ -864,18 +894,18 @@ public final class ProtectionConfiguration {
     public boolean equals(@Nullable Object o) {
         return o instanceof ProtectionConfiguration c && pairings.equals(c.pairings)
                 && networkMappings.equals(c.networkMappings) && storageMappings.equals(c.storageMappings)
-                && protectedVms.equals(c.protectedVms);
+                && vmsByPairing.equals(c.vmsByPairing);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(pairings, networkMappings, storageMappings, protectedVms);
+        return Objects.hash(pairings, networkMappings, storageMappings, vmsByPairing);
     }
 
     @Override
     public String toString() {
         return "ProtectionConfiguration[" + pairings.size() + " pairings, " + networkMappings.size()
-                + " network mappings, " + storageMappings.size() + " storage mappings, " + protectedVms.size()
+                + " network mappings, " + storageMappings.size() + " storage mappings, " + pairingOfVm.size()
                 + " protected VMs]";
     }
 }

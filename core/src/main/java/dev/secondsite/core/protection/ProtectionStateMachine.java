@@ -75,7 +75,7 @@ import java.util.Set;
  */
 public final class ProtectionStateMachine {
 
-    /** One allowed move: {@code operation} in state {@code from} leads to state {@code to}. */
+    /** One allowed move: {@code operation} in state {@code from} leads to state {@code to}. Immutable. */
     public record Transition(ProtectionState from, ProtectionOperation operation, ProtectionState to) {
     }
 

@@ -143,9 +143,7 @@ class PairingRulesTest {
     @Test
     @DisplayName("P5 a host of the primary server with VMs but in no cloud is reported")
     void hostOutsideClouds() {
-        Site stray = primarySite().toBuilder().hostGroup(HostGroup.of("HG-Stray"))
-                .host(Host.of("hv-stray", WindowsServerVersion.WS2012_R2, "HG-Stray"))
-                .vm(ProtectionFixtures.vm("vm-stray", "stray-01", "hv-stray", "Corp", "Gold-Storage")).build();
+        Site stray = ProtectionFixtures.primarySiteWithStrayHost();
         ValidationReport report = empty.pair(goldToSilver(), sites(stray, recoverySite())).report();
         List<Finding> p5 = citing(report, Rule.P5);
         assertEquals(1, p5.size(), report::toString);

@@ -123,6 +123,13 @@ public final class ProtectionFixtures {
         return copy;
     }
 
+    /** The primary site plus host hv-stray, with VM vm-stray, in a host group no cloud contains (P5). */
+    public static Site primarySiteWithStrayHost() {
+        return primarySite().toBuilder().hostGroup(HostGroup.of("HG-Stray"))
+                .host(Host.of("hv-stray", WindowsServerVersion.WS2012_R2, "HG-Stray"))
+                .vm(vm("vm-stray", "stray-01", "hv-stray", "Corp", "Gold-Storage")).build();
+    }
+
     /** A VM with one adapter on {@code network} and one disk on {@code classification}. */
     public static Vm vm(String id, String name, String host, String network, String classification) {
         return Vm.builder(id, name).host(host).nic(network).disk("C:\\VMs\\" + name + ".vhdx", classification)

@@ -21,8 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.secondsite.core.Finding;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.ValidationReport;
-import dev.secondsite.core.inventory.Host;
-import dev.secondsite.core.inventory.HostGroup;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.WindowsServerVersion;
 import java.util.List;
@@ -115,9 +113,7 @@ class ValidateTest {
     @Test
     @DisplayName("P5 a host with VMs in no cloud is reported once per primary server")
     void strayHostOncePerServer() {
-        Site stray = primarySite().toBuilder().hostGroup(HostGroup.of("HG-Stray"))
-                .host(Host.of("hv-stray", WindowsServerVersion.WS2012_R2, "HG-Stray"))
-                .vm(ProtectionFixtures.vm("vm-stray", "stray-01", "hv-stray", "Corp", "Gold-Storage")).build();
+        Site stray = ProtectionFixtures.primarySiteWithStrayHost();
         ProtectionConfiguration c = protectedVms()
                 .pair(new CloudPairing(BRONZE, COPPER, ReplicationSettings.defaults()), sites()).configuration();
         assertEquals(1, citing(c.validate(sites(stray, recoverySite())), Rule.P5).size());
