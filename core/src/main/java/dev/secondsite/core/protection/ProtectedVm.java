@@ -29,12 +29,14 @@ import javax.annotation.Nullable;
  * @param pairing the primary cloud of the VM's pairing
  * @param state the VM's state
  * @param activeLocation which side of the pairing runs the VM and replicates it
+ * @param replicaHost the host of the pairing's target cloud that holds the VM's replica; null until placed
  * @param lastFailover {@link ProtectionOperation#PLANNED_FAILOVER} or {@link ProtectionOperation#UNPLANNED_FAILOVER}
  *     from the start of a failover until {@code FINISH_REVERSE_REPLICATION}, {@code CANCEL_FAILOVER} or
  *     {@code DISABLE}; null otherwise
  */
 public record ProtectedVm(String vmId, String vmName, CloudRef pairing, ProtectionState state,
-                          ActiveLocation activeLocation, @Nullable ProtectionOperation lastFailover) {
+                          ActiveLocation activeLocation, @Nullable ProtectionOperation lastFailover,
+                          @Nullable String replicaHost) {
 
     private static final Set<ProtectionState> AFTER_FAILOVER_START =
             EnumSet.of(PLANNED_FAILOVER_RUNNING, UNPLANNED_FAILOVER_RUNNING, FAILED_OVER, COMMITTED,
@@ -60,6 +62,20 @@ public record ProtectedVm(String vmId, String vmName, CloudRef pairing, Protecti
             throw InvalidConfigurationException.of(Rule.INPUT, "protected VM " + vmId, "lastFailover", lastFailover,
                     "lastFailover (" + lastFailover + ") does not fit state " + state);
         }
+        if (replicaHost != null) {
+            Checks.text("protected VM " + vmId, "replicaHost", replicaHost);
+        }
+    }
+
+    /** A protected VM whose replica host is not known (yet). */
+    public ProtectedVm(String vmId, String vmName, CloudRef pairing, ProtectionState state,
+                       ActiveLocation activeLocation, @Nullable ProtectionOperation lastFailover) {
+        this(vmId, vmName, pairing, state, activeLocation, lastFailover, null);
+    }
+
+    /** This VM with its replica on {@code host} of the pairing's target cloud. */
+    public ProtectedVm withReplicaHost(String host) {
+        return new ProtectedVm(vmId, vmName, pairing, state, activeLocation, lastFailover, host);
     }
 
     /** A VM not yet protected, running on the primary side of the pairing of {@code pairing}. */
@@ -83,7 +99,7 @@ public record ProtectedVm(String vmId, String vmName, CloudRef pairing, Protecti
             case CANCEL_FAILOVER, FINISH_REVERSE_REPLICATION, DISABLE -> null;
             default -> lastFailover;
         };
-        return new ProtectedVm(vmId, vmName, pairing, to, location, failover);
+        return new ProtectedVm(vmId, vmName, pairing, to, location, failover, replicaHost);
     }
 
     /** The operations allowed now. */

@@ -16,6 +16,7 @@ import dev.secondsite.core.inventory.Host;
 import dev.secondsite.core.inventory.NetworkAdapter;
 import dev.secondsite.core.inventory.ObservedReplication;
 import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.inventory.WindowsServerVersion;
 import dev.secondsite.core.inventory.Vm;
 import java.util.AbstractCollection;
 import java.util.ArrayList;
@@ -390,6 +391,18 @@ public final class ProtectionConfiguration {
      */
     public ConfigurationChange protect(CloudRef primaryCloud, String vmId, ProtectionOrigin origin,
                                        Map<String, Site> sites) {
+        return protect(primaryCloud, vmId, origin, sites, null);
+    }
+
+    /**
+     * {@link #protect(CloudRef, String, ProtectionOrigin, Map)} with the replica placed on {@code replicaHost} (a
+     * Hyper-V host of the pairing's target cloud), or on the host {@link #replicaHostFor} picks when null.
+     *
+     * @throws InvalidConfigurationException as {@code protect}, and (E1) when {@code replicaHost} is not a Hyper-V
+     *     host of the target cloud
+     */
+    public ConfigurationChange protect(CloudRef primaryCloud, String vmId, ProtectionOrigin origin,
+                                       Map<String, Site> sites, @Nullable String replicaHost) {
         requireNonNull(origin, "origin");
         Placement placement = place(primaryCloud, vmId, sites);
         ProtectedVm existing = vm(vmId);
@@ -402,7 +415,46 @@ public final class ProtectionConfiguration {
         List<Finding> findings = new ArrayList<>();
         checkNotProtected(existing, placement, findings);
         placement.check(findings);
-        return admit(placement, ProtectionOperation.ENABLE, findings);
+        List<String> candidates = replicaHosts(placement.pairing(), sites);
+        String host = replicaHost;
+        if (host == null && !candidates.isEmpty()) {
+            host = candidates.get(Math.floorMod(vmId.hashCode(), candidates.size()));
+        }
+        if (host == null || !candidates.contains(host)) {
+            findings.add(Finding.error(Rule.E1, placement.subject(), "replicaHost", host, "replicaHost ("
+                    + (host == null ? "none" : host) + ") must be a Hyper-V host of target cloud "
+                    + placement.pairing().target() + "; candidates: " + candidates));
+        }
+        return admit(placement, ProtectionOperation.ENABLE, findings, host);
+    }
+
+    /**
+     * The host {@link #protect} places VM {@code vmId}'s replica on when none is given: one of the Hyper-V hosts
+     * (Windows Server 2012 or later, P5) of the pairing's target cloud, the same for the same VM and inventory.
+     *
+     * @throws InvalidConfigurationException as {@code protect} when the VM or its pairing is not there, and (E1) when
+     *     the target cloud has no usable host
+     */
+    public String replicaHostFor(CloudRef primaryCloud, String vmId, Map<String, Site> sites) {
+        Placement placement = place(primaryCloud, vmId, sites);
+        List<String> candidates = replicaHosts(placement.pairing(), sites);
+        if (candidates.isEmpty()) {
+            throw InvalidConfigurationException.of(Rule.E1, placement.subject(), "replicaHost", null,
+                    "replicaHost (none) must be found: target cloud " + placement.pairing().target()
+                            + " has no Hyper-V host on Windows Server 2012 or later");
+        }
+        return candidates.get(Math.floorMod(vmId.hashCode(), candidates.size()));
+    }
+
+    private static List<String> replicaHosts(CloudPairing pairing, Map<String, Site> sites) {
+        Site target = sites.get(pairing.targetServerId());
+        if (target == null) {
+            return List.of();
+        }
+        return target.hostsOf(pairing.target().cloud()).stream()
+                .map(name -> target.host(name).orElseThrow())
+                .filter(h -> h.hyperVRole() && h.windowsServerVersion().isAtLeast(WindowsServerVersion.WS2012))
+                .map(h -> h.name()).sorted().toList();
     }
 
     /**
@@ -429,17 +481,22 @@ public final class ProtectionConfiguration {
         } else {
             Onboarding.check(placement.pairing(), placement.host(), observed, sites, placement.subject(), findings);
         }
-        return admit(placement, ProtectionOperation.ONBOARD, findings);
+        return admit(placement, ProtectionOperation.ONBOARD, findings,
+                observed == null ? null : observed.replicaHost());
     }
 
     /** Adds the placed VM after {@code operation}, with N3 warnings, unless {@code findings} hold an error. */
-    private ConfigurationChange admit(Placement placement, ProtectionOperation operation, List<Finding> findings) {
+    private ConfigurationChange admit(Placement placement, ProtectionOperation operation, List<Finding> findings,
+                                      @Nullable String replicaHost) {
         CloudPairing pairing = placement.pairing();
         disconnectedAdapters(placement.subject(), placement.vm(), pairing.primaryServerId(),
                 pairing.targetServerId(), findings::add);
         ValidationReport report = ValidationReport.of(findings).throwIfErrors();
         ProtectedVm vm = ProtectedVm.unprotected(placement.vm().id(), placement.vm().name(), pairing.primary())
                 .apply(operation);
+        if (replicaHost != null) {
+            vm = vm.withReplicaHost(replicaHost);
+        }
         return new ConfigurationChange(withVm(vm), report);
     }
 
