@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.VmmVersion;
+import dev.secondsite.core.protection.ProtectionConfiguration;
 import dev.secondsite.core.vault.CloudSync;
 import dev.secondsite.core.vault.ProxySettings;
 import dev.secondsite.core.vault.RegisteredServer;
@@ -63,6 +64,7 @@ public final class ConfigurationJson {
             o.put("lastSyncAt", s.lastSyncAt().toString());
             o.set("inventory", SiteJson.write(configuration.reportedInventories().get(s.serverId())));
         }
+        ProtectionJson.write(configuration.protection(), root);
         try {
             return JsonIn.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -120,8 +122,9 @@ public final class ConfigurationJson {
             inventories.put(server.serverId(), site);
             return server;
         });
+        ProtectionConfiguration protection = ProtectionJson.read(root);
         root.end();
-        return root.build(() -> VaultConfiguration.of(info, servers, inventories));
+        return root.build(() -> VaultConfiguration.of(info, servers, inventories, protection));
     }
 
 }

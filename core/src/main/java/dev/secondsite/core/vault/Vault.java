@@ -8,6 +8,7 @@ import dev.secondsite.core.Rule;
 import dev.secondsite.core.ValidationReport;
 import dev.secondsite.core.internal.Checks;
 import dev.secondsite.core.internal.ServiceDiscovery;
+import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.inventory.ProviderNode;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.VmmVersion;
@@ -18,7 +19,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -255,9 +255,17 @@ public final class Vault implements VaultEndpoint {
         Set<String> removed = new LinkedHashSet<>(server.syncedClouds());
         removed.removeAll(synced);
         VaultConfiguration next = configuration.withServer(server.withSync(synced, clock.instant()), inventory);
-        Set<String> inUse = new HashSet<>();
-        ValidationReport findings = ValidationReport.empty();
+        Set<String> inUse = new LinkedHashSet<>();
+        for (String cloud : removed) {
+            if (next.protection().pairingUsing(new CloudRef(server.serverId(), cloud)).isPresent()) {
+                inUse.add(cloud);
+            }
+        }
+        ValidationReport findings = next.validate();
         configuration = next;
+        if (!inUse.isEmpty()) {
+            LOG.warn("Server {} no longer reports clouds {} that pairings still use", server.friendlyName(), inUse);
+        }
         SyncReport report = new SyncReport(server.serverId(), added, removed, inUse, findings);
         LOG.info("Synced server {}: {} clouds added, {} removed", server.friendlyName(), added.size(), removed.size());
         return report;
@@ -266,10 +274,17 @@ public final class Vault implements VaultEndpoint {
     /**
      * Removes a server and its inventory from the vault.
      *
-     * @throws InvalidConfigurationException (INPUT) when the server is not registered; nothing changes
+     * @throws InvalidConfigurationException (INPUT) when the server is not registered, (C2) while pairings use
+     *     it; nothing changes
      */
     public synchronized void unregister(String serverId) {
         requireServer(serverId);
+        List<String> used = configuration.protection().pairingsOnServer(serverId).stream()
+                .map(p -> p.primary() + " -> " + p.target()).toList();
+        if (!used.isEmpty()) {
+            throw InvalidConfigurationException.of(Rule.C2, "server " + serverId, "serverId", serverId,
+                    "serverId ('" + serverId + "') is used by pairings " + used + "; remove them first");
+        }
         configuration = configuration.withoutServer(serverId);
         LOG.info("Unregistered server {}", serverId);
     }

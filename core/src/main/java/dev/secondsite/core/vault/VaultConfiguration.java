@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableMap;
 import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
+import dev.secondsite.core.ValidationReport;
 import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.protection.ProtectionConfiguration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,10 +29,12 @@ public final class VaultConfiguration {
     private final ImmutableMap<String, RegisteredServer> servers;
     private final ImmutableMap<String, Site> reportedInventories;
     private final ImmutableMap<String, Site> sites;
+    private final ProtectionConfiguration protection;
 
     private VaultConfiguration(VaultInfo info, Map<String, RegisteredServer> servers,
-                               Map<String, Site> reportedInventories) {
+                               Map<String, Site> reportedInventories, ProtectionConfiguration protection) {
         this.info = requireNonNull(info, "info");
+        this.protection = requireNonNull(protection, "protection");
         this.servers = ImmutableMap.copyOf(servers);
         this.reportedInventories = ImmutableMap.copyOf(reportedInventories);
         if (!servers.keySet().equals(reportedInventories.keySet())) {
@@ -45,9 +49,15 @@ public final class VaultConfiguration {
         this.sites = view.build();
     }
 
-    /** A configuration with servers and their reported inventories. */
+    /**
+     * A configuration with servers, their reported inventories and their protection (pairings, mappings, protected
+     * VMs). The protection is not re-validated against the inventories here: {@link #validate()} reports that.
+     *
+     * @throws InvalidConfigurationException (INPUT, R4, R5) when servers repeat, inventories do not match the
+     *     servers, or synced clouds were not reported
+     */
     public static VaultConfiguration of(VaultInfo info, Collection<RegisteredServer> servers,
-                                        Map<String, Site> reportedInventories) {
+                                        Map<String, Site> reportedInventories, ProtectionConfiguration protection) {
         Map<String, RegisteredServer> byId = new LinkedHashMap<>();
         for (RegisteredServer s : servers) {
             if (byId.put(s.serverId(), s) != null) {
@@ -55,12 +65,12 @@ public final class VaultConfiguration {
                         s.serverId(), "servers.serverId ('" + s.serverId() + "') appears more than once");
             }
         }
-        return new VaultConfiguration(info, byId, reportedInventories);
+        return new VaultConfiguration(info, byId, reportedInventories, protection);
     }
 
     /** An empty configuration for a new vault. */
     public static VaultConfiguration empty(VaultInfo info) {
-        return new VaultConfiguration(info, Map.of(), Map.of());
+        return new VaultConfiguration(info, Map.of(), Map.of(), ProtectionConfiguration.empty());
     }
 
     private static Site syncedView(RegisteredServer server, Site reported) {
@@ -104,12 +114,29 @@ public final class VaultConfiguration {
         return sites;
     }
 
+    /** Pairings, network and storage mappings, protected VMs. */
+    public ProtectionConfiguration protection() {
+        return protection;
+    }
+
+    /**
+     * Checks the whole configuration against the synced inventory: every pairing, mapping and protected VM (the
+     * rules of SPEC sections 1 and 3-6), in time linear in its size.
+     */
+    public ValidationReport validate() {
+        return protection.validate(sites);
+    }
+
+    VaultConfiguration withProtection(ProtectionConfiguration next) {
+        return new VaultConfiguration(info, servers, reportedInventories, next);
+    }
+
     VaultConfiguration withServer(RegisteredServer server, Site reported) {
         Map<String, RegisteredServer> s = new LinkedHashMap<>(servers);
         s.put(server.serverId(), server);
         Map<String, Site> inv = new LinkedHashMap<>(reportedInventories);
         inv.put(server.serverId(), reported);
-        return new VaultConfiguration(info, s, inv);
+        return new VaultConfiguration(info, s, inv, protection);
     }
 
     VaultConfiguration withoutServer(String serverId) {
@@ -117,22 +144,23 @@ public final class VaultConfiguration {
         s.remove(serverId);
         Map<String, Site> inv = new LinkedHashMap<>(reportedInventories);
         inv.remove(serverId);
-        return new VaultConfiguration(info, s, inv);
+        return new VaultConfiguration(info, s, inv, protection);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof VaultConfiguration c && info.equals(c.info) && servers.equals(c.servers)
-                && reportedInventories.equals(c.reportedInventories);
+                && reportedInventories.equals(c.reportedInventories) && protection.equals(c.protection);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(info, servers, reportedInventories);
+        return Objects.hash(info, servers, reportedInventories, protection);
     }
 
     @Override
     public String toString() {
-        return "VaultConfiguration[" + info.name() + ", " + servers.size() + " servers]";
+        return "VaultConfiguration[" + info.name() + ", " + servers.size() + " servers, "
+                + protection.pairings().size() + " pairings, " + protection.protectedVms().size() + " protected VMs]";
     }
 }
