@@ -1,6 +1,5 @@
 package dev.secondsite.core.plan;
 
-import dev.secondsite.core.Rule;
 import dev.secondsite.core.internal.Checks;
 
 /**

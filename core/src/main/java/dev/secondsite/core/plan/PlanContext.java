@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What a {@link RecoveryPlan.Builder} needs to know about protection when VMs are added: which VMs are protected on a
@@ -31,7 +30,7 @@ public interface PlanContext {
      */
     Optional<List<String>> replicationGroup(String serverId, String groupName);
 
-    /** An in-memory context where {@code vmIds} are the protected VMs of {@code serverId}, without replication groups. */
+    /** An in-memory context where {@code vmIds} are the protected VMs of {@code serverId}; no replication groups. */
     static PlanContext of(String serverId, Collection<String> vmIds) {
         return builder().protectedVms(serverId, vmIds).build();
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -242,7 +243,7 @@ public final class PlanInvariants {
             boolean stageExpected = s.kind() != StageKind.SHUTDOWN || shutdownExpected;
             for (Slot.Position position : Slot.Position.values()) {
                 for (PlanAction a : s.actions(position)) {
-                    String where = position.name().toLowerCase(java.util.Locale.ROOT) + " " + s.label();
+                    String where = position.name().toLowerCase(Locale.ROOT) + " " + s.label();
                     Slot home = plan.slotOf(a.name());
                     if (!a.appliesTo(kind, direction)) {
                         out.add(new Violation(Kind.ACTION_NOT_APPLICABLE, "action " + a.name() + " runs " + where
@@ -267,9 +268,7 @@ public final class PlanInvariants {
             }
             List<String> expected = plan.actions(slot).stream().filter(a -> a.appliesTo(kind, direction))
                     .map(PlanAction::name).toList();
-            String label = slot.stage() == StageKind.BOOT ? "group " + slot.group()
-                    : slot.stage().name().toLowerCase(java.util.Locale.ROOT);
-            Stage s = firstStage.get(label);
+            Stage s = firstStage.get(Stage.label(slot.stage(), slot.group()));
             List<String> actual = s == null ? List.of()
                     : s.actions(slot.position()).stream().map(PlanAction::name).filter(expected::contains)
                     .distinct().toList();

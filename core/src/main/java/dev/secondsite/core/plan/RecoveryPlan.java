@@ -9,10 +9,8 @@ import dev.secondsite.core.Rule;
 import dev.secondsite.core.internal.Checks;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -194,79 +192,131 @@ public final class RecoveryPlan {
         return index;
     }
 
-    // ---- edits: each returns a new plan; see Builder for what each checks and throws ----
+    // ---- edits: each returns a new plan, made by a builder holding this one ----
 
     /** This plan under another name. @throws InvalidConfigurationException (RP1) when blank */
     public RecoveryPlan withName(String newName) {
         return edit().name(newName).build();
     }
 
-    /** This plan with a new, empty last group. */
+    /** This plan with a new, empty last group; nothing else changes. */
     public RecoveryPlan withGroupAdded() {
         return edit().addGroup().build();
     }
 
-    /** @see Builder#removeGroup(int) */
+    /**
+     * This plan edited as {@link Builder#removeGroup(int)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withGroupRemoved(int group) {
         return edit().removeGroup(group).build();
     }
 
-    /** @see Builder#moveGroup(int, int) */
+    /**
+     * This plan edited as {@link Builder#moveGroup(int, int)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withGroupMoved(int from, int to) {
         return edit().moveGroup(from, to).build();
     }
 
-    /** @see Builder#addVm(int, String) */
+    /**
+     * This plan edited as {@link Builder#addVm(int, String)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withVm(PlanContext context, int group, String vmId) {
         return toBuilder(context).addVm(group, vmId).build();
     }
 
-    /** @see Builder#addReplicationGroup(int, String) */
+    /**
+     * This plan edited as {@link Builder#addReplicationGroup(int, String)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withReplicationGroup(PlanContext context, int group, String replicationGroup) {
         return toBuilder(context).addReplicationGroup(group, replicationGroup).build();
     }
 
-    /** @see Builder#removeVm(String) */
+    /**
+     * This plan edited as {@link Builder#removeVm(String)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withoutVm(String vmId) {
         return edit().removeVm(vmId).build();
     }
 
-    /** @see Builder#moveVm(String, int) */
+    /**
+     * This plan edited as {@link Builder#moveVm(String, int)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withVmMoved(String vmId, int group) {
         return edit().moveVm(vmId, group).build();
     }
 
-    /** @see Builder#addDependency(String, String) */
+    /**
+     * This plan edited as {@link Builder#addDependency(String, String)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withDependency(String vm, String after) {
         return edit().addDependency(vm, after).build();
     }
 
-    /** @see Builder#removeDependency(String, String) */
+    /**
+     * This plan edited as {@link Builder#removeDependency(String, String)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withoutDependency(String vm, String after) {
         return edit().removeDependency(vm, after).build();
     }
 
-    /** @see Builder#addAction(Slot, PlanAction) */
+    /**
+     * This plan edited as {@link Builder#addAction(Slot, PlanAction)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withAction(Slot slot, PlanAction action) {
         return edit().addAction(slot, action).build();
     }
 
-    /** @see Builder#addAction(Slot, int, PlanAction) */
+    /**
+     * This plan edited as {@link Builder#addAction(Slot, int, PlanAction)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withAction(Slot slot, int index, PlanAction action) {
         return edit().addAction(slot, index, action).build();
     }
 
-    /** @see Builder#removeAction(String) */
+    /**
+     * This plan edited as {@link Builder#removeAction(String)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withoutAction(String actionName) {
         return edit().removeAction(actionName).build();
     }
 
-    /** @see Builder#moveAction(String, Slot, int) */
+    /**
+     * This plan edited as {@link Builder#moveAction(String, Slot, int)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withActionMoved(String actionName, Slot slot, int index) {
         return edit().moveAction(actionName, slot, index).build();
     }
 
-    /** @see Builder#replaceAction(String, PlanAction) */
+    /**
+     * This plan edited as {@link Builder#replaceAction(String, PlanAction)} says.
+     *
+     * @throws InvalidConfigurationException as that method and {@link Builder#build()} do; this plan is unchanged
+     */
     public RecoveryPlan withActionReplaced(String actionName, PlanAction action) {
         return edit().replaceAction(actionName, action).build();
     }
@@ -738,7 +788,8 @@ public final class RecoveryPlan {
         }
 
         /**
-         * Checks the dependencies against the groups and builds the plan with its boot order.
+         * Checks the dependencies against the groups and builds the plan with its boot order. A refused build leaves
+         * the builder as it was, to be corrected and built again; a builder can build any number of plans.
          *
          * @throws InvalidConfigurationException with one finding per problem: RP3 for each dependency that waits for a
          *                                       VM of a later group (naming both VMs), RP5 for each cycle (naming it),

@@ -64,11 +64,6 @@ public record Slot(StageKind stage, int group, Position position) {
     /** "before group 2", "after shutdown". */
     @Override
     public String toString() {
-        String where = switch (stage) {
-            case SHUTDOWN -> "shutdown";
-            case FAILOVER -> "failover";
-            case BOOT -> "group " + group;
-        };
-        return position.name().toLowerCase(Locale.ROOT) + " " + where;
+        return position.name().toLowerCase(Locale.ROOT) + " " + Stage.label(stage, group);
     }
 }

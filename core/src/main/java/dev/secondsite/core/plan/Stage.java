@@ -50,6 +50,10 @@ public record Stage(StageKind kind, int group, List<PlanAction> before, List<Lis
 
     /** "shutdown", "failover", "group 2". */
     public String label() {
+        return label(kind, group);
+    }
+
+    static String label(StageKind kind, int group) {
         return kind == StageKind.BOOT ? "group " + group : kind.name().toLowerCase(Locale.ROOT);
     }
 }

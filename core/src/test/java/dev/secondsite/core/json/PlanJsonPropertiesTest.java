@@ -16,9 +16,7 @@ import dev.secondsite.core.plan.PlanContext;
 import dev.secondsite.core.plan.PlanGenerators;
 import dev.secondsite.core.plan.RecoveryPlan;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -139,9 +137,7 @@ class PlanJsonPropertiesTest {
         if (node.isContainerNode()) {
             containers.add(node);
             if (node.isObject()) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    collect(it.next().getValue(), containers);
-                }
+                node.properties().forEach(field -> collect(field.getValue(), containers));
             } else {
                 node.forEach(child -> collect(child, containers));
             }

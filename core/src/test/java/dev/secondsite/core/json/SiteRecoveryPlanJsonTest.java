@@ -30,21 +30,22 @@ class SiteRecoveryPlanJsonTest {
     private static final String VM_2 = "7c2e8d14-6a3b-4f1e-8b2d-3e9a0c5d7f22";
     private static final String VM_3 = "9e4a1b36-8c5d-4e2f-a1b3-5d7e9f0a1c33";
     private static final PlanContext CONTEXT = PlanContext.of("vmm-primary-site", List.of(VM_1, VM_2, VM_3));
-    private static final String ITEMS = "/subscriptions/0000/resourceGroups/dr/providers/Microsoft.RecoveryServices/"
-            + "vaults/v/replicationFabrics/vmm-primary-site/replicationProtectionContainers/cloud-gold/"
-            + "replicationProtectedItems/";
+    private static final String VAULT = "/subscriptions/0000/resourceGroups/dr/providers/Microsoft.RecoveryServices/"
+            + "vaults/v";
+    private static final String ITEMS = VAULT + "/replicationFabrics/vmm-primary-site/replicationProtectionContainers/"
+            + "cloud-gold/replicationProtectedItems/";
 
     /** A plan as the service's GET returns it, with read-only fields. */
     static final String DOCUMENT = """
             {
-              "id": "/subscriptions/0000/resourceGroups/dr/providers/Microsoft.RecoveryServices/vaults/v/replicationRecoveryPlans/erp",
+              "id": "VAULT/replicationRecoveryPlans/erp",
               "name": "erp",
               "type": "Microsoft.RecoveryServices/vaults/replicationRecoveryPlans",
               "properties": {
                 "friendlyName": "erp",
-                "primaryFabricId": "/subscriptions/0000/resourceGroups/dr/providers/Microsoft.RecoveryServices/vaults/v/replicationFabrics/vmm-primary-site",
+                "primaryFabricId": "VAULT/replicationFabrics/vmm-primary-site",
                 "primaryFabricFriendlyName": "VMM01",
-                "recoveryFabricId": "/subscriptions/0000/resourceGroups/dr/providers/Microsoft.RecoveryServices/vaults/v/replicationFabrics/vmm-recovery-site",
+                "recoveryFabricId": "VAULT/replicationFabrics/vmm-recovery-site",
                 "recoveryFabricFriendlyName": "VMM02",
                 "failoverDeploymentModel": "NotApplicable",
                 "replicationProviders": ["HyperVReplica2012R2"],
@@ -80,7 +81,7 @@ class SiteRecoveryPlanJsonTest {
                    "endGroupActions": []}
                 ]
               }
-            }""".replace("ITEMS", ITEMS);
+            }""".replace("ITEMS", ITEMS).replace("VAULT", VAULT);
 
     static RecoveryPlan expected() {
         return RecoveryPlan.builder("erp", "vmm-primary-site", "vmm-recovery-site", CONTEXT).addGroup()
