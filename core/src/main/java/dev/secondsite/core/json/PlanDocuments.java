@@ -10,7 +10,10 @@ import dev.secondsite.core.Finding;
 import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.plan.Dependency;
+import dev.secondsite.core.plan.PlanAction;
+import dev.secondsite.core.plan.PlanContext;
 import dev.secondsite.core.plan.RecoveryPlan;
+import dev.secondsite.core.plan.Slot;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -20,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import javax.annotation.Nullable;
 
@@ -174,8 +178,18 @@ final class PlanDocuments {
         return out;
     }
 
+    /**
+     * A script's {@code "timeout"} field: an ISO-8601 duration, {@link PlanAction#DEFAULT_SCRIPT_TIMEOUT} when absent.
+     *
+     * @throws InvalidDocumentException (DOCUMENT) when it is not an ISO-8601 duration
+     */
+    static Duration timeout(ObjectNode script, String path) {
+        String text = optionalText(script, path, "timeout");
+        return text == null ? PlanAction.DEFAULT_SCRIPT_TIMEOUT : duration(text, child(path, "timeout"));
+    }
+
     /** @throws InvalidDocumentException (DOCUMENT) when {@code text} is not an ISO-8601 duration */
-    static Duration duration(String text, String path) {
+    private static Duration duration(String text, String path) {
         try {
             return Duration.parse(text);
         } catch (DateTimeParseException e) {
@@ -212,42 +226,90 @@ final class PlanDocuments {
     }
 
     /**
-     * Adds the dependencies listed in {@code group}'s {@code field} ({@code [{"vm", "after"}]}) to {@code b}; each
-     * {@code vm} must be one of {@code ownVms}.
-     *
-     * @throws InvalidDocumentException at the first dependency that is malformed or refused
+     * Feeds a document's content to a plan builder, node by node, and remembers where each VM, action and dependency
+     * came from, so that every refusal, at once or when the plan is built, names the node at fault.
      */
-    static void readDependencies(ObjectNode group, String path, String field, Collection<String> ownVms,
-                                 RecoveryPlan.Builder b, Origins origins) {
-        List<JsonNode> deps = array(group, path, field, false);
-        for (int d = 0; d < deps.size(); d++) {
-            String depPath = child(child(path, field), d);
-            ObjectNode dep = object(deps.get(d), depPath);
-            onlyFields(dep, depPath, DEPENDENCY_FIELDS);
-            String vm = text(dep, depPath, "vm");
-            String after = text(dep, depPath, "after");
-            if (!ownVms.contains(vm)) {
-                throw new InvalidDocumentException(child(depPath, "vm"), Rule.DOCUMENT, "VM " + vm
-                        + " is not in this group; a group lists the dependencies of its own VMs");
-            }
-            at(depPath, () -> b.addDependency(vm, after));
-            origins.put("dependencies", new Dependency(vm, after).toString(), depPath);
-        }
-    }
-
-    /** Where each finding value (a VM id, an action name, a dependency) came from in the document. */
-    static final class Origins {
+    static final class PlanReader {
+        private final RecoveryPlan.Builder builder;
+        private final BiFunction<JsonNode, String, PlanAction> actions;
         private final Map<String, String> paths = new HashMap<>();
 
-        void put(String field, String value, String path) {
-            paths.putIfAbsent(field + "\u0000" + value, path);
+        /**
+         * @param fieldPaths the path of each of the builder's fields name, sourceServer and targetServer
+         * @param actions reads an action node at a path
+         */
+        PlanReader(String name, String source, String target, PlanContext context, Map<String, String> fieldPaths,
+                   BiFunction<JsonNode, String, PlanAction> actions) {
+            try {
+                this.builder = RecoveryPlan.builder(name, source, target, context);
+            } catch (InvalidConfigurationException e) {
+                throw new InvalidDocumentException(fieldPaths.getOrDefault(e.errors().get(0).field(), ""), e);
+            }
+            this.actions = actions;
         }
 
-        /** The path of the first error's value, or {@code fallback}. */
-        String of(InvalidConfigurationException e, String fallback) {
-            Finding first = e.errors().get(0);
-            String path = first.value() == null ? null : paths.get(first.field() + "\u0000" + first.value());
-            return path == null ? fallback : path;
+        void addGroup() {
+            builder.addGroup();
+        }
+
+        /** Adds {@code vms}, listed at {@code listPath}, to group {@code group}. */
+        void addVms(int group, List<String> vms, String listPath) {
+            for (int j = 0; j < vms.size(); j++) {
+                String vm = vms.get(j);
+                String vmPath = child(listPath, j);
+                at(vmPath, () -> builder.addVm(group, vm));
+                paths.putIfAbsent(key("vms", vm), vmPath);
+            }
+        }
+
+        /** Adds the actions of {@code holder}'s array {@code field} to {@code slot}, in order. */
+        void addActions(ObjectNode holder, String path, String field, Slot slot) {
+            List<JsonNode> nodes = array(holder, path, field, false);
+            for (int k = 0; k < nodes.size(); k++) {
+                String actionPath = child(child(path, field), k);
+                PlanAction action = actions.apply(nodes.get(k), actionPath);
+                at(actionPath, () -> builder.addAction(slot, action));
+                paths.putIfAbsent(key("actions", action.name()), actionPath);
+            }
+        }
+
+        /**
+         * Adds the dependencies of {@code group}'s array {@code field} ({@code [{"vm", "after"}]}); each {@code vm}
+         * must be one of {@code ownVms}.
+         */
+        void addDependencies(ObjectNode group, String path, String field, Collection<String> ownVms) {
+            List<JsonNode> deps = array(group, path, field, false);
+            for (int d = 0; d < deps.size(); d++) {
+                String depPath = child(child(path, field), d);
+                ObjectNode dep = object(deps.get(d), depPath);
+                onlyFields(dep, depPath, DEPENDENCY_FIELDS);
+                String vm = text(dep, depPath, "vm");
+                String after = text(dep, depPath, "after");
+                if (!ownVms.contains(vm)) {
+                    throw new InvalidDocumentException(child(depPath, "vm"), Rule.DOCUMENT, "VM " + vm
+                            + " is not in this group; a group lists the dependencies of its own VMs");
+                }
+                at(depPath, () -> builder.addDependency(vm, after));
+                paths.putIfAbsent(key("dependencies", new Dependency(vm, after).toString()), depPath);
+            }
+        }
+
+        private static String key(String field, String value) {
+            return field + '\0' + value;
+        }
+
+        /**
+         * The plan. @throws InvalidDocumentException at the node of the first error's VM, action or dependency, or
+         * at {@code fallback}
+         */
+        RecoveryPlan build(String fallback) {
+            try {
+                return builder.build();
+            } catch (InvalidConfigurationException e) {
+                Finding first = e.errors().get(0);
+                String path = first.value() == null ? null : paths.get(key(first.field(), first.value()));
+                throw new InvalidDocumentException(path == null ? fallback : path, e);
+            }
         }
     }
 }

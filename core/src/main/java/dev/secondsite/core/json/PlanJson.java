@@ -13,7 +13,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.plan.Dependency;
 import dev.secondsite.core.plan.FailoverDirection;
@@ -149,15 +148,11 @@ public final class PlanJson {
         String name = text(root, "", "name");
         String source = text(root, "", "sourceServer");
         String target = text(root, "", "targetServer");
-        RecoveryPlan.Builder b;
-        try {
-            b = RecoveryPlan.builder(name, source, target, context);
-        } catch (InvalidConfigurationException e) {
-            throw new InvalidDocumentException("/" + e.errors().get(0).field(), e);
-        }
-        PlanDocuments.Origins origins = new PlanDocuments.Origins();
-        readStep(root, "shutdown", StageKind.SHUTDOWN, b, origins);
-        readStep(root, "failover", StageKind.FAILOVER, b, origins);
+        PlanDocuments.PlanReader reader = new PlanDocuments.PlanReader(name, source, target, context,
+                Map.of("name", "/name", "sourceServer", "/sourceServer", "targetServer", "/targetServer"),
+                PlanJson::action);
+        readStep(root, "shutdown", StageKind.SHUTDOWN, reader);
+        readStep(root, "failover", StageKind.FAILOVER, reader);
         List<JsonNode> groups = array(root, "", "groups", true);
         if (groups.isEmpty()) {
             throw new InvalidDocumentException("/groups", Rule.DOCUMENT, "a plan has at least one group");
@@ -169,30 +164,19 @@ public final class PlanJson {
             onlyFields(group, path, GROUP_FIELDS);
             groupNodes.add(group);
             if (i > 0) {
-                b.addGroup();
+                reader.addGroup();
             }
-            int number = i + 1;
-            List<String> vms = texts(group, path, "vms", true);
-            for (int j = 0; j < vms.size(); j++) {
-                String vm = vms.get(j);
-                String vmPath = child(child(path, "vms"), j);
-                at(vmPath, () -> b.addVm(number, vm));
-                origins.put("vms", vm, vmPath);
-            }
-            readActions(group, path, "before", Slot.beforeGroup(number), b, origins);
-            readActions(group, path, "after", Slot.afterGroup(number), b, origins);
+            reader.addVms(i + 1, texts(group, path, "vms", true), child(path, "vms"));
+            reader.addActions(group, path, "before", Slot.beforeGroup(i + 1));
+            reader.addActions(group, path, "after", Slot.afterGroup(i + 1));
         }
         // dependencies last: they may wait for VMs of any group
         for (int i = 0; i < groupNodes.size(); i++) {
             String path = child("/groups", i);
-            PlanDocuments.readDependencies(groupNodes.get(i), path, "dependencies",
-                    texts(groupNodes.get(i), path, "vms", true), b, origins);
+            reader.addDependencies(groupNodes.get(i), path, "dependencies", texts(groupNodes.get(i), path, "vms",
+                    true));
         }
-        try {
-            return b.build();
-        } catch (InvalidConfigurationException e) {
-            throw new InvalidDocumentException(origins.of(e, "/groups"), e);
-        }
+        return reader.build("/groups");
     }
 
     private static void checkVersion(ObjectNode root) {
@@ -207,8 +191,7 @@ public final class PlanJson {
         }
     }
 
-    private static void readStep(ObjectNode root, String field, StageKind stage, RecoveryPlan.Builder b,
-                                 PlanDocuments.Origins origins) {
+    private static void readStep(ObjectNode root, String field, StageKind stage, PlanDocuments.PlanReader reader) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return;
@@ -216,19 +199,8 @@ public final class PlanJson {
         String path = child("", field);
         ObjectNode step = object(node, path);
         onlyFields(step, path, STEP_FIELDS);
-        readActions(step, path, "before", new Slot(stage, 0, Slot.Position.BEFORE), b, origins);
-        readActions(step, path, "after", new Slot(stage, 0, Slot.Position.AFTER), b, origins);
-    }
-
-    private static void readActions(ObjectNode holder, String path, String field, Slot slot, RecoveryPlan.Builder b,
-                                    PlanDocuments.Origins origins) {
-        List<JsonNode> actions = array(holder, path, field, false);
-        for (int k = 0; k < actions.size(); k++) {
-            String actionPath = child(child(path, field), k);
-            PlanAction action = action(actions.get(k), actionPath);
-            at(actionPath, () -> b.addAction(slot, action));
-            origins.put("actions", action.name(), actionPath);
-        }
+        reader.addActions(step, path, "before", new Slot(stage, 0, Slot.Position.BEFORE));
+        reader.addActions(step, path, "after", new Slot(stage, 0, Slot.Position.AFTER));
     }
 
     private static PlanAction action(JsonNode node, String path) {
@@ -241,9 +213,7 @@ public final class PlanJson {
                 String scriptPath = text(action, path, "path");
                 ScriptSide side = PlanDocuments.oneOf(text(action, path, "side"), child(path, "side"), "side",
                         names(ScriptSide.class));
-                String timeoutText = PlanDocuments.optionalText(action, path, "timeout");
-                Duration timeout = timeoutText == null ? PlanAction.DEFAULT_SCRIPT_TIMEOUT
-                        : PlanDocuments.duration(timeoutText, child(path, "timeout"));
+                Duration timeout = PlanDocuments.timeout(action, path);
                 details = at(path, () -> new PlanAction.Script(scriptPath, side, timeout));
             }
             case "manual" -> {

@@ -233,14 +233,9 @@ public final class SiteRecoveryPlanJson {
             throw new InvalidDocumentException("/properties/providerSpecificInput", Rule.DOCUMENT,
                     "providerSpecificInput is for failover to Azure and must be empty for VMM to VMM plans");
         }
-        RecoveryPlan.Builder b;
-        try {
-            b = RecoveryPlan.builder(name, source, target, context);
-        } catch (InvalidConfigurationException e) {
-            String field = e.errors().get(0).field();
-            throw new InvalidDocumentException(field.equals("name") ? "/name"
-                    : field.equals("sourceServer") ? "/properties/primaryFabricId" : "/properties/recoveryFabricId", e);
-        }
+        PlanDocuments.PlanReader reader = new PlanDocuments.PlanReader(name, source, target, context,
+                Map.of("name", "/name", "sourceServer", "/properties/primaryFabricId",
+                        "targetServer", "/properties/recoveryFabricId"), SiteRecoveryPlanJson::action);
 
         String groupsPath = "/properties/groups";
         List<JsonNode> groups = array(properties, "/properties", "groups", true);
@@ -263,22 +258,15 @@ public final class SiteRecoveryPlanJson {
             }
         }
 
-        PlanDocuments.Origins origins = new PlanDocuments.Origins();
         Set<String> planVms = new HashSet<>();
         for (int k = 0; k < boots.size(); k++) {
-            int number = k + 1;
-            if (number > 1) {
-                b.addGroup();
+            if (k > 0) {
+                reader.addGroup();
             }
             String path = child(groupsPath, boots.get(k));
             List<String> vms = items((ObjectNode) groups.get(boots.get(k)), path);
-            for (int j = 0; j < vms.size(); j++) {
-                String vm = vms.get(j);
-                String vmPath = child(child(path, "replicationProtectedItems"), j);
-                at(vmPath, () -> b.addVm(number, vm));
-                origins.put("vms", vm, vmPath);
-                planVms.add(vm);
-            }
+            reader.addVms(k + 1, vms, child(path, "replicationProtectedItems"));
+            planVms.addAll(vms);
         }
         for (Map.Entry<StageKind, Integer> step : steps.entrySet()) {
             String path = child(groupsPath, step.getValue());
@@ -292,29 +280,22 @@ public final class SiteRecoveryPlanJson {
                             + "a plan");
                 }
             }
-            readActions(group, path, "startGroupActions", new Slot(step.getKey(), 0, Slot.Position.BEFORE), b,
-                    origins);
-            readActions(group, path, "endGroupActions", new Slot(step.getKey(), 0, Slot.Position.AFTER), b,
-                    origins);
+            reader.addActions(group, path, "startGroupActions", new Slot(step.getKey(), 0, Slot.Position.BEFORE));
+            reader.addActions(group, path, "endGroupActions", new Slot(step.getKey(), 0, Slot.Position.AFTER));
         }
         for (int k = 0; k < boots.size(); k++) {
             String path = child(groupsPath, boots.get(k));
             ObjectNode group = (ObjectNode) groups.get(boots.get(k));
-            readActions(group, path, "startGroupActions", Slot.beforeGroup(k + 1), b, origins);
-            readActions(group, path, "endGroupActions", Slot.afterGroup(k + 1), b, origins);
+            reader.addActions(group, path, "startGroupActions", Slot.beforeGroup(k + 1));
+            reader.addActions(group, path, "endGroupActions", Slot.afterGroup(k + 1));
         }
         // dependencies last: they may wait for VMs of any group
         for (int k = 0; k < boots.size(); k++) {
             String path = child(groupsPath, boots.get(k));
             ObjectNode group = (ObjectNode) groups.get(boots.get(k));
-            PlanDocuments.readDependencies(group, path, DEPENDENCIES_FIELD, new HashSet<>(items(group, path)), b,
-                    origins);
+            reader.addDependencies(group, path, DEPENDENCIES_FIELD, new HashSet<>(items(group, path)));
         }
-        try {
-            return b.build();
-        } catch (InvalidConfigurationException e) {
-            throw new InvalidDocumentException(origins.of(e, groupsPath), e);
-        }
+        return reader.build(groupsPath);
     }
 
     private static List<String> items(ObjectNode group, String path) {
@@ -329,17 +310,6 @@ public final class SiteRecoveryPlanJson {
             vms.add(vmId != null ? vmId : lastSegment(text(item, itemPath, "id"), "/replicationProtectedItems/"));
         }
         return vms;
-    }
-
-    private static void readActions(ObjectNode group, String path, String field, Slot slot, RecoveryPlan.Builder b,
-                                    PlanDocuments.Origins origins) {
-        List<JsonNode> actions = array(group, path, field, false);
-        for (int k = 0; k < actions.size(); k++) {
-            String actionPath = child(child(path, field), k);
-            PlanAction action = action(actions.get(k), actionPath);
-            at(actionPath, () -> b.addAction(slot, action));
-            origins.put("actions", action.name(), actionPath);
-        }
     }
 
     private static PlanAction action(JsonNode node, String path) {
@@ -360,9 +330,7 @@ public final class SiteRecoveryPlanJson {
                 String scriptPath = text(details, detailsPath, "path");
                 ScriptSide side = PlanDocuments.oneOf(text(details, detailsPath, "fabricLocation"),
                         child(detailsPath, "fabricLocation"), "fabricLocation", SIDES);
-                String timeoutText = optionalText(details, detailsPath, "timeout");
-                Duration timeout = timeoutText == null ? PlanAction.DEFAULT_SCRIPT_TIMEOUT
-                        : PlanDocuments.duration(timeoutText, child(detailsPath, "timeout"));
+                Duration timeout = PlanDocuments.timeout(details, detailsPath);
                 what = at(detailsPath, () -> new PlanAction.Script(scriptPath, side, timeout));
             }
             case "ManualActionDetails" -> {

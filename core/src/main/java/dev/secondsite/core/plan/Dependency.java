@@ -7,6 +7,8 @@ import dev.secondsite.core.internal.Checks;
  * {@code vm} or in an earlier one (where it is satisfied by the group order already); a plan refuses one on a later
  * group, and refuses cycles.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param vm the VM that waits
  * @param after the VM it waits for
  */

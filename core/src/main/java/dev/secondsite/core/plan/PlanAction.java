@@ -19,6 +19,8 @@ import java.util.Set;
  * <p>New actions run for every kind and direction; narrow them with {@link #withKinds} and {@link #withDirections}.
  * Kinds and directions are sets (iteration in enum order), so no edit or round trip can reorder them.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the action's name, unique in its plan
  * @param kinds the failover kinds it runs for; at least one
  * @param directions the failover directions it runs for; at least one
@@ -123,6 +125,8 @@ public record PlanAction(String name, Set<FailoverKind> kinds, Set<FailoverDirec
      * Runs a script (RP8). A failing script stops a planned failover and is recorded, without stopping, in an unplanned
      * one; that is the job engine's part.
      *
+     * <p>Immutable and thread-safe.
+     *
      * @param path the script's path, e.g. in the VMM library share
      * @param side where it runs
      * @param timeout how long it may run; positive
@@ -141,7 +145,7 @@ public record PlanAction(String name, Set<FailoverKind> kinds, Set<FailoverDirec
     }
 
     /**
-     * Makes the job wait until someone resumes it (J2), showing {@code instructions}.
+     * Makes the job wait until someone resumes it (J2), showing {@code instructions}. Immutable and thread-safe.
      *
      * @param instructions what the operator should do; may be empty
      */

@@ -71,7 +71,7 @@ public final class PlanInvariants {
     }
 
     /**
-     * One way an order breaks its plan.
+     * One way an order breaks its plan. Immutable and thread-safe.
      *
      * @param kind what kind of violation
      * @param message what is wrong, naming the VMs, actions or stages

@@ -8,6 +8,8 @@ import java.util.List;
  * VMs, and the actions before and after the group (RP4). Its number is its position in {@link RecoveryPlan#groups()}
  * plus one. A plan checks the group's content against the rest of the plan when it is built.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param vms the ids of its VMs, in the order they were added (the order of parallel starts inside a wave)
  * @param dependencies the dependencies whose {@link Dependency#vm() waiting VM} is in this group, in the order added
  *                     (an immutable list)
@@ -21,11 +23,6 @@ public record RecoveryGroup(List<String> vms, List<Dependency> dependencies, Lis
         dependencies = DependencyList.copyOf(dependencies);
         before = ImmutableList.copyOf(before);
         after = ImmutableList.copyOf(after);
-    }
-
-    /** A group with no VMs, dependencies or actions. */
-    public static RecoveryGroup empty() {
-        return new RecoveryGroup(List.of(), List.of(), List.of(), List.of());
     }
 
     /** The actions before or after the group. */

@@ -9,6 +9,8 @@ import java.util.Locale;
  * A place for {@link PlanAction actions} in a plan (RP4, RP7): before or after the shutdown step, the failover step or
  * one boot group. Inside a slot, actions keep the order they were given.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param stage the step
  * @param group the boot group number (1..n) for {@link StageKind#BOOT}; 0 for the shutdown and failover steps
  * @param position before or after the step

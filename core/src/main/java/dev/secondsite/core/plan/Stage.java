@@ -22,6 +22,8 @@ import java.util.Locale;
  * <p>The constructor checks only that values are present, so that tests can build broken stages and see {@link
  * PlanInvariants} find what is wrong with them.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param kind the step
  * @param group the boot group number (1..n) for {@link StageKind#BOOT}, 0 otherwise
  * @param before the actions before the step, only those that apply to the failover's kind and direction

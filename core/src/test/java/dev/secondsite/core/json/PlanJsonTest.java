@@ -24,7 +24,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class PlanJsonTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Documents.MAPPER;
     private static final PlanContext CONTEXT = PlanContext.of("vmm-a", List.of("db-1", "app-1", "web-1", "web-2"));
 
     static final String DOCUMENT = """
@@ -153,13 +153,7 @@ class PlanJsonTest {
     }
 
     private static String edit(Consumer<ObjectNode> change) {
-        try {
-            ObjectNode document = (ObjectNode) MAPPER.readTree(DOCUMENT);
-            change.accept(document);
-            return MAPPER.writeValueAsString(document);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return Documents.edit(DOCUMENT, change);
     }
 
     /** Asserts the document is refused at a path starting with {@code path}, for {@code rule}. */
