@@ -1,0 +1,361 @@
+package dev.secondsite.core.json;
+
+import static dev.secondsite.core.json.PlanDocuments.MAPPER;
+import static dev.secondsite.core.json.PlanDocuments.array;
+import static dev.secondsite.core.json.PlanDocuments.at;
+import static dev.secondsite.core.json.PlanDocuments.child;
+import static dev.secondsite.core.json.PlanDocuments.object;
+import static dev.secondsite.core.json.PlanDocuments.onlyFields;
+import static dev.secondsite.core.json.PlanDocuments.optionalText;
+import static dev.secondsite.core.json.PlanDocuments.text;
+import static dev.secondsite.core.json.PlanDocuments.texts;
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.secondsite.core.Finding;
+import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.Rule;
+import dev.secondsite.core.plan.Dependency;
+import dev.secondsite.core.plan.FailoverDirection;
+import dev.secondsite.core.plan.FailoverKind;
+import dev.secondsite.core.plan.PlanAction;
+import dev.secondsite.core.plan.PlanContext;
+import dev.secondsite.core.plan.RecoveryGroup;
+import dev.secondsite.core.plan.RecoveryPlan;
+import dev.secondsite.core.plan.ScriptSide;
+import dev.secondsite.core.plan.Slot;
+import dev.secondsite.core.plan.StageKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A {@link RecoveryPlan} in the JSON shape of the public site-recovery API's recovery plan resource
+ * ({@code Microsoft.RecoveryServices/vaults/replicationRecoveryPlans}), for users who move plans between that service
+ * and Secondsite:
+ * <pre>{@code
+ * {"name": "web-tier",
+ *  "properties": {
+ *    "primaryFabricId": "vmm-a", "recoveryFabricId": "vmm-b", "failoverDeploymentModel": "NotApplicable",
+ *    "groups": [
+ *      {"groupType": "Shutdown", "replicationProtectedItems": [], "startGroupActions": [], "endGroupActions": []},
+ *      {"groupType": "Failover", "replicationProtectedItems": [], "startGroupActions": [], "endGroupActions": []},
+ *      {"groupType": "Boot",
+ *       "replicationProtectedItems": [{"id": "db-1", "virtualMachineId": "db-1"}],
+ *       "startGroupActions": [],
+ *       "endGroupActions": [
+ *         {"actionName": "dns", "failoverTypes": ["PlannedFailover", "UnplannedFailover"],
+ *          "failoverDirections": ["PrimaryToRecovery"],
+ *          "customDetails": {"instanceType": "ScriptActionDetails", "path": "\\\\lib\\dns.ps1",
+ *                            "timeout": "PT10M", "fabricLocation": "Recovery"}}]}]}}
+ * }</pre>
+ *
+ * <p>Mapping: {@code primaryFabricId}/{@code recoveryFabricId} are the source/target server ids; a Boot group is a
+ * boot group, in array order; the Shutdown and Failover groups (at most one each, anywhere in the array) carry the
+ * actions of those steps; {@code startGroupActions}/{@code endGroupActions} are the before/after slots, in order;
+ * {@code failoverTypes} TestFailover, PlannedFailover, UnplannedFailover are {@link FailoverKind} TEST, PLANNED,
+ * UNPLANNED; {@code failoverDirections} PrimaryToRecovery, RecoveryToPrimary are the {@link FailoverDirection}s;
+ * {@code customDetails} of {@code instanceType} ScriptActionDetails {@code {path, timeout (ISO-8601, default
+ * PT10M), fabricLocation Primary|Recovery}} or ManualActionDetails {@code {description}} are script and manual
+ * actions. On import, a fabric id or protected item id that is an Azure resource path is reduced to its last segment
+ * (after {@code /replicationFabrics/} or {@code /replicationProtectedItems/}); an item's {@code virtualMachineId},
+ * when present, is the VM id. Read-only fields of the service's responses (ids, friendly names, allowed operations,
+ * last failover times, current scenario, provider details) are accepted and ignored; any other unknown field, other
+ * failover types (Commit, Failback, ...), runbook actions and deployment models other than NotApplicable are refused.
+ *
+ * <p><b>Per-VM dependencies</b> have no place in that shape. They are never dropped silently: {@link
+ * #write(RecoveryPlan)} refuses a plan that has some; {@link Dependencies#DROP} drops them on request; {@link
+ * Dependencies#EXTENSION} writes them into each Boot group as an extension field {@value #DEPENDENCIES_FIELD} ({@code
+ * [{"vm": ..., "after": ...}]}), which {@link #read} reads back, so that a round trip keeps them.
+ *
+ * <p>Import is all or nothing: problems throw {@link InvalidDocumentException} naming the JSON Pointer of the node
+ * at fault ({@link Rule#DOCUMENT} for shape, the plan's rule for content).
+ *
+ * <p>Thread-safe (stateless).
+ */
+public final class SiteRecoveryPlanJson {
+    /** The extension field of a Boot group that carries its VMs' dependencies. */
+    public static final String DEPENDENCIES_FIELD = "secondsiteDependencies";
+
+    /** What {@link #write(RecoveryPlan, Dependencies)} does with per-VM dependencies. Thread-safe (an enum). */
+    public enum Dependencies {
+        /** Refuse to export a plan that has dependencies. */
+        REFUSE,
+        /** Leave them out, as asked. */
+        DROP,
+        /** Write them into the extension field {@value SiteRecoveryPlanJson#DEPENDENCIES_FIELD} of each Boot group. */
+        EXTENSION
+    }
+
+    private static final Set<String> ROOT_FIELDS = Set.of("name", "properties", "id", "type", "location");
+    private static final Set<String> PROPERTY_FIELDS = Set.of("primaryFabricId", "recoveryFabricId",
+            "failoverDeploymentModel", "groups", "providerSpecificInput",
+            // read-only fields of the service's responses
+            "friendlyName", "primaryFabricFriendlyName", "recoveryFabricFriendlyName", "replicationProviders",
+            "allowedOperations", "lastPlannedFailoverTime", "lastUnplannedFailoverTime", "lastTestFailoverTime",
+            "currentScenario", "currentScenarioStatus", "providerSpecificDetails");
+    private static final Set<String> GROUP_FIELDS = Set.of("groupType", "replicationProtectedItems",
+            "startGroupActions", "endGroupActions", DEPENDENCIES_FIELD);
+    private static final Set<String> ITEM_FIELDS = Set.of("id", "virtualMachineId");
+    private static final Set<String> ACTION_FIELDS = Set.of("actionName", "failoverTypes", "failoverDirections",
+            "customDetails");
+    private static final Set<String> SCRIPT_FIELDS = Set.of("instanceType", "path", "timeout", "fabricLocation");
+    private static final Set<String> MANUAL_FIELDS = Set.of("instanceType", "description");
+    private static final String NOT_APPLICABLE = "NotApplicable";
+
+    private static final Map<FailoverKind, String> KINDS = names(FailoverKind.class,
+            "TestFailover", "PlannedFailover", "UnplannedFailover");
+    private static final Map<FailoverDirection, String> DIRECTIONS = names(FailoverDirection.class,
+            "PrimaryToRecovery", "RecoveryToPrimary");
+    private static final Map<ScriptSide, String> SIDES = names(ScriptSide.class, "Primary", "Recovery");
+    private static final Map<StageKind, String> GROUP_TYPES = names(StageKind.class, "Shutdown", "Failover", "Boot");
+
+    private SiteRecoveryPlanJson() {
+    }
+
+    /**
+     * {@code plan} as a JSON text (indented).
+     *
+     * @throws InvalidConfigurationException (RP10) when the plan has dependencies, which this shape cannot hold
+     */
+    public static String write(RecoveryPlan plan) {
+        return write(plan, Dependencies.REFUSE);
+    }
+
+    /**
+     * {@code plan} as a JSON text (indented), with its dependencies handled as {@code dependencies} says.
+     *
+     * @throws InvalidConfigurationException (RP10) when {@code dependencies} is REFUSE and the plan has some
+     */
+    public static String write(RecoveryPlan plan, Dependencies dependencies) {
+        return PlanDocuments.write(toTree(plan, dependencies));
+    }
+
+    /**
+     * {@code plan} as a JSON tree, with its dependencies handled as {@code dependencies} says.
+     *
+     * @throws InvalidConfigurationException (RP10) when {@code dependencies} is REFUSE and the plan has some
+     */
+    public static ObjectNode toTree(RecoveryPlan plan, Dependencies dependencies) {
+        requireNonNull(plan, "plan");
+        requireNonNull(dependencies, "dependencies");
+        List<Dependency> all = plan.dependencies();
+        if (dependencies == Dependencies.REFUSE && !all.isEmpty()) {
+            throw new InvalidConfigurationException(Finding.error(Rule.RP10, "plan " + plan.name(), "dependencies",
+                    all.get(0), "the site-recovery shape cannot hold the plan's " + all.size() + " dependencies"
+                            + " (first: " + all.get(0) + "); export with Dependencies.DROP to leave them out or "
+                            + "Dependencies.EXTENSION to keep them in an extension field"));
+        }
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("name", plan.name());
+        ObjectNode properties = root.putObject("properties");
+        properties.put("primaryFabricId", plan.sourceServer());
+        properties.put("recoveryFabricId", plan.targetServer());
+        properties.put("failoverDeploymentModel", NOT_APPLICABLE);
+        ArrayNode groups = properties.putArray("groups");
+        for (StageKind step : List.of(StageKind.SHUTDOWN, StageKind.FAILOVER)) {
+            ObjectNode group = groups.addObject();
+            group.put("groupType", GROUP_TYPES.get(step));
+            group.putArray("replicationProtectedItems");
+            group.set("startGroupActions", actions(plan.actions(new Slot(step, 0, Slot.Position.BEFORE))));
+            group.set("endGroupActions", actions(plan.actions(new Slot(step, 0, Slot.Position.AFTER))));
+        }
+        for (RecoveryGroup g : plan.groups()) {
+            ObjectNode group = groups.addObject();
+            group.put("groupType", GROUP_TYPES.get(StageKind.BOOT));
+            ArrayNode items = group.putArray("replicationProtectedItems");
+            g.vms().forEach(vm -> items.addObject().put("id", vm).put("virtualMachineId", vm));
+            group.set("startGroupActions", actions(g.before()));
+            group.set("endGroupActions", actions(g.after()));
+            if (dependencies == Dependencies.EXTENSION && !g.dependencies().isEmpty()) {
+                ArrayNode deps = group.putArray(DEPENDENCIES_FIELD);
+                g.dependencies().forEach(d -> deps.addObject().put("vm", d.vm()).put("after", d.after()));
+            }
+        }
+        return root;
+    }
+
+    private static ArrayNode actions(List<PlanAction> actions) {
+        ArrayNode array = MAPPER.createArrayNode();
+        for (PlanAction a : actions) {
+            ObjectNode action = array.addObject();
+            action.put("actionName", a.name());
+            action.set("failoverTypes", PlanDocuments.strings(a.kinds().stream().map(KINDS::get).toList()));
+            action.set("failoverDirections",
+                    PlanDocuments.strings(a.directions().stream().map(DIRECTIONS::get).toList()));
+            ObjectNode details = action.putObject("customDetails");
+            if (a.details() instanceof PlanAction.Script s) {
+                details.put("instanceType", "ScriptActionDetails").put("path", s.path())
+                        .put("timeout", s.timeout().toString()).put("fabricLocation", SIDES.get(s.side()));
+            } else if (a.details() instanceof PlanAction.Manual m) {
+                details.put("instanceType", "ManualActionDetails").put("description", m.instructions());
+            }
+        }
+        return array;
+    }
+
+    /**
+     * Reads a plan from {@code json}; VMs are checked against {@code context} as they are added (RP1, RP2).
+     *
+     * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
+     */
+    public static RecoveryPlan read(String json, PlanContext context) {
+        return read(PlanDocuments.parse(json), context);
+    }
+
+    /**
+     * Reads a plan from a JSON tree.
+     *
+     * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
+     */
+    public static RecoveryPlan read(JsonNode document, PlanContext context) {
+        requireNonNull(context, "context");
+        ObjectNode root = object(document, "");
+        onlyFields(root, "", ROOT_FIELDS);
+        String name = text(root, "", "name");
+        ObjectNode properties = object(root.get("properties"), "/properties");
+        onlyFields(properties, "/properties", PROPERTY_FIELDS);
+        String source = lastSegment(text(properties, "/properties", "primaryFabricId"), "/replicationFabrics/");
+        String target = lastSegment(text(properties, "/properties", "recoveryFabricId"), "/replicationFabrics/");
+        String model = optionalText(properties, "/properties", "failoverDeploymentModel");
+        if (model != null && !model.equals(NOT_APPLICABLE)) {
+            throw new InvalidDocumentException("/properties/failoverDeploymentModel", Rule.DOCUMENT,
+                    "failoverDeploymentModel '" + model + "' is for failover to Azure; VMM to VMM plans are "
+                            + NOT_APPLICABLE);
+        }
+        if (!array(properties, "/properties", "providerSpecificInput", false).isEmpty()) {
+            throw new InvalidDocumentException("/properties/providerSpecificInput", Rule.DOCUMENT,
+                    "providerSpecificInput is for failover to Azure and must be empty for VMM to VMM plans");
+        }
+        PlanDocuments.PlanReader reader = new PlanDocuments.PlanReader(name, source, target, context,
+                Map.of("name", "/name", "sourceServer", "/properties/primaryFabricId",
+                        "targetServer", "/properties/recoveryFabricId"), SiteRecoveryPlanJson::action);
+
+        String groupsPath = "/properties/groups";
+        List<JsonNode> groups = array(properties, "/properties", "groups", true);
+        Map<StageKind, Integer> steps = new EnumMap<>(StageKind.class);
+        List<Integer> boots = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            String path = child(groupsPath, i);
+            ObjectNode group = object(groups.get(i), path);
+            onlyFields(group, path, GROUP_FIELDS);
+            StageKind type = PlanDocuments.oneOf(text(group, path, "groupType"), child(path, "groupType"),
+                    "groupType", GROUP_TYPES);
+            if (type == StageKind.BOOT) {
+                boots.add(i);
+            } else if (group.has(DEPENDENCIES_FIELD)) {
+                throw new InvalidDocumentException(child(path, DEPENDENCIES_FIELD), Rule.DOCUMENT,
+                        DEPENDENCIES_FIELD + " belongs to Boot groups only");
+            } else if (steps.putIfAbsent(type, i) != null) {
+                throw new InvalidDocumentException(child(path, "groupType"), Rule.DOCUMENT, "a plan has one "
+                        + GROUP_TYPES.get(type) + " group; this is another");
+            }
+        }
+
+        Set<String> planVms = new HashSet<>();
+        for (int k = 0; k < boots.size(); k++) {
+            if (k > 0) {
+                reader.addGroup();
+            }
+            String path = child(groupsPath, boots.get(k));
+            List<String> vms = items((ObjectNode) groups.get(boots.get(k)), path);
+            reader.addVms(k + 1, vms, child(path, "replicationProtectedItems"));
+            planVms.addAll(vms);
+        }
+        for (Map.Entry<StageKind, Integer> step : steps.entrySet()) {
+            String path = child(groupsPath, step.getValue());
+            ObjectNode group = (ObjectNode) groups.get(step.getValue());
+            // some responses list the plan's items in these groups too; they add nothing, but must be plan VMs
+            List<String> vms = items(group, path);
+            for (int j = 0; j < vms.size(); j++) {
+                if (!planVms.contains(vms.get(j))) {
+                    throw new InvalidDocumentException(child(child(path, "replicationProtectedItems"), j),
+                            Rule.DOCUMENT, "VM " + vms.get(j) + " is in no Boot group; only Boot groups add VMs to "
+                            + "a plan");
+                }
+            }
+            reader.addActions(group, path, "startGroupActions", new Slot(step.getKey(), 0, Slot.Position.BEFORE));
+            reader.addActions(group, path, "endGroupActions", new Slot(step.getKey(), 0, Slot.Position.AFTER));
+        }
+        for (int k = 0; k < boots.size(); k++) {
+            String path = child(groupsPath, boots.get(k));
+            ObjectNode group = (ObjectNode) groups.get(boots.get(k));
+            reader.addActions(group, path, "startGroupActions", Slot.beforeGroup(k + 1));
+            reader.addActions(group, path, "endGroupActions", Slot.afterGroup(k + 1));
+        }
+        // dependencies last: they may wait for VMs of any group
+        for (int k = 0; k < boots.size(); k++) {
+            String path = child(groupsPath, boots.get(k));
+            ObjectNode group = (ObjectNode) groups.get(boots.get(k));
+            reader.addDependencies(group, path, DEPENDENCIES_FIELD, new HashSet<>(items(group, path)));
+        }
+        return reader.build(groupsPath);
+    }
+
+    private static List<String> items(ObjectNode group, String path) {
+        String itemsPath = child(path, "replicationProtectedItems");
+        List<JsonNode> items = array(group, path, "replicationProtectedItems", false);
+        List<String> vms = new ArrayList<>(items.size());
+        for (int j = 0; j < items.size(); j++) {
+            String itemPath = child(itemsPath, j);
+            ObjectNode item = object(items.get(j), itemPath);
+            onlyFields(item, itemPath, ITEM_FIELDS);
+            String vmId = optionalText(item, itemPath, "virtualMachineId");
+            vms.add(vmId != null ? vmId : lastSegment(text(item, itemPath, "id"), "/replicationProtectedItems/"));
+        }
+        return vms;
+    }
+
+    private static PlanAction action(JsonNode node, String path) {
+        ObjectNode action = object(node, path);
+        onlyFields(action, path, ACTION_FIELDS);
+        String name = text(action, path, "actionName");
+        List<FailoverKind> kinds = PlanDocuments.enumSet(texts(action, path, "failoverTypes", true),
+                child(path, "failoverTypes"), "failoverType", KINDS);
+        List<FailoverDirection> directions = PlanDocuments.enumSet(texts(action, path, "failoverDirections", true),
+                child(path, "failoverDirections"), "failoverDirection", DIRECTIONS);
+        String detailsPath = child(path, "customDetails");
+        ObjectNode details = object(action.get("customDetails"), detailsPath);
+        String type = text(details, detailsPath, "instanceType");
+        PlanAction.Details what;
+        switch (type) {
+            case "ScriptActionDetails" -> {
+                onlyFields(details, detailsPath, SCRIPT_FIELDS);
+                String scriptPath = text(details, detailsPath, "path");
+                ScriptSide side = PlanDocuments.oneOf(text(details, detailsPath, "fabricLocation"),
+                        child(detailsPath, "fabricLocation"), "fabricLocation", SIDES);
+                Duration timeout = PlanDocuments.timeout(details, detailsPath);
+                what = at(detailsPath, () -> new PlanAction.Script(scriptPath, side, timeout));
+            }
+            case "ManualActionDetails" -> {
+                onlyFields(details, detailsPath, MANUAL_FIELDS);
+                String description = optionalText(details, detailsPath, "description");
+                what = new PlanAction.Manual(description == null ? "" : description);
+            }
+            default -> throw new InvalidDocumentException(child(detailsPath, "instanceType"), Rule.DOCUMENT,
+                    "instanceType '" + type + "' is not one of ScriptActionDetails, ManualActionDetails"
+                            + (type.equals("AutomationRunbookActionDetails") ? " (runbooks need Azure)" : ""));
+        }
+        return at(path, () -> new PlanAction(name, Set.copyOf(kinds), Set.copyOf(directions), what));
+    }
+
+    private static String lastSegment(String id, String marker) {
+        int at = id.lastIndexOf(marker);
+        return at < 0 ? id : id.substring(at + marker.length());
+    }
+
+    private static <E extends Enum<E>> Map<E, String> names(Class<E> type, String... names) {
+        Map<E, String> map = new EnumMap<>(type);
+        E[] constants = type.getEnumConstants();
+        for (int i = 0; i < constants.length; i++) {
+            map.put(constants[i], names[i]);
+        }
+        return map;
+    }
+}
