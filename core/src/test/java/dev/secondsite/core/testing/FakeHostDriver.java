@@ -47,6 +47,10 @@ import javax.annotation.Nullable;
  * the host's site (or be the isolated network of a test failover). A refusal is a permanent failure with a
  * Hyper-V-like message and changes nothing. A command on a host marked {@link #hostDown down} fails transiently.
  *
+ * <p>One fake models both sites, as Hyper-V Replica links the hosts of both: give the same instance to the provider
+ * of each site. A request for a host of a seeded site must be addressed to that site's server id (a provider
+ * reaches only its own hosts); a wrong one is refused.
+ *
  * <h2>Idempotency (J3)</h2>
  * A request whose idempotency key already succeeded returns the first result and changes nothing (a replay; not
  * in the history). Only successes are remembered: a failure changed nothing, so a re-send with the same key runs

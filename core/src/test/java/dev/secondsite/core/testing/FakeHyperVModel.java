@@ -213,6 +213,10 @@ final class FakeHyperVModel {
             return CommandResult.permanentFailure("The WinRM client cannot process the request: the computer '"
                     + host + "' is not known (hosts: " + hosts.keySet() + ")");
         }
+        if (target.site != null && !target.site.equals(request.serverId())) {
+            return CommandResult.permanentFailure("The WinRM client cannot process the request: host " + host
+                    + " belongs to server " + target.site + ", not to server " + request.serverId());
+        }
         if (target.down) {
             return unreachable(host);
         }

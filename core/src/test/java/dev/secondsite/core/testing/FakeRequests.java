@@ -1,37 +1,55 @@
 package dev.secondsite.core.testing;
 
+import dev.secondsite.core.inventory.Host;
+import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.spi.CommandRequest;
 import dev.secondsite.core.spi.HostCommand;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Makes {@link CommandRequest}s for one server with fresh idempotency keys ({@code "<prefix>-1"}, {@code "-2"} ...),
- * for tests that drive a {@link FakeHostDriver} or a provider directly, without an engine.
+ * Makes {@link CommandRequest}s with fresh idempotency keys ({@code "key-1"}, {@code "key-2"} ...) addressed to the
+ * server whose site holds the host, for tests that drive a {@link FakeHostDriver} or a provider without an engine.
  *
  * <p>Thread-safe.
  */
 public final class FakeRequests {
-    private final String serverId;
-    private final String prefix;
+    private final Map<String, String> serverOfHost = new HashMap<>();
     private final AtomicLong next = new AtomicLong();
 
-    /** Requests for {@code serverId} with keys {@code "key-1"}, {@code "key-2"} ... */
-    public FakeRequests(String serverId) {
-        this(serverId, "key");
+    private FakeRequests(Site... sites) {
+        for (Site site : sites) {
+            for (Host host : site.hosts()) {
+                serverOfHost.put(host.name(), site.id());
+            }
+        }
     }
 
-    public FakeRequests(String serverId, String keyPrefix) {
-        this.serverId = serverId;
-        this.prefix = keyPrefix;
+    /** Requests for the hosts of {@code sites}. */
+    public static FakeRequests forSites(Site... sites) {
+        return new FakeRequests(sites);
     }
 
-    /** {@code command} on {@code host} with the next key. */
+    /**
+     * {@code command} on {@code host} with the next key.
+     *
+     * @throws IllegalArgumentException when no site given holds {@code host}
+     */
     public CommandRequest on(String host, HostCommand command) {
-        return new CommandRequest(prefix + "-" + next.incrementAndGet(), serverId, host, command);
+        return withKey("key-" + next.incrementAndGet(), host, command);
     }
 
-    /** {@code command} on {@code host} with {@code key}, e.g. to re-send a command. */
+    /**
+     * {@code command} on {@code host} with {@code key}, e.g. to re-send a command.
+     *
+     * @throws IllegalArgumentException when no site given holds {@code host}
+     */
     public CommandRequest withKey(String key, String host, HostCommand command) {
+        String serverId = serverOfHost.get(host);
+        if (serverId == null) {
+            throw new IllegalArgumentException("no site holds host " + host + "; hosts: " + serverOfHost.keySet());
+        }
         return new CommandRequest(key, serverId, host, command);
     }
 }
