@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes {@link CommandRequest}s with fresh idempotency keys ({@code "key-1"}, {@code "key-2"} ...) addressed to the
- * server whose site holds the host, for tests that drive a {@link FakeHostDriver} or a provider without an engine.
+ * server whose site holds the host (or is that VMM server, for scripts), for tests that drive a {@link FakeHostDriver} or a provider without an engine.
  *
  * <p>Thread-safe.
  */
@@ -20,6 +20,7 @@ public final class FakeRequests {
 
     private FakeRequests(Site... sites) {
         for (Site site : sites) {
+            serverOfHost.put(site.name(), site.id()); // scripts run on the VMM server itself
             for (Host host : site.hosts()) {
                 serverOfHost.put(host.name(), site.id());
             }
