@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -108,25 +107,17 @@ class ProviderTest {
     void boundedConcurrency() throws Exception {
         Provider provider = build(builder(() -> primary).hostDriver(driver).maxConcurrentCommands(2));
         provider.attach(hub);
-        CountDownLatch started = new CountDownLatch(2);
-        CountDownLatch release = new CountDownLatch(1);
-        driver.beforeExecute(r -> {
-            started.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        FakeHostDriver.Hold hold = driver.hold(r -> true);
         List<CompletableFuture<CommandResult>> sends = new ArrayList<>();
         for (String vm : List.of("vm-1", "vm-2", "vm-3")) {
             sends.add(hub.send(requests.on(vm.equals("vm-3") ? "hv2-a.contoso.local" : A1,
                     new HostCommand.GetReplicationStatus(vm, "web-0" + vm.charAt(3)))));
         }
 
-        assertTrue(started.await(10, TimeUnit.SECONDS));
+        assertTrue(hold.awaitHeld(2));
         assertEquals(1, provider.queuedCommands());
-        release.countDown();
+        assertEquals(2, hold.held());
+        hold.release();
 
         for (CompletableFuture<CommandResult> send : sends) {
             assertTrue(send.get(10, TimeUnit.SECONDS).succeeded());
@@ -330,18 +321,9 @@ class ProviderTest {
         Provider provider = provider();
         provider.attach(hub);
         assertThrows(IllegalStateException.class, () -> provider.attach(hub));
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        driver.beforeExecute(r -> {
-            started.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        FakeHostDriver.Hold hold = driver.hold(r -> true);
         CompletableFuture<CommandResult> pending = hub.send(requests.on(A1, stopWeb01()));
-        assertTrue(started.await(10, TimeUnit.SECONDS));
+        assertTrue(hold.awaitHeld(1));
 
         provider.close();
 
@@ -350,7 +332,7 @@ class ProviderTest {
         assertFalse(provider.isAttached());
         assertFalse(hub.isConnected("vmm-a"));
         assertThrows(IllegalStateException.class, () -> provider.attach(hub));
-        release.countDown();
+        hold.release();
     }
 
     @Test

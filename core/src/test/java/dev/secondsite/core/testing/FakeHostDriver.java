@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -63,7 +65,7 @@ import javax.annotation.Nullable;
  *
  * <h2>Latency and faults</h2>
  * Latency (zero by default) blocks the calling thread before the command is applied, outside the lock, as a slow
- * host would; tests that want no waiting keep it zero and hold commands with {@link #beforeExecute} and a latch
+ * host would; tests that want no waiting keep it zero and hold commands in flight with {@link #hold}
  * instead. Faults are checked in the order they were added, before the model: {@link #failTransiently} (the first N
  * attempts of each matching command), {@link #failPermanently}, {@link #failRandomly} (a seeded {@link Random}: the
  * same seed and the same sequence of commands give the same faults).
@@ -336,6 +338,74 @@ public final class FakeHostDriver implements HostDriver {
      */
     public void beforeExecute(Consumer<CommandRequest> hook) {
         this.beforeExecute = requireNonNull(hook, "hook");
+    }
+
+    /**
+     * Holds every command matching {@code matching} in flight, before it is applied, until the returned
+     * {@link Hold} is released: to detach a provider, close a transport or crash an engine while a command is under
+     * way, or to fill a provider's slots. Replaces any {@link #beforeExecute} hook.
+     */
+    public Hold hold(Predicate<CommandRequest> matching) {
+        requireNonNull(matching, "matching");
+        Hold hold = new Hold();
+        beforeExecute(request -> {
+            if (matching.test(request)) {
+                hold.enter();
+            }
+        });
+        return hold;
+    }
+
+    /**
+     * Commands held by {@link #hold}. A held command waits at most {@link #MAX_HOLD} for {@link #release()}, so a
+     * test that fails before releasing does not leave threads blocked forever.
+     *
+     * <p>Thread-safe.
+     */
+    public static final class Hold {
+        /** The longest a command stays held. */
+        public static final Duration MAX_HOLD = Duration.ofMinutes(1);
+
+        private final CountDownLatch released = new CountDownLatch(1);
+        private int held;
+
+        private Hold() {
+        }
+
+        private void enter() {
+            synchronized (this) {
+                held++;
+                notifyAll();
+            }
+            try {
+                released.await(MAX_HOLD.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Waits up to 10 seconds until {@code count} commands have been held; false if they were not. */
+        public synchronized boolean awaitHeld(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (held < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
+
+        /** How many commands have been held so far. */
+        public synchronized int held() {
+            return held;
+        }
+
+        /** Lets every held command, and every later one, go on. */
+        public void release() {
+            released.countDown();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- predicates

@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -329,32 +328,17 @@ class FakeHostDriverTest {
     @Test
     @DisplayName("RP3 a command held in flight does not block commands of other VMs")
     void heldCommandDoesNotBlockOthers() throws Exception {
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        f.fake.beforeExecute(r -> {
-            if (VM.equals(r.command().vmId())) {
-                held.countDown();
-                await(release);
-            }
-        });
+        FakeHostDriver.Hold hold = f.fake.hold(FakeHostDriver.isForVm(VM));
         CompletableFuture<CommandResult> slow = CompletableFuture.supplyAsync(() -> f.run(A1, status()));
-        assertTrue(held.await(10, TimeUnit.SECONDS));
+        assertTrue(hold.awaitHeld(1));
 
         CommandResult other = f.run(A1, new HostCommand.GetReplicationStatus("vm-2", "web-02"));
 
         assertTrue(other.succeeded());
         assertFalse(slow.isDone());
-        release.countDown();
+        hold.release();
         assertTrue(slow.get(10, TimeUnit.SECONDS).succeeded());
         assertEquals(List.of("vm-2", VM), f.fake.history().stream().map(e -> e.command().vmId()).toList());
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Test

@@ -500,22 +500,14 @@ final class FakeHyperVModel {
 
     private CommandResult start(String host, HostCommand.StartVm cmd) {
         Machine m = vmNamed(cmd.vmId(), cmd.vmName(), host);
-        Copy copy;
-        if (cmd.testVm()) {
-            if (m.testVm == null || !m.testVm.host.equals(host)) {
-                throw notFound(m.name + " - Test", host);
-            }
-            copy = m.testVm;
-        } else {
-            copy = copyOn(m, host);
-            if (copy == m.replica && !m.state.equals(WAITING_COMPLETION) && !m.state.equals(FAILED_OVER)) {
-                throw refuse("Start-VM: '" + m.name + "' on " + host + " is a replica virtual machine; fail it over "
-                        + "before starting it (state " + m.state + ")");
-            }
-            if (copy == m.primary && m.state.equals(PREPARED)) {
-                throw refuse("Start-VM: '" + m.name + "' is prepared for failover; cancel the failover first "
-                        + "(Stop-VMFailover)");
-            }
+        Copy copy = copyOn(m, host, cmd.testVm());
+        if (copy == m.replica && !m.state.equals(WAITING_COMPLETION) && !m.state.equals(FAILED_OVER)) {
+            throw refuse("Start-VM: '" + m.name + "' on " + host + " is a replica virtual machine; fail it over "
+                    + "before starting it (state " + m.state + ")");
+        }
+        if (copy == m.primary && m.state.equals(PREPARED)) {
+            throw refuse("Start-VM: '" + m.name + "' is prepared for failover; cancel the failover first "
+                    + "(Stop-VMFailover)");
         }
         if (copy.power == PowerState.RUNNING) {
             return ok("Start-VM", m, "already running on " + host);
@@ -581,15 +573,7 @@ final class FakeHyperVModel {
 
     private CommandResult connect(String host, HostCommand.ConnectNetworkAdapter cmd) {
         Machine m = vmNamed(cmd.vmId(), cmd.vmName(), host);
-        Copy copy;
-        if (cmd.testVm()) {
-            if (m.testVm == null || !m.testVm.host.equals(host)) {
-                throw notFound(m.name + " - Test", host);
-            }
-            copy = m.testVm;
-        } else {
-            copy = copyOn(m, host);
-        }
+        Copy copy = copyOn(m, host, cmd.testVm());
         if (!copy.networks.containsKey(cmd.adapter())) {
             throw refuse("Connect-VMNetworkAdapter: virtual machine '" + m.name + "' has no network adapter '"
                     + cmd.adapter() + "' (adapters: " + copy.networks.keySet() + ")");
@@ -682,6 +666,17 @@ final class FakeHyperVModel {
         }
         advance(m);
         return m;
+    }
+
+    /** The test VM on {@code host} when {@code testVm}, else the VM's primary or replica copy there. */
+    private Copy copyOn(Machine m, String host, boolean testVm) {
+        if (!testVm) {
+            return copyOn(m, host);
+        }
+        if (m.testVm == null || !m.testVm.host.equals(host)) {
+            throw notFound(m.name + " - Test", host);
+        }
+        return m.testVm;
     }
 
     private Copy copyOn(Machine m, String host) {
