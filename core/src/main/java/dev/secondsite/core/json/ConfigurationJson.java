@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.VmmVersion;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.secondsite.core.plan.RecoveryPlan;
 import dev.secondsite.core.protection.ProtectionConfiguration;
 import dev.secondsite.core.vault.CloudSync;
 import dev.secondsite.core.vault.ProxySettings;
@@ -65,6 +67,8 @@ public final class ConfigurationJson {
             o.set("inventory", SiteJson.write(configuration.reportedInventories().get(s.serverId())));
         }
         ProtectionJson.write(configuration.protection(), root);
+        ArrayNode plans = root.putArray("plans");
+        configuration.plans().forEach(plan -> plans.add(PlanJson.toTree(plan)));
         try {
             return JsonIn.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -123,8 +127,19 @@ public final class ConfigurationJson {
             return server;
         });
         ProtectionConfiguration protection = ProtectionJson.read(root);
+        VaultConfiguration withoutPlans = root.build(() -> VaultConfiguration.of(info, servers, inventories,
+                protection, List.of()));
+        List<RecoveryPlan> plans = new ArrayList<>();
+        List<JsonNode> planNodes = root.nodes("plans");
+        for (int i = 0; i < planNodes.size(); i++) {
+            try {
+                plans.add(PlanJson.read(planNodes.get(i), withoutPlans.planContext()));
+            } catch (InvalidDocumentException e) {
+                throw e.relocated("/plans/" + i);
+            }
+        }
         root.end();
-        return root.build(() -> VaultConfiguration.of(info, servers, inventories, protection));
+        return root.build(() -> VaultConfiguration.of(info, servers, inventories, protection, plans));
     }
 
 }

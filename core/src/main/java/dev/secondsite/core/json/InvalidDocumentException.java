@@ -38,6 +38,27 @@ public class InvalidDocumentException extends InvalidConfigurationException {
         initCause(cause);
     }
 
+    private InvalidDocumentException(String path, List<Finding> findings, Throwable cause) {
+        super(findings);
+        this.path = path;
+        initCause(cause);
+    }
+
+    /**
+     * This error as seen from a document that embeds the one it was found in at {@code prefix} (e.g. a plan read
+     * inside the configuration document at {@code /plans/2}).
+     */
+    public InvalidDocumentException relocated(String prefix) {
+        String from = "at " + (path.isEmpty() ? "/" : path) + ": ";
+        String newPath = prefix + path;
+        String to = "at " + (newPath.isEmpty() ? "/" : newPath) + ": ";
+        List<Finding> moved = findings().stream().map(f -> new Finding(f.rule(), f.severity(), f.subject(),
+                f.field().equals(path.isEmpty() ? "/" : path) ? newPath : f.field(), f.value(),
+                f.message().startsWith(from) ? to + f.message().substring(from.length()) : to + f.message()))
+                .toList();
+        return new InvalidDocumentException(newPath, moved, this);
+    }
+
     /** The JSON Pointer of the offending node; empty for the document as a whole. */
     public String path() {
         return path;

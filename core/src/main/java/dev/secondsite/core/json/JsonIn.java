@@ -206,6 +206,20 @@ final class JsonIn {
         return out;
     }
 
+    /** The raw elements of array {@code field} (absent means empty), for documents read by another codec. */
+    List<JsonNode> nodes(String field) {
+        List<JsonNode> out = new ArrayList<>();
+        JsonNode value = field(field);
+        if (value == null) {
+            return out;
+        }
+        if (!value.isArray()) {
+            throw error(field, "'" + field + "' must be an array, was " + describe(value));
+        }
+        value.forEach(out::add);
+        return out;
+    }
+
     /** The strings of array {@code field} (absent means empty). */
     List<String> texts(String field) {
         List<String> out = new ArrayList<>();

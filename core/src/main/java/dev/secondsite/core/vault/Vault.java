@@ -11,6 +11,31 @@ import dev.secondsite.core.internal.ServiceDiscovery;
 import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.inventory.ProviderNode;
 import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.job.ConfigChange;
+import dev.secondsite.core.job.EngineOptions;
+import dev.secondsite.core.job.Job;
+import dev.secondsite.core.job.JobEffects;
+import dev.secondsite.core.job.JobEngine;
+import dev.secondsite.core.job.JobJournal;
+import dev.secondsite.core.job.JobKind;
+import dev.secondsite.core.job.JobListener;
+import dev.secondsite.core.job.JobQuery;
+import dev.secondsite.core.job.JobSpec;
+import dev.secondsite.core.plan.FailoverDirection;
+import dev.secondsite.core.plan.FailoverKind;
+import dev.secondsite.core.plan.PlanContext;
+import dev.secondsite.core.plan.RecoveryPlan;
+import dev.secondsite.core.protection.CloudPairing;
+import dev.secondsite.core.protection.NetworkMapping;
+import dev.secondsite.core.protection.ProtectionConfiguration;
+import dev.secondsite.core.protection.StorageMapping;
+import dev.secondsite.core.spi.RecoveryPointChoice;
+import dev.secondsite.core.spi.Transport;
+import dev.secondsite.core.transport.local.Transports;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.secondsite.core.inventory.VmmVersion;
 import dev.secondsite.core.spi.ProxyConnectivityCheck;
 import dev.secondsite.core.spi.VaultEndpoint;
@@ -40,7 +65,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: changes are serialized; reads see the latest complete configuration without locking.
  */
-public final class Vault implements VaultEndpoint {
+public final class Vault implements VaultEndpoint, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Vault.class);
 
     private final Clock clock;
@@ -48,6 +73,10 @@ public final class Vault implements VaultEndpoint {
     private final @Nullable ProxyConnectivityCheck proxyCheck;
     private final SecureRandom random;
     private volatile VaultConfiguration configuration;
+    private final VaultJobs jobPlans;
+    private final JobEngine engine;
+    /** Keys of job steps already applied, so that a step re-run after a crash changes nothing twice (J3). */
+    private final Set<String> appliedSteps = ConcurrentHashMap.newKeySet();
 
     private Vault(Builder b) {
         this.clock = b.clock;
@@ -64,6 +93,11 @@ public final class Vault implements VaultEndpoint {
         this.proxyCheck = b.proxyCheck != null ? b.proxyCheck
                 : ServiceDiscovery.first(ProxyConnectivityCheck.class, p -> true, "proxy checks").orElse(null);
         this.configuration = VaultConfiguration.empty(info);
+        this.jobPlans = new VaultJobs(clock);
+        Transport transport = b.transport != null ? b.transport : Transports.forUri(b.transportUri);
+        JobEngine.Builder engineBuilder = JobEngine.builder(transport, new Effects()).clock(clock)
+                .options(b.engineOptions).journal(b.journal);
+        this.engine = engineBuilder.build();
     }
 
     /**
@@ -295,6 +329,302 @@ public final class Vault implements VaultEndpoint {
                         + "server; registered: " + new TreeMap<>(configuration.sites()).keySet()));
     }
 
+    // ---------------------------------------------------------------- recovery plans (RP1-RP10)
+
+    /**
+     * Saves {@code plan}, replacing a plan of the same name. Its VMs must be protected VMs of its source server (RP1).
+     *
+     * @throws InvalidConfigurationException (RP1) naming a VM that is not protected on the plan's source server, or
+     *     (INPUT) when the plan's servers are not registered; nothing changes
+     */
+    public synchronized void savePlan(RecoveryPlan plan) {
+        requireNonNull(plan, "plan");
+        requireServer(plan.sourceServer());
+        requireServer(plan.targetServer());
+        PlanContext context = configuration.planContext();
+        for (String vmId : plan.vms()) {
+            if (!context.isProtectedOn(plan.sourceServer(), vmId)) {
+                throw InvalidConfigurationException.of(Rule.RP1, "plan " + plan.name(), "vms", vmId, "vms ('" + vmId
+                        + "') must be a protected VM of source server " + plan.sourceServer());
+            }
+        }
+        configuration = configuration.withPlan(plan);
+        LOG.info("Saved recovery plan {} ({} VMs in {} groups)", plan.name(), plan.vms().size(), plan.groupCount());
+    }
+
+    public Optional<RecoveryPlan> plan(String name) {
+        return configuration.plan(name);
+    }
+
+    public List<RecoveryPlan> plans() {
+        return List.copyOf(configuration.plans());
+    }
+
+    /** @throws InvalidConfigurationException (RP1) when there is no such plan */
+    public synchronized void removePlan(String name) {
+        requirePlan(name);
+        configuration = configuration.withoutPlan(name);
+    }
+
+    /** What plans are built against: the VMs this vault protects (RP1). */
+    public PlanContext planContext() {
+        return configuration.planContext();
+    }
+
+    private RecoveryPlan requirePlan(String name) {
+        return configuration.plan(name).orElseThrow(() -> InvalidConfigurationException.of(Rule.RP1, "vault "
+                + info().name(), "plan", name, "plan ('" + name + "') does not exist; plans: "
+                + configuration.plans().stream().map(RecoveryPlan::name).toList()));
+    }
+
+    // ---------------------------------------------------------------- jobs (J1): configuration
+
+    /**
+     * Pairs a primary cloud with a target cloud (C1-C13): a job configures every Hyper-V host of both clouds for
+     * replication, then saves the pairing (C12). Offline initial replication adds its checklist (O2-O4) to the job's
+     * warnings.
+     *
+     * @return the job's id
+     * @throws InvalidConfigurationException naming every broken rule; no job is created
+     */
+    public synchronized String pairClouds(CloudPairing pairing) {
+        return submit(jobPlans.pair(configuration, pairing, false));
+    }
+
+    /**
+     * Changes a pairing's settings (C12); its target server and cloud cannot change.
+     *
+     * @throws InvalidConfigurationException (C12) for a changed target, or naming any broken rule; no job is created
+     */
+    public synchronized String editPairing(CloudPairing pairing) {
+        return submit(jobPlans.pair(configuration, pairing, true));
+    }
+
+    /** @throws InvalidConfigurationException (E4) while VMs of the cloud are protected; no job is created */
+    public synchronized String unpairClouds(CloudRef primary) {
+        return submit(jobPlans.unpair(configuration, primary));
+    }
+
+    /** Maps a VM network (N1, N2); replicas on it are reconnected (N4). */
+    public synchronized String mapNetwork(NetworkMapping mapping) {
+        return submit(jobPlans.mapNetwork(configuration, mapping, false));
+    }
+
+    /** Replaces the mapping of a source network (N1, N4). */
+    public synchronized String remapNetwork(NetworkMapping mapping) {
+        return submit(jobPlans.mapNetwork(configuration, mapping, true));
+    }
+
+    public synchronized String unmapNetwork(String serverId, String vmNetwork) {
+        return submit(jobPlans.unmapNetwork(configuration, serverId, vmNetwork));
+    }
+
+    /** Maps a storage classification (S1, S2). */
+    public synchronized String mapStorage(StorageMapping mapping) {
+        return submit(jobPlans.mapStorage(configuration, mapping, false));
+    }
+
+    public synchronized String remapStorage(StorageMapping mapping) {
+        return submit(jobPlans.mapStorage(configuration, mapping, true));
+    }
+
+    public synchronized String unmapStorage(String serverId, String classification) {
+        return submit(jobPlans.unmapStorage(configuration, serverId, classification));
+    }
+
+    // ---------------------------------------------------------------- jobs: protection (E1-E4)
+
+    /**
+     * Protects VMs of a paired primary cloud (E1): for each, enable replication, initial replication (C10), finalize.
+     *
+     * @throws InvalidConfigurationException naming every broken rule (E1, P5, P6, ...); no job is created
+     */
+    public synchronized String enableProtection(CloudRef primaryCloud, List<String> vmIds) {
+        return submit(jobPlans.enable(configuration, primaryCloud, vmIds));
+    }
+
+    /** Takes over a VM that Hyper-V Replica already replicates (E3, C13). */
+    public synchronized String onboard(CloudRef primaryCloud, String vmId) {
+        return submit(jobPlans.onboard(configuration, primaryCloud, vmId));
+    }
+
+    /** Removes a VM's replication, and its replica when the pairing says so (E4, C11). */
+    public synchronized String disableProtection(String vmId) {
+        return submit(jobPlans.disable(configuration, vmId));
+    }
+
+    // ---------------------------------------------------------------- jobs: failover (F1-F8, RP3-RP9)
+
+    /**
+     * Runs a failover of {@code kind} for a recovery plan, in its execution order (RP3, RP7): pre-flight check,
+     * shutdown (planned; unplanned when asked), failover, boot groups with their actions.
+     *
+     * @throws InvalidConfigurationException when the plan does not exist or a VM cannot fail over (not protected,
+     *     on the wrong side)
+     * @throws dev.secondsite.core.IllegalTransitionException when a VM's state does not allow it and no other run
+     *     failed it over (RP9)
+     */
+    public synchronized String failover(String planName, FailoverKind kind, FailoverOptions options) {
+        return submit(jobPlans.failover(configuration, requirePlan(planName), List.of(), kind, options));
+    }
+
+    /** Runs a failover of one VM on its own (RP6). */
+    public synchronized String failoverVm(String vmId, FailoverKind kind, FailoverOptions options) {
+        return submit(jobPlans.failover(configuration, null, List.of(vmId), kind, options));
+    }
+
+    /** F1: a test failover of a plan into {@link FailoverOptions#testNetwork()}. */
+    public String testFailover(String planName, FailoverOptions options) {
+        return failover(planName, FailoverKind.TEST, options);
+    }
+
+    /** F2: a planned failover of a plan, no data lost. */
+    public String plannedFailover(String planName, FailoverOptions options) {
+        return failover(planName, FailoverKind.PLANNED, options);
+    }
+
+    /** F3: an unplanned failover of a plan from the chosen recovery point. */
+    public String unplannedFailover(String planName, FailoverOptions options) {
+        return failover(planName, FailoverKind.UNPLANNED, options);
+    }
+
+    /**
+     * F5: fails a plan back to the primary site: a planned failover recovery-to-primary. Commit and reverse
+     * replication follow as their own jobs, as after any failover.
+     */
+    public String failback(String planName) {
+        return failover(planName, FailoverKind.PLANNED, FailoverOptions.builder()
+                .direction(FailoverDirection.RECOVERY_TO_PRIMARY).build());
+    }
+
+    /** F1: deletes the test VMs of a plan's test failover. */
+    public synchronized String cleanupTestFailover(String planName) {
+        return submit(jobPlans.afterFailover(configuration, requirePlan(planName), List.of(),
+                JobKind.CLEANUP_TEST_FAILOVER, null));
+    }
+
+    /** F4: commits the failover of a plan's VMs. */
+    public synchronized String commit(String planName) {
+        return submit(jobPlans.afterFailover(configuration, requirePlan(planName), List.of(), JobKind.COMMIT, null));
+    }
+
+    /** F5: reverse replication of a plan's VMs. */
+    public synchronized String reverseReplication(String planName) {
+        return submit(jobPlans.afterFailover(configuration, requirePlan(planName), List.of(),
+                JobKind.REVERSE_REPLICATION, null));
+    }
+
+    /** F1, F4, F5 for one VM: {@code kind} is CLEANUP_TEST_FAILOVER, COMMIT or REVERSE_REPLICATION. */
+    public synchronized String afterFailoverOfVm(String vmId, JobKind kind) {
+        return submit(jobPlans.afterFailover(configuration, null, List.of(vmId), kind, null));
+    }
+
+    /** F4: before commit, fails the VM over to another recovery point. */
+    public synchronized String changeRecoveryPoint(String vmId, RecoveryPointChoice point) {
+        requireNonNull(point, "point");
+        return submit(jobPlans.afterFailover(configuration, null, List.of(vmId), JobKind.CHANGE_RECOVERY_POINT,
+                point));
+    }
+
+    // ---------------------------------------------------------------- jobs: following them (J1, J2, J4)
+
+    public Job job(String jobId) {
+        return engine.job(jobId);
+    }
+
+    /** Jobs matching {@code query}, oldest first (J4). */
+    public List<Job> jobs(JobQuery query) {
+        return engine.jobs(query);
+    }
+
+    /** Completes when the job has ended or waits for a manual action. */
+    public CompletableFuture<Job> settled(String jobId) {
+        return engine.settled(jobId);
+    }
+
+    /** J2: resumes a job waiting for a manual action. */
+    public void resume(String jobId, String comment) {
+        engine.resume(jobId, comment);
+    }
+
+    /** J2: cancels a job at its next safe point. */
+    public void cancel(String jobId) {
+        engine.cancel(jobId);
+    }
+
+    /** J2: runs a failed or cancelled job again from where it stopped. */
+    public void restart(String jobId) {
+        engine.restart(jobId);
+    }
+
+    public void addJobListener(JobListener listener) {
+        engine.addListener(listener);
+    }
+
+    /** Stops the job engine's threads. */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    private String submit(JobSpec spec) {
+        String id = engine.submit(spec);
+        LOG.info("Job {} created: {} {}", id, spec.kind(), spec.target());
+        return id;
+    }
+
+    /** How jobs change the configuration: each step once (J3), all or nothing per step. */
+    private final class Effects implements JobEffects {
+        @Override
+        public String apply(String key, ConfigChange change) {
+            synchronized (Vault.this) {
+                if (appliedSteps.contains(key)) {
+                    return "already applied: " + change.describe();
+                }
+                VaultConfiguration c = configuration;
+                ProtectionConfiguration p = c.protection();
+                Map<String, Site> sites = c.sites();
+                ProtectionConfiguration next;
+                if (change instanceof ConfigChange.Pair x) {
+                    next = p.pair(x.pairing(), sites).configuration();
+                } else if (change instanceof ConfigChange.EditPairing x) {
+                    next = p.editPairing(x.pairing(), sites).configuration();
+                } else if (change instanceof ConfigChange.Unpair x) {
+                    next = p.unpair(x.primary()).configuration();
+                } else if (change instanceof ConfigChange.MapNetwork x) {
+                    next = p.networkMapping(x.mapping().sourceServerId(), x.mapping().sourceNetwork()).isPresent()
+                            ? p.remapNetwork(x.mapping(), sites).configuration()
+                            : p.mapNetwork(x.mapping(), sites).configuration();
+                } else if (change instanceof ConfigChange.UnmapNetwork x) {
+                    next = p.unmapNetwork(x.serverId(), x.vmNetwork(), sites).configuration();
+                } else if (change instanceof ConfigChange.MapStorage x) {
+                    next = p.storageMapping(x.mapping().sourceServerId(), x.mapping().sourceClassification())
+                            .isPresent() ? p.remapStorage(x.mapping(), sites).configuration()
+                            : p.mapStorage(x.mapping(), sites).configuration();
+                } else if (change instanceof ConfigChange.UnmapStorage x) {
+                    next = p.unmapStorage(x.serverId(), x.classification()).configuration();
+                } else if (change instanceof ConfigChange.Protect x) {
+                    next = p.protect(x.primaryCloud(), x.vmId(), x.origin(), sites, x.replicaHost()).configuration();
+                } else if (change instanceof ConfigChange.Onboard x) {
+                    next = p.onboard(x.primaryCloud(), x.vmId(), sites).configuration();
+                } else if (change instanceof ConfigChange.Unprotect x) {
+                    next = p.disableProtection(x.vmId()).configuration();
+                } else {
+                    ConfigChange.Transition x = (ConfigChange.Transition) change;
+                    next = p.transition(x.vmId(), x.operation()).configuration();
+                }
+                configuration = c.withProtection(next);
+                appliedSteps.add(key);
+                return change.describe();
+            }
+        }
+
+        @Override
+        public boolean isFailedOver(String vmId) {
+            return configuration.protection().protectedVm(vmId).map(VaultJobs::alreadyFailedOver).orElse(false);
+        }
+    }
+
     /** Builds a {@link Vault}. Not thread-safe. */
     public static final class Builder {
         private final String name;
@@ -304,6 +634,10 @@ public final class Vault implements VaultEndpoint {
         private @Nullable byte[] signingSecret;
         private @Nullable ProxyConnectivityCheck proxyCheck;
         private SecureRandom random = new SecureRandom();
+        private @Nullable Transport transport;
+        private URI transportUri = URI.create("local:default");
+        private EngineOptions engineOptions = EngineOptions.defaults();
+        private JobJournal journal = JobJournal.NONE;
 
         private Builder(String name, String region) {
             this.name = requireNonNull(name, "name");
@@ -340,6 +674,33 @@ public final class Vault implements VaultEndpoint {
         /** The proxy check used at registration; found with ServiceLoader when not set. */
         public Builder proxyCheck(ProxyConnectivityCheck check) {
             this.proxyCheck = requireNonNull(check, "check");
+            return this;
+        }
+
+        /** The transport to the providers; wins over {@link #transport(URI)}. */
+        public Builder transport(Transport transport) {
+            this.transport = requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * Where the providers connect, found with ServiceLoader by scheme; {@code local:default} (providers in the
+         * same JVM attach to the hub of that name) when nothing is set.
+         */
+        public Builder transport(URI uri) {
+            this.transportUri = requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /** Parallelism, timeouts and retries of the job engine. */
+        public Builder engineOptions(EngineOptions options) {
+            this.engineOptions = requireNonNull(options, "options");
+            return this;
+        }
+
+        /** Where job events are journaled; nothing is kept by default. */
+        public Builder journal(JobJournal journal) {
+            this.journal = requireNonNull(journal, "journal");
             return this;
         }
 

@@ -7,9 +7,12 @@ import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.ValidationReport;
 import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.plan.PlanContext;
+import dev.secondsite.core.plan.RecoveryPlan;
 import dev.secondsite.core.protection.ProtectionConfiguration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,11 +33,14 @@ public final class VaultConfiguration {
     private final ImmutableMap<String, Site> reportedInventories;
     private final ImmutableMap<String, Site> sites;
     private final ProtectionConfiguration protection;
+    private final ImmutableMap<String, RecoveryPlan> plans;
 
     private VaultConfiguration(VaultInfo info, Map<String, RegisteredServer> servers,
-                               Map<String, Site> reportedInventories, ProtectionConfiguration protection) {
+                               Map<String, Site> reportedInventories, ProtectionConfiguration protection,
+                               Map<String, RecoveryPlan> plans) {
         this.info = requireNonNull(info, "info");
         this.protection = requireNonNull(protection, "protection");
+        this.plans = ImmutableMap.copyOf(plans);
         this.servers = ImmutableMap.copyOf(servers);
         this.reportedInventories = ImmutableMap.copyOf(reportedInventories);
         if (!servers.keySet().equals(reportedInventories.keySet())) {
@@ -57,7 +63,8 @@ public final class VaultConfiguration {
      *     servers, or synced clouds were not reported
      */
     public static VaultConfiguration of(VaultInfo info, Collection<RegisteredServer> servers,
-                                        Map<String, Site> reportedInventories, ProtectionConfiguration protection) {
+                                        Map<String, Site> reportedInventories, ProtectionConfiguration protection,
+                                        Collection<RecoveryPlan> plans) {
         Map<String, RegisteredServer> byId = new LinkedHashMap<>();
         for (RegisteredServer s : servers) {
             if (byId.put(s.serverId(), s) != null) {
@@ -65,12 +72,19 @@ public final class VaultConfiguration {
                         s.serverId(), "servers.serverId ('" + s.serverId() + "') appears more than once");
             }
         }
-        return new VaultConfiguration(info, byId, reportedInventories, protection);
+        Map<String, RecoveryPlan> byName = new LinkedHashMap<>();
+        for (RecoveryPlan plan : plans) {
+            if (byName.put(plan.name(), plan) != null) {
+                throw InvalidConfigurationException.of(Rule.RP1, "vault " + info.name(), "plans.name", plan.name(),
+                        "plans.name ('" + plan.name() + "') appears more than once");
+            }
+        }
+        return new VaultConfiguration(info, byId, reportedInventories, protection, byName);
     }
 
     /** An empty configuration for a new vault. */
     public static VaultConfiguration empty(VaultInfo info) {
-        return new VaultConfiguration(info, Map.of(), Map.of(), ProtectionConfiguration.empty());
+        return new VaultConfiguration(info, Map.of(), Map.of(), ProtectionConfiguration.empty(), Map.of());
     }
 
     private static Site syncedView(RegisteredServer server, Site reported) {
@@ -127,8 +141,48 @@ public final class VaultConfiguration {
         return protection.validate(sites);
     }
 
+    /** Recovery plans in the order they were first saved. */
+    public Collection<RecoveryPlan> plans() {
+        return plans.values();
+    }
+
+    public Optional<RecoveryPlan> plan(String name) {
+        return Optional.ofNullable(plans.get(name));
+    }
+
+    /**
+     * What recovery plans are checked against (RP1): a VM may join a plan of server S when this configuration
+     * protects it with S as its primary server. Replication groups (RP2) are not part of the synced inventory, so
+     * none is known here.
+     */
+    public PlanContext planContext() {
+        return new PlanContext() {
+            @Override
+            public boolean isProtectedOn(String serverId, String vmId) {
+                return protection.protectedVm(vmId).map(vm -> vm.primaryServerId().equals(serverId)).orElse(false);
+            }
+
+            @Override
+            public Optional<List<String>> replicationGroup(String serverId, String groupName) {
+                return Optional.empty();
+            }
+        };
+    }
+
     VaultConfiguration withProtection(ProtectionConfiguration next) {
-        return new VaultConfiguration(info, servers, reportedInventories, next);
+        return new VaultConfiguration(info, servers, reportedInventories, next, plans);
+    }
+
+    VaultConfiguration withPlan(RecoveryPlan plan) {
+        Map<String, RecoveryPlan> p = new LinkedHashMap<>(plans);
+        p.put(plan.name(), plan);
+        return new VaultConfiguration(info, servers, reportedInventories, protection, p);
+    }
+
+    VaultConfiguration withoutPlan(String name) {
+        Map<String, RecoveryPlan> p = new LinkedHashMap<>(plans);
+        p.remove(name);
+        return new VaultConfiguration(info, servers, reportedInventories, protection, p);
     }
 
     VaultConfiguration withServer(RegisteredServer server, Site reported) {
@@ -136,7 +190,7 @@ public final class VaultConfiguration {
         s.put(server.serverId(), server);
         Map<String, Site> inv = new LinkedHashMap<>(reportedInventories);
         inv.put(server.serverId(), reported);
-        return new VaultConfiguration(info, s, inv, protection);
+        return new VaultConfiguration(info, s, inv, protection, plans);
     }
 
     VaultConfiguration withoutServer(String serverId) {
@@ -144,18 +198,19 @@ public final class VaultConfiguration {
         s.remove(serverId);
         Map<String, Site> inv = new LinkedHashMap<>(reportedInventories);
         inv.remove(serverId);
-        return new VaultConfiguration(info, s, inv, protection);
+        return new VaultConfiguration(info, s, inv, protection, plans);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof VaultConfiguration c && info.equals(c.info) && servers.equals(c.servers)
-                && reportedInventories.equals(c.reportedInventories) && protection.equals(c.protection);
+                && reportedInventories.equals(c.reportedInventories) && protection.equals(c.protection)
+                && plans.equals(c.plans);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(info, servers, reportedInventories, protection);
+        return Objects.hash(info, servers, reportedInventories, protection, plans.keySet());
     }
 
     @Override

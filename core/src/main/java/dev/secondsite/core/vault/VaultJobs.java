@@ -1,0 +1,544 @@
+package dev.secondsite.core.vault;
+
+import dev.secondsite.core.Finding;
+import dev.secondsite.core.IllegalTransitionException;
+import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.Rule;
+import dev.secondsite.core.inventory.CloudRef;
+import dev.secondsite.core.inventory.NetworkAdapter;
+import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.inventory.Vm;
+import dev.secondsite.core.job.ConfigChange;
+import dev.secondsite.core.job.JobKind;
+import dev.secondsite.core.job.JobSpec;
+import dev.secondsite.core.job.Phase;
+import dev.secondsite.core.job.Step;
+import dev.secondsite.core.job.TaskSpec;
+import dev.secondsite.core.plan.ExecutionOrder;
+import dev.secondsite.core.plan.FailoverDirection;
+import dev.secondsite.core.plan.FailoverKind;
+import dev.secondsite.core.plan.PlanAction;
+import dev.secondsite.core.plan.RecoveryPlan;
+import dev.secondsite.core.plan.ScriptSide;
+import dev.secondsite.core.plan.Stage;
+import dev.secondsite.core.protection.ActiveLocation;
+import dev.secondsite.core.protection.CloudPairing;
+import dev.secondsite.core.protection.ConfigurationChange;
+import dev.secondsite.core.protection.DisableResult;
+import dev.secondsite.core.protection.InitialReplication;
+import dev.secondsite.core.protection.MappingChange;
+import dev.secondsite.core.protection.NetworkMapping;
+import dev.secondsite.core.protection.OfflineChecklist;
+import dev.secondsite.core.protection.ProtectedVm;
+import dev.secondsite.core.protection.ProtectionConfiguration;
+import dev.secondsite.core.protection.ProtectionOperation;
+import dev.secondsite.core.protection.ProtectionOrigin;
+import dev.secondsite.core.protection.ProtectionState;
+import dev.secondsite.core.protection.StorageMapping;
+import dev.secondsite.core.spi.CommandRequest;
+import dev.secondsite.core.spi.HostCommand;
+import dev.secondsite.core.spi.RecoveryPointChoice;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import javax.annotation.Nullable;
+
+/**
+ * Turns a vault operation into the {@link JobSpec} the engine runs: which host commands, configuration changes and
+ * actions, in which phases. Every check that can be made before anything runs is made here, so a refused operation
+ * creates no job and changes nothing; warnings go into the job.
+ *
+ * <p>Stateless apart from the clock; each spec gets its own idempotency-key prefix, journaled with it.
+ */
+final class VaultJobs {
+    /** A replica that has not replicated for this long is noted as stale before a failover. */
+    static final Duration STALE_AFTER = Duration.ofMinutes(30);
+
+    private final Clock clock;
+
+    VaultJobs(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Builds the ids and idempotency keys of one job's tasks and steps. */
+    private static final class Keys {
+        final String prefix = UUID.randomUUID().toString();
+
+        CommandRequest request(String taskId, int step, String serverId, String host, HostCommand command) {
+            return new CommandRequest(prefix + "/" + taskId + "/" + step, serverId, host, command);
+        }
+    }
+
+    // ---- pairings and mappings (C12, N4) ----
+
+    JobSpec pair(VaultConfiguration config, CloudPairing pairing, boolean edit) {
+        ProtectionConfiguration protection = config.protection();
+        ConfigurationChange checked = edit ? protection.editPairing(pairing, config.sites())
+                : protection.pair(pairing, config.sites());
+        List<Finding> warnings = new ArrayList<>(checked.report().findings());
+        OfflineChecklist.of(pairing).items().forEach(item -> warnings.add(Finding.warning(item.rule(),
+                "pairing " + pairing.primary(), "offlineChecklist", item.machine(), item.instruction())));
+        Keys keys = new Keys();
+        List<TaskSpec> hosts = new ArrayList<>();
+        for (CloudRef cloud : List.of(pairing.primary(), pairing.target())) {
+            Site site = config.sites().get(cloud.serverId());
+            for (String host : site.hostsOf(cloud.cloud()).stream().sorted().toList()) {
+                String id = "configure/" + cloud.serverId() + "/" + host;
+                if (hosts.stream().noneMatch(t -> t.id().equals(id))) {
+                    hosts.add(TaskSpec.of(id, "Configure " + host + " for replication", null, List.of(
+                            new Step.Command(keys.request(id, 0, cloud.serverId(), host,
+                                    new HostCommand.ConfigureReplicaServer(pairing.settings()))))));
+                }
+            }
+        }
+        ConfigChange save = edit ? new ConfigChange.EditPairing(pairing) : new ConfigChange.Pair(pairing);
+        return new JobSpec(edit ? JobKind.EDIT_PAIRING : JobKind.PAIR_CLOUDS, "pairing " + pairing.primary(), null,
+                List.of(new Phase("Configure hosts", hosts), single("Save pairing", "save", null, new Step.Apply(save))),
+                warnings);
+    }
+
+    JobSpec unpair(VaultConfiguration config, CloudRef primary) {
+        config.protection().unpair(primary);
+        return new JobSpec(JobKind.UNPAIR_CLOUDS, "pairing " + primary, null, List.of(single("Remove pairing",
+                "remove", null, new Step.Apply(new ConfigChange.Unpair(primary)))), List.of());
+    }
+
+    JobSpec mapNetwork(VaultConfiguration config, NetworkMapping mapping, boolean replace) {
+        MappingChange checked = replace ? config.protection().remapNetwork(mapping, config.sites())
+                : config.protection().mapNetwork(mapping, config.sites());
+        Keys keys = new Keys();
+        List<TaskSpec> reconnect = new ArrayList<>();
+        // N4: replicas of VMs on the source network follow the mapping
+        for (String vmId : checked.affectedVmIds()) {
+            ProtectedVm pvm = config.protection().protectedVm(vmId).orElse(null);
+            Vm vm = config.sites().get(mapping.sourceServerId()).vm(vmId).orElse(null);
+            if (pvm == null || vm == null || pvm.replicaHost() == null
+                    || pvm.activeLocation() != ActiveLocation.PRIMARY) {
+                continue;
+            }
+            List<Step> steps = new ArrayList<>();
+            String id = "reconnect/" + vmId;
+            for (NetworkAdapter nic : vm.networkAdapters()) {
+                if (mapping.sourceNetwork().equals(nic.vmNetwork())) {
+                    steps.add(new Step.Command(keys.request(id, steps.size(), mapping.targetServerId(),
+                            pvm.replicaHost(), new HostCommand.ConnectNetworkAdapter(vmId, vm.name(), nic.name(),
+                                    mapping.targetNetwork(), false))));
+                }
+            }
+            if (!steps.isEmpty()) {
+                reconnect.add(TaskSpec.of(id, "Connect replica of " + vm.name() + " to " + mapping.targetNetwork(),
+                        vmId, steps));
+            }
+        }
+        List<Phase> phases = new ArrayList<>();
+        phases.add(single("Save mapping", "save", null, new Step.Apply(new ConfigChange.MapNetwork(mapping))));
+        if (!reconnect.isEmpty()) {
+            phases.add(new Phase("Reconnect replicas", reconnect));
+        }
+        return new JobSpec(JobKind.MAP_NETWORK, "network " + mapping.sourceServerId() + "/" + mapping.sourceNetwork(),
+                null, phases, checked.report().findings());
+    }
+
+    JobSpec unmapNetwork(VaultConfiguration config, String serverId, String network) {
+        MappingChange checked = config.protection().unmapNetwork(serverId, network, config.sites());
+        return new JobSpec(JobKind.UNMAP_NETWORK, "network " + serverId + "/" + network, null, List.of(single(
+                "Remove mapping", "remove", null, new Step.Apply(new ConfigChange.UnmapNetwork(serverId, network)))),
+                checked.report().findings());
+    }
+
+    JobSpec mapStorage(VaultConfiguration config, StorageMapping mapping, boolean replace) {
+        ConfigurationChange checked = replace ? config.protection().remapStorage(mapping, config.sites())
+                : config.protection().mapStorage(mapping, config.sites());
+        return new JobSpec(JobKind.MAP_STORAGE, "storage " + mapping.sourceServerId() + "/"
+                + mapping.sourceClassification(), null, List.of(single("Save mapping", "save", null,
+                new Step.Apply(new ConfigChange.MapStorage(mapping)))), checked.report().findings());
+    }
+
+    JobSpec unmapStorage(VaultConfiguration config, String serverId, String classification) {
+        ConfigurationChange checked = config.protection().unmapStorage(serverId, classification);
+        return new JobSpec(JobKind.UNMAP_STORAGE, "storage " + serverId + "/" + classification, null, List.of(single(
+                "Remove mapping", "remove", null, new Step.Apply(new ConfigChange.UnmapStorage(serverId,
+                        classification)))), checked.report().findings());
+    }
+
+    // ---- protection (E1-E4) ----
+
+    JobSpec enable(VaultConfiguration config, CloudRef cloud, List<String> vmIds) {
+        Keys keys = new Keys();
+        List<Finding> warnings = new ArrayList<>();
+        List<TaskSpec> tasks = new ArrayList<>();
+        ProtectionConfiguration protection = config.protection();
+        CloudPairing pairing = protection.pairing(cloud).orElseThrow(() -> InvalidConfigurationException.of(
+                Rule.E1, "cloud " + cloud, "primaryCloud", cloud, "primaryCloud (" + cloud
+                        + ") must be the primary cloud of a pairing"));
+        for (String vmId : distinct(vmIds)) {
+            String replicaHost = protection.replicaHostFor(cloud, vmId, config.sites());
+            // checks every rule now; the job applies the same change later
+            ConfigurationChange checked = protection.protect(cloud, vmId, ProtectionOrigin.VAULT, config.sites(),
+                    replicaHost);
+            warnings.addAll(checked.report().findings());
+            protection = checked.configuration();
+            Vm vm = config.sites().get(cloud.serverId()).vm(vmId).orElseThrow();
+            String id = "enable/" + vmId;
+            List<Step> steps = new ArrayList<>();
+            steps.add(new Step.Apply(new ConfigChange.Protect(cloud, vmId, ProtectionOrigin.VAULT, replicaHost)));
+            steps.add(new Step.Command(keys.request(id, steps.size(), cloud.serverId(), vm.host(),
+                    new HostCommand.EnableReplication(vmId, vm.name(), replicaHost, pairing.settings()))));
+            steps.add(new Step.Apply(new ConfigChange.Transition(vmId, ProtectionOperation.START_INITIAL_REPLICATION)));
+            InitialReplication method = pairing.settings().initialReplication();
+            Instant startAt = method instanceof InitialReplication.OverNetworkScheduled at
+                    ? at.nextStartAfter(ZonedDateTime.now(clock)).toInstant() : null;
+            steps.add(new Step.Command(keys.request(id, steps.size(), cloud.serverId(), vm.host(),
+                    new HostCommand.StartInitialReplication(vmId, vm.name(), method, startAt))));
+            if (method instanceof InitialReplication.Offline offline) {
+                // Import-VMInitialReplication reads the folder "<VMName>_<VMId>" under the import path
+                String folder = offline.importPath() + "\\" + vm.name() + "_" + vmId;
+                steps.add(new Step.Command(keys.request(id, steps.size(), pairing.targetServerId(), replicaHost,
+                        new HostCommand.ImportInitialReplication(vmId, vm.name(), folder))));
+            }
+            steps.add(new Step.Apply(new ConfigChange.Transition(vmId, ProtectionOperation.FINALIZE)));
+            tasks.add(TaskSpec.of(id, "Enable protection of " + vm.name(), vmId, steps));
+        }
+        return new JobSpec(JobKind.ENABLE_PROTECTION, "cloud " + cloud, null,
+                List.of(new Phase("Enable protection", tasks)), warnings);
+    }
+
+    JobSpec onboard(VaultConfiguration config, CloudRef cloud, String vmId) {
+        ConfigurationChange checked = config.protection().onboard(cloud, vmId, config.sites());
+        Vm vm = config.sites().get(cloud.serverId()).vm(vmId).orElseThrow();
+        Keys keys = new Keys();
+        String id = "onboard/" + vmId;
+        List<Step> steps = List.of(
+                new Step.Probe(keys.request(id, 0, cloud.serverId(), vm.host(),
+                        new HostCommand.GetReplicationStatus(vmId, vm.name())), STALE_AFTER, false),
+                new Step.Apply(new ConfigChange.Onboard(cloud, vmId)));
+        return new JobSpec(JobKind.ONBOARD, "vm " + vmId, null, List.of(new Phase("Onboard",
+                List.of(TaskSpec.of(id, "Take over replication of " + vm.name(), vmId, steps)))),
+                checked.report().findings());
+    }
+
+    JobSpec disable(VaultConfiguration config, String vmId) {
+        DisableResult checked = config.protection().disableProtection(vmId);
+        VmRoute route = route(config, checked.vm(), FailoverDirection.PRIMARY_TO_RECOVERY, false);
+        Keys keys = new Keys();
+        String id = "disable/" + vmId;
+        List<Step> steps = new ArrayList<>();
+        if (checked.vm().state() != ProtectionState.UNPROTECTED) {
+            steps.add(new Step.Command(keys.request(id, 0, route.activeServer, route.activeHost,
+                    new HostCommand.DisableReplication(vmId, route.vm.name(), checked.deleteReplica()))));
+        }
+        steps.add(new Step.Apply(new ConfigChange.Unprotect(vmId)));
+        return new JobSpec(JobKind.DISABLE_PROTECTION, "vm " + vmId, null, List.of(new Phase("Disable protection",
+                List.of(TaskSpec.of(id, "Disable protection of " + route.vm.name(), vmId, steps)))), List.of());
+    }
+
+    // ---- failovers (SPEC section 8) ----
+
+    /** Where a protected VM runs now and where it fails over to. */
+    private record VmRoute(Vm vm, ProtectedVm protectedVm, String sourceServer, String sourceHost,
+                           String targetServer, String targetHost, String activeServer, String activeHost) {
+    }
+
+    private VmRoute route(VaultConfiguration config, ProtectedVm pvm, FailoverDirection direction, boolean strict) {
+        CloudPairing pairing = config.protection().pairing(pvm.pairing()).orElseThrow(() ->
+                InvalidConfigurationException.of(Rule.C2, pvm.subject(), "pairing", pvm.pairing(), "pairing ("
+                        + pvm.pairing() + ") of the VM no longer exists"));
+        Site primary = config.sites().get(pairing.primaryServerId());
+        Vm vm = primary == null ? null : primary.vm(pvm.vmId()).orElse(null);
+        if (vm == null) {
+            throw InvalidConfigurationException.of(Rule.R5, pvm.subject(), "vmId", pvm.vmId(), "vmId ("
+                    + pvm.vmId() + ") is no longer in the inventory of server " + pairing.primaryServerId());
+        }
+        String replicaHost = pvm.replicaHost() == null ? "" : pvm.replicaHost();
+        if (strict && replicaHost.isEmpty()) {
+            throw InvalidConfigurationException.of(Rule.E1, pvm.subject(), "replicaHost", null,
+                    "replicaHost (none) must be known to fail the VM over");
+        }
+        boolean forward = direction == FailoverDirection.PRIMARY_TO_RECOVERY;
+        ActiveLocation expected = forward ? ActiveLocation.PRIMARY : ActiveLocation.RECOVERY;
+        if (strict && pvm.activeLocation() != expected) {
+            throw InvalidConfigurationException.of(Rule.F5, pvm.subject(), "activeLocation", pvm.activeLocation(),
+                    "activeLocation (" + pvm.activeLocation() + ") must be " + expected + " to fail over "
+                            + direction);
+        }
+        String ps = pairing.primaryServerId();
+        String ts = pairing.targetServerId();
+        boolean activeOnPrimary = pvm.activeLocation() == ActiveLocation.PRIMARY;
+        return forward
+                ? new VmRoute(vm, pvm, ps, vm.host(), ts, replicaHost, activeOnPrimary ? ps : ts,
+                        activeOnPrimary ? vm.host() : replicaHost)
+                : new VmRoute(vm, pvm, ts, replicaHost, ps, vm.host(), activeOnPrimary ? ps : ts,
+                        activeOnPrimary ? vm.host() : replicaHost);
+    }
+
+    /**
+     * A failover job for a plan (or, with {@code plan} null, for the VMs of {@code vmIds} alone, RP6).
+     *
+     * @throws InvalidConfigurationException when a VM is unknown or not protected, or runs on the wrong side
+     * @throws IllegalTransitionException when a VM's state does not allow the failover (and it was not already failed
+     *     over by another run, RP9)
+     */
+    JobSpec failover(VaultConfiguration config, @Nullable RecoveryPlan plan, List<String> vmIds, FailoverKind kind,
+                     FailoverOptions options) {
+        FailoverDirection direction = options.direction();
+        ExecutionOrder order = plan != null ? ExecutionOrder.of(plan, kind, direction, options.shutdownSource())
+                : ExecutionOrder.ofVm(vmIds.get(0), kind, direction, options.shutdownSource());
+        List<String> vms = plan != null ? plan.vms() : vmIds;
+        ProtectionOperation operation = switch (kind) {
+            case TEST -> ProtectionOperation.TEST_FAILOVER;
+            case PLANNED -> ProtectionOperation.PLANNED_FAILOVER;
+            case UNPLANNED -> ProtectionOperation.UNPLANNED_FAILOVER;
+        };
+        List<Finding> warnings = new ArrayList<>();
+        java.util.Map<String, VmRoute> routes = new java.util.LinkedHashMap<>();
+        for (String vmId : vms) {
+            ProtectedVm pvm = protectedVm(config, vmId);
+            boolean elsewhere = kind != FailoverKind.TEST && isFailedOver(pvm);
+            if (!pvm.allows(operation) && !(plan != null && elsewhere)) {
+                throw new IllegalTransitionException(pvm.subject(), pvm.state().name(), operation.name());
+            }
+            routes.put(vmId, route(config, pvm, direction, !elsewhere));
+        }
+        warnings.addAll(config.protection().disconnectedVms(vms, config.sites()).findings());
+        Keys keys = new Keys();
+        List<Phase> phases = new ArrayList<>();
+        List<TaskSpec> probes = new ArrayList<>();
+        for (VmRoute r : routes.values()) {
+            if (r.targetHost.isEmpty()) {
+                continue;
+            }
+            String id = "check/" + r.vm.id();
+            probes.add(TaskSpec.of(id, "Check replication of " + r.vm.name(), r.vm.id(), List.of(new Step.Probe(
+                    keys.request(id, 0, r.targetServer, r.targetHost,
+                            new HostCommand.GetReplicationStatus(r.vm.id(), r.vm.name())),
+                    STALE_AFTER, kind == FailoverKind.TEST))));
+        }
+        if (!probes.isEmpty()) {
+            phases.add(new Phase("Pre-flight check", probes));
+        }
+        boolean skipDone = kind != FailoverKind.TEST;
+        TaskSpec.OnFailure scriptFailure = kind == FailoverKind.UNPLANNED ? TaskSpec.OnFailure.RECORD_AND_CONTINUE
+                : TaskSpec.OnFailure.STOP_JOB;
+        String planServerPrimary = plan != null ? plan.sourceServer() : "";
+        String planServerRecovery = plan != null ? plan.targetServer() : "";
+        int actionCount = 0;
+        for (Stage stage : order.stages()) {
+            for (PlanAction action : stage.before()) {
+                phases.add(actionPhase(config, keys, "before " + stage.label(), actionCount++, action, scriptFailure,
+                        planServerPrimary, planServerRecovery));
+            }
+            int wave = 0;
+            for (List<String> vmWave : stage.waves()) {
+                wave++;
+                List<TaskSpec> tasks = new ArrayList<>();
+                for (String vmId : vmWave) {
+                    VmRoute r = routes.get(vmId);
+                    tasks.add(switch (stage.kind()) {
+                        case SHUTDOWN -> shutdownTask(keys, r, kind, skipDone);
+                        case FAILOVER -> failoverTask(keys, r, kind, operation, options, skipDone);
+                        case BOOT -> bootTask(config, keys, r, kind, direction, options, skipDone, stage.group());
+                    });
+                }
+                String name = stage.waves().size() > 1 ? stage.label() + ", wave " + wave : stage.label();
+                phases.add(new Phase(capitalize(name), tasks));
+            }
+            for (PlanAction action : stage.after()) {
+                phases.add(actionPhase(config, keys, "after " + stage.label(), actionCount++, action, scriptFailure,
+                        planServerPrimary, planServerRecovery));
+            }
+        }
+        JobKind jobKind = switch (kind) {
+            case TEST -> JobKind.TEST_FAILOVER;
+            case PLANNED -> JobKind.PLANNED_FAILOVER;
+            case UNPLANNED -> JobKind.UNPLANNED_FAILOVER;
+        };
+        String target = plan != null ? "plan " + plan.name() : "vm " + vms.get(0);
+        return new JobSpec(jobKind, target, plan == null ? null : plan.name(), phases, warnings);
+    }
+
+    private static boolean isFailedOver(ProtectedVm vm) {
+        return vm.state() == ProtectionState.PLANNED_FAILOVER_RUNNING
+                || vm.state() == ProtectionState.UNPLANNED_FAILOVER_RUNNING
+                || vm.state() == ProtectionState.FAILED_OVER || vm.state() == ProtectionState.COMMITTED
+                || vm.state() == ProtectionState.REVERSE_REPLICATING;
+    }
+
+    /** RP9: whether a VM counts as already failed over by some run. */
+    static boolean alreadyFailedOver(ProtectedVm vm) {
+        return isFailedOver(vm);
+    }
+
+    private static TaskSpec shutdownTask(Keys keys, VmRoute r, FailoverKind kind, boolean skipDone) {
+        String id = "shutdown/" + r.vm.id();
+        Step stop = new Step.Command(keys.request(id, 0, r.sourceServer, r.sourceHost,
+                new HostCommand.StopVm(r.vm.id(), r.vm.name(), false)));
+        // F3: an unplanned failover only tries to shut the source down; the source may be gone
+        TaskSpec.OnFailure onFailure = kind == FailoverKind.UNPLANNED ? TaskSpec.OnFailure.RECORD_AND_CONTINUE
+                : TaskSpec.OnFailure.STOP_JOB;
+        return new TaskSpec(id, "Shut down " + r.vm.name(), r.vm.id(), List.of(stop), onFailure, skipDone);
+    }
+
+    private static TaskSpec failoverTask(Keys keys, VmRoute r, FailoverKind kind, ProtectionOperation operation,
+                                         FailoverOptions options, boolean skipDone) {
+        String id = "failover/" + r.vm.id();
+        String vmId = r.vm.id();
+        String name = r.vm.name();
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
+        switch (kind) {
+            case PLANNED -> {
+                steps.add(new Step.Command(keys.request(id, steps.size(), r.sourceServer, r.sourceHost,
+                        new HostCommand.PrepareFailover(vmId, name))));
+                steps.add(new Step.Command(keys.request(id, steps.size(), r.targetServer, r.targetHost,
+                        new HostCommand.Failover(vmId, name, RecoveryPointChoice.latest()))));
+                steps.add(new Step.Apply(new ConfigChange.Transition(vmId, ProtectionOperation.COMPLETE_FAILOVER)));
+            }
+            case UNPLANNED -> {
+                steps.add(new Step.Command(keys.request(id, steps.size(), r.targetServer, r.targetHost,
+                        new HostCommand.Failover(vmId, name, options.recoveryPoint()))));
+                steps.add(new Step.Apply(new ConfigChange.Transition(vmId, ProtectionOperation.COMPLETE_FAILOVER)));
+            }
+            case TEST -> steps.add(new Step.Command(keys.request(id, steps.size(), r.targetServer, r.targetHost,
+                    new HostCommand.TestFailover(vmId, name, options.recoveryPoint(), options.testNetwork()))));
+        }
+        return new TaskSpec(id, (kind == FailoverKind.TEST ? "Test failover of " : "Fail over ") + name, vmId, steps,
+                TaskSpec.OnFailure.STOP_JOB, skipDone);
+    }
+
+    private static TaskSpec bootTask(VaultConfiguration config, Keys keys, VmRoute r, FailoverKind kind,
+                                     FailoverDirection direction, FailoverOptions options, boolean skipDone,
+                                     int group) {
+        String id = "boot/" + r.vm.id();
+        boolean test = kind == FailoverKind.TEST;
+        List<Step> steps = new ArrayList<>();
+        for (NetworkAdapter nic : r.vm.networkAdapters()) {
+            String network;
+            if (test) {
+                network = options.testNetwork().networkName();
+            } else if (direction == FailoverDirection.RECOVERY_TO_PRIMARY || nic.vmNetwork() == null) {
+                network = nic.vmNetwork();
+            } else {
+                // N3: no mapping means no network after failover
+                network = config.protection().targetNetworkFor(r.sourceServer, nic.vmNetwork(), r.targetServer)
+                        .orElse(null);
+            }
+            steps.add(new Step.Command(keys.request(id, steps.size(), r.targetServer, r.targetHost,
+                    new HostCommand.ConnectNetworkAdapter(r.vm.id(), r.vm.name(), nic.name(), network, test))));
+        }
+        steps.add(new Step.Command(keys.request(id, steps.size(), r.targetServer, r.targetHost,
+                new HostCommand.StartVm(r.vm.id(), r.vm.name(), test))));
+        return new TaskSpec(id, "Start " + r.vm.name() + (test ? " (test)" : "") + " in group " + group, r.vm.id(),
+                steps, TaskSpec.OnFailure.STOP_JOB, skipDone);
+    }
+
+    private static Phase actionPhase(VaultConfiguration config, Keys keys, String where, int index,
+                                     PlanAction action, TaskSpec.OnFailure scriptFailure, String primaryServer,
+                                     String recoveryServer) {
+        String id = "action/" + index;
+        TaskSpec task;
+        if (action.details() instanceof PlanAction.Script script) {
+            String server = script.side() == ScriptSide.PRIMARY ? primaryServer : recoveryServer;
+            Site site = config.sites().get(server);
+            String host = site == null ? server : site.name();
+            task = new TaskSpec(id, "Script '" + action.name() + "' " + where, null, List.of(new Step.Command(
+                    keys.request(id, 0, server, host, new HostCommand.RunScript(script.path(), script.timeout())))),
+                    scriptFailure, false);
+        } else {
+            PlanAction.Manual manual = (PlanAction.Manual) action.details();
+            task = TaskSpec.of(id, "Manual action '" + action.name() + "' " + where, null,
+                    List.of(new Step.Manual(manual.instructions())));
+        }
+        return new Phase(capitalize(where) + ": " + action.name(), List.of(task));
+    }
+
+    /** Per-VM jobs after a failover: cleanup of a test (F1), commit (F4), change of point (F4), reverse (F5). */
+    JobSpec afterFailover(VaultConfiguration config, @Nullable RecoveryPlan plan, List<String> vmIds, JobKind kind,
+                          @Nullable RecoveryPointChoice point) {
+        List<String> vms = plan != null ? plan.vms() : vmIds;
+        ProtectionOperation operation = switch (kind) {
+            case CLEANUP_TEST_FAILOVER -> ProtectionOperation.CLEANUP_TEST_FAILOVER;
+            case COMMIT -> ProtectionOperation.COMMIT;
+            case CHANGE_RECOVERY_POINT -> ProtectionOperation.CHANGE_RECOVERY_POINT;
+            case REVERSE_REPLICATION -> ProtectionOperation.REVERSE_REPLICATE;
+            default -> throw new IllegalArgumentException(kind + " is not an after-failover job");
+        };
+        Keys keys = new Keys();
+        List<TaskSpec> tasks = new ArrayList<>();
+        for (String vmId : vms) {
+            ProtectedVm pvm = protectedVm(config, vmId);
+            if (!pvm.allows(operation)) {
+                throw new IllegalTransitionException(pvm.subject(), pvm.state().name(), operation.name());
+            }
+            CloudPairing pairing = config.protection().pairing(pvm.pairing()).orElseThrow();
+            // the VM runs where it failed over to (for a test failover: the test VM sits beside the replica)
+            VmRoute r = route(config, pvm, FailoverDirection.PRIMARY_TO_RECOVERY, false);
+            boolean onRecovery = pvm.activeLocation() == ActiveLocation.RECOVERY;
+            String activeServer = r.activeServer;
+            String activeHost = r.activeHost;
+            String replicaServer = onRecovery ? pairing.primaryServerId() : pairing.targetServerId();
+            String replicaHost = onRecovery ? r.vm.host() : r.protectedVm.replicaHost();
+            String id = kind.name().toLowerCase(java.util.Locale.ROOT) + "/" + vmId;
+            String name = r.vm.name();
+            List<Step> steps = new ArrayList<>();
+            switch (kind) {
+                case CLEANUP_TEST_FAILOVER -> {
+                    steps.add(new Step.Command(keys.request(id, 0, replicaServer, replicaHost,
+                            new HostCommand.CleanupTestFailover(vmId, name))));
+                    steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
+                }
+                case COMMIT -> {
+                    steps.add(new Step.Command(keys.request(id, 0, activeServer, activeHost,
+                            new HostCommand.CompleteFailover(vmId, name))));
+                    steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
+                }
+                case CHANGE_RECOVERY_POINT -> {
+                    steps.add(new Step.Command(keys.request(id, 0, activeServer, activeHost,
+                            new HostCommand.CancelFailover(vmId, name))));
+                    steps.add(new Step.Command(keys.request(id, 1, activeServer, activeHost,
+                            new HostCommand.Failover(vmId, name, point))));
+                    steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation,
+                            point == null ? null : point.toString())));
+                }
+                default -> {
+                    steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
+                    steps.add(new Step.Command(keys.request(id, 1, activeServer, activeHost,
+                            new HostCommand.ReverseReplication(vmId, name, replicaHost, pairing.settings()))));
+                    steps.add(new Step.Apply(new ConfigChange.Transition(vmId,
+                            ProtectionOperation.FINISH_REVERSE_REPLICATION)));
+                }
+            }
+            tasks.add(TaskSpec.of(id, capitalize(kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
+                    + " of " + name, vmId, steps));
+        }
+        String target = plan != null ? "plan " + plan.name() : "vm " + vms.get(0);
+        return new JobSpec(kind, target, plan == null ? null : plan.name(),
+                List.of(new Phase(capitalize(kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')),
+                        tasks)), List.of());
+    }
+
+    private static ProtectedVm protectedVm(VaultConfiguration config, String vmId) {
+        return config.protection().protectedVm(vmId).orElseThrow(() -> InvalidConfigurationException.of(Rule.RP1,
+                "VM " + vmId, "vmId", vmId, "vmId (" + vmId + ") is not a protected VM"));
+    }
+
+    private static Phase single(String phase, String taskId, @Nullable String vmId, Step step) {
+        return new Phase(phase, List.of(TaskSpec.of(taskId, phase, vmId, List.of(step))));
+    }
+
+    private static List<String> distinct(List<String> ids) {
+        Set<String> seen = new LinkedHashSet<>(ids);
+        return List.copyOf(seen);
+    }
+
+    private static String capitalize(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+}
