@@ -532,7 +532,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
         return engine.job(jobId);
     }
 
-    /** Jobs matching {@code query}, oldest first (J4). */
+    /** Jobs matching {@code query}, oldest first (J4); {@code JobJson.export} turns them into a document. */
     public List<Job> jobs(JobQuery query) {
         return engine.jobs(query);
     }
