@@ -573,8 +573,9 @@ public final class RecoveryPlan {
         }
 
         /**
-         * Moves {@code vmId} to the end of group {@code group}, with the dependencies it waits on. Refused at {@link
-         * #build()} when a dependency would then wait for a later group (RP3).
+         * Moves {@code vmId} to the end of group {@code group}, with the dependencies it waits on, which follow the new
+         * group's own in their order. Refused at {@link #build()} when a dependency would then wait for a later group
+         * (RP3).
          *
          * @throws InvalidConfigurationException (INPUT) when the plan does not hold it or there is no such group
          */
