@@ -2,22 +2,30 @@ package dev.secondsite.core.plan;
 
 import java.util.AbstractList;
 import java.util.List;
+import java.util.Objects;
 import java.util.RandomAccess;
 
 /**
- * An immutable list of dependencies kept as two arrays of ids, so that a plan with 10^5 dependencies holds two arrays
- * rather than 10^5 records; {@link #get(int)} makes the record. Equal to any list of equal dependencies.
+ * An immutable list of dependencies kept as a range of two arrays of ids, so that a plan with 10^5 dependencies holds
+ * two arrays rather than 10^5 records; {@link #get(int)} makes the record. Equal to any list of equal dependencies.
  */
 final class DependencyList extends AbstractList<Dependency> implements RandomAccess {
-    private static final DependencyList EMPTY = new DependencyList(new String[0], new String[0]);
+    private static final DependencyList EMPTY = new DependencyList(new String[0], new String[0], 0, 0);
 
     private final String[] vms;
     private final String[] afters;
+    private final int from;
+    private final int size;
 
-    /** Takes ownership of the arrays, which hold valid ids. */
-    DependencyList(String[] vms, String[] afters) {
+    /**
+     * The dependencies {@code vms[i]} after {@code afters[i]} for {@code from <= i < to}. The arrays hold valid ids
+     * and are never changed again; several lists may share them.
+     */
+    DependencyList(String[] vms, String[] afters, int from, int to) {
         this.vms = vms;
         this.afters = afters;
+        this.from = from;
+        this.size = to - from;
     }
 
     /** {@code dependencies} itself when it is one, else a copy. */
@@ -35,24 +43,24 @@ final class DependencyList extends AbstractList<Dependency> implements RandomAcc
             vms[i] = d.vm();
             afters[i] = d.after();
         }
-        return new DependencyList(vms, afters);
+        return new DependencyList(vms, afters, 0, vms.length);
     }
 
     @Override
     public Dependency get(int index) {
-        return new Dependency(vms[index], afters[index]);
+        return new Dependency(vm(index), after(index));
     }
 
     @Override
     public int size() {
-        return vms.length;
+        return size;
     }
 
     String vm(int index) {
-        return vms[index];
+        return vms[from + Objects.checkIndex(index, size)];
     }
 
     String after(int index) {
-        return afters[index];
+        return afters[from + Objects.checkIndex(index, size)];
     }
 }

@@ -15,11 +15,13 @@ final class IntList {
         values = new int[Math.max(capacity, 1)];
     }
 
-    void add(int value) {
+    /** Appends {@code value}; true, so that it can sit in a condition. */
+    boolean add(int value) {
         if (size == values.length) {
             values = Arrays.copyOf(values, size * 2);
         }
         values[size++] = value;
+        return true;
     }
 
     int get(int index) {

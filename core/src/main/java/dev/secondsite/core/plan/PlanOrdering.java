@@ -18,6 +18,8 @@ import java.util.List;
  * satisfies it.
  */
 final class PlanOrdering {
+    private static final int CROSS_GROUP = Integer.MIN_VALUE;
+
     private PlanOrdering() {
     }
 
@@ -28,55 +30,60 @@ final class PlanOrdering {
         int groupCount = drafts.size();
         int n = slots.size();
         String[] ids = new String[n];
-        int[] groupOf = new int[n];
         int[] groupStart = new int[groupCount + 1];
-        int[] indexOfSlot = new int[slots.slotCount()];
-        int edgeCount = 0;
+        // slot -> its group in the high half, its plan index in the low half: one read finds both
+        long[] placeOfSlot = new long[slots.slotCount()];
         int i = 0;
         for (int g = 0; g < groupCount; g++) {
             GroupDraft draft = drafts.get(g);
             groupStart[g] = i;
             for (int k = 0; k < draft.vms.size(); k++) {
                 int slot = draft.vms.get(k);
-                indexOfSlot[slot] = i;
+                placeOfSlot[slot] = (long) g << 32 | i;
                 ids[i] = slots.id(slot);
-                groupOf[i] = g;
                 i++;
             }
-            edgeCount += draft.waiting.size();
         }
         groupStart[groupCount] = n;
 
-        // edges in plan order: edge e makes VM waits[e] wait for VM firsts[e] (plan indexes)
+        // edges in the order added: edge e makes VM waits[e] (of group edgeGroup[e]) wait for VM firsts[e]
+        RecoveryPlan.Dependencies drafted = b.dependencyDrafts();
         List<Finding> findings = new ArrayList<>();
-        int[] waits = new int[edgeCount];
-        int[] firsts = new int[edgeCount];
+        int[] waits = new int[drafted.size()];
+        int[] firsts = new int[drafted.size()];
+        int[] edgeGroup = new int[drafted.size()];
+        boolean[] crossGroup = new boolean[drafted.size()];
         int[] start = new int[n + 1];
+        int[] groupDepStart = new int[groupCount + 1];
         int m = 0;
-        for (GroupDraft draft : drafts) {
-            for (int k = 0; k < draft.waiting.size(); k++) {
-                int waiting = indexOfSlot[draft.waiting.get(k)];
-                int first = indexOfSlot[draft.first.get(k)];
-                if (groupOf[first] > groupOf[waiting]) {
-                    findings.add(laterGroup(subject, new Dependency(ids[waiting], ids[first]), groupOf[waiting] + 1,
-                            groupOf[first] + 1));
-                    continue;
-                }
-                waits[m] = waiting;
-                firsts[m] = first;
-                start[first + 1]++;
-                m++;
+        for (int k = 0; k < drafted.size(); k++) {
+            long waiting = placeOfSlot[drafted.waiting(k)];
+            long first = placeOfSlot[drafted.first(k)];
+            int waitingGroup = (int) (waiting >>> 32);
+            int firstGroup = (int) (first >>> 32);
+            if (firstGroup > waitingGroup) {
+                findings.add(laterGroup(subject, new Dependency(ids[(int) waiting], ids[(int) first]),
+                        waitingGroup + 1, firstGroup + 1));
+                continue;
             }
+            waits[m] = (int) waiting;
+            firsts[m] = (int) first;
+            edgeGroup[m] = waitingGroup;
+            crossGroup[m] = firstGroup != waitingGroup;
+            start[(int) first + 1]++;
+            groupDepStart[waitingGroup + 1]++;
+            m++;
         }
         for (int v = 0; v < n; v++) {
             start[v + 1] += start[v];
         }
-        // adjacency in compressed rows: the VMs that wait for VM u are next[start[u] .. start[u+1])
+        // adjacency in compressed rows: the VMs that wait for VM u are next[start[u] .. start[u+1]), each with its
+        // sign bit set when it is of a later group: such a dependency orders the sort but not the waves
         int[] next = new int[m];
         int[] fill = Arrays.copyOf(start, n);
         int[] remaining = new int[n];
         for (int e = 0; e < m; e++) {
-            next[fill[firsts[e]]++] = waits[e];
+            next[fill[firsts[e]]++] = crossGroup[e] ? waits[e] | CROSS_GROUP : waits[e];
             remaining[waits[e]]++;
         }
         findDuplicates(subject, ids, start, next, findings);
@@ -93,8 +100,9 @@ final class PlanOrdering {
             int u = queue[head];
             int nextLevel = level[u] + 1;
             for (int p = start[u], end = start[u + 1]; p < end; p++) {
-                int v = next[p];
-                if (groupOf[v] == groupOf[u] && level[v] < nextLevel) {
+                int raw = next[p];
+                int v = raw & ~CROSS_GROUP;
+                if (raw >= 0 && level[v] < nextLevel) {
                     level[v] = nextLevel;
                 }
                 if (--remaining[v] == 0) {
@@ -109,6 +117,19 @@ final class PlanOrdering {
             throw new InvalidConfigurationException(findings);
         }
 
+        // each group's dependencies, in the order added: a stable bucketing of the edges by the waiting VM's group
+        for (int g = 0; g < groupCount; g++) {
+            groupDepStart[g + 1] += groupDepStart[g];
+        }
+        String[] depVms = new String[m];
+        String[] depAfters = new String[m];
+        int[] depFill = Arrays.copyOf(groupDepStart, groupCount);
+        for (int e = 0; e < m; e++) {
+            int at = depFill[edgeGroup[e]]++;
+            depVms[at] = ids[waits[e]];
+            depAfters[at] = ids[firsts[e]];
+        }
+
         ImmutableList<String> all = ImmutableList.copyOf(ids);
         ImmutableList.Builder<RecoveryGroup> groups = ImmutableList.builderWithExpectedSize(groupCount);
         ImmutableList.Builder<ImmutableList<ImmutableList<String>>> waves =
@@ -118,14 +139,8 @@ final class PlanOrdering {
             int from = groupStart[g];
             int to = groupStart[g + 1];
             ImmutableList<String> vms = ImmutableList.copyOf(Arrays.asList(ids).subList(from, to));
-            int deps = draft.waiting.size();
-            String[] depVms = new String[deps];
-            String[] depAfters = new String[deps];
-            for (int k = 0; k < deps; k++) {
-                depVms[k] = slots.id(draft.waiting.get(k));
-                depAfters[k] = slots.id(draft.first.get(k));
-            }
-            groups.add(new RecoveryGroup(vms, new DependencyList(depVms, depAfters), draft.before, draft.after));
+            DependencyList deps = new DependencyList(depVms, depAfters, groupDepStart[g], groupDepStart[g + 1]);
+            groups.add(new RecoveryGroup(vms, deps, draft.before, draft.after));
             waves.add(waves(ids, level, from, to, vms));
         }
         return b.create(groups.build(), all, waves.build());
@@ -171,7 +186,7 @@ final class PlanOrdering {
         int[] seen = new int[ids.length];
         for (int u = 0; u < ids.length; u++) {
             for (int p = start[u], end = start[u + 1]; p < end; p++) {
-                int v = next[p];
+                int v = next[p] & ~CROSS_GROUP;
                 if (seen[v] == u + 1) {
                     Dependency d = new Dependency(ids[v], ids[u]);
                     findings.add(Finding.error(Rule.INPUT, subject, "dependencies", d,
@@ -193,7 +208,7 @@ final class PlanOrdering {
         // reverse rows: the VMs that VM v waits for are prev[inStart[v] .. inStart[v+1])
         int[] inStart = new int[n + 1];
         for (int p = 0; p < next.length; p++) {
-            inStart[next[p] + 1]++;
+            inStart[(next[p] & ~CROSS_GROUP) + 1]++;
         }
         for (int v = 0; v < n; v++) {
             inStart[v + 1] += inStart[v];
@@ -202,7 +217,7 @@ final class PlanOrdering {
         int[] fill = Arrays.copyOf(inStart, n);
         for (int u = 0; u < n; u++) {
             for (int p = start[u]; p < start[u + 1]; p++) {
-                prev[fill[next[p]]++] = u;
+                prev[fill[next[p] & ~CROSS_GROUP]++] = u;
             }
         }
         int[] onWalk = new int[n];

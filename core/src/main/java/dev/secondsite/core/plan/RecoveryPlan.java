@@ -373,6 +373,9 @@ public final class RecoveryPlan {
         private final List<PlanAction> failoverAfter = new ArrayList<>();
         private final List<GroupDraft> groups = new ArrayList<>();
         private final VmSlots vms;
+        // every dependency of the plan, in one list: each group's dependencies are this list's entries whose waiting
+        // VM is in the group, in this order. One list keeps adding a dependency an append, whatever the group.
+        private final Dependencies dependencies = new Dependencies();
         private final Set<String> actionNames = new HashSet<>();
 
         private Builder(String name, String sourceServer, String targetServer, @Nullable PlanContext context) {
@@ -406,9 +409,8 @@ public final class RecoveryPlan {
             // second pass: a dependency may wait for a VM of any earlier group
             for (int i = 0; i < plan.groups.size(); i++) {
                 DependencyList deps = (DependencyList) plan.groups.get(i).dependencies();
-                GroupDraft draft = groups.get(i);
                 for (int k = 0; k < deps.size(); k++) {
-                    draft.addDependency(vms.find(deps.vm(k)), vms.find(deps.after(k)));
+                    dependencies.add(vms.find(deps.vm(k)), vms.find(deps.after(k)));
                 }
             }
             for (Slot slot : plan.slots()) {
@@ -454,9 +456,7 @@ public final class RecoveryPlan {
                 vms.remove(g.vms.get(k));
             }
             groups.remove(group - 1);
-            for (GroupDraft other : groups) {
-                other.removeDependenciesIf((waiting, first) -> gone[first]);
-            }
+            dependencies.removeIf((waiting, first) -> gone[waiting] || gone[first]);
             g.before.forEach(a -> actionNames.remove(a.name()));
             g.after.forEach(a -> actionNames.remove(a.name()));
             return this;
@@ -567,16 +567,15 @@ public final class RecoveryPlan {
             int slot = slot(vmId, "vms");
             GroupDraft g = groupOf(slot);
             g.vms.removeAt(g.vms.indexOf(slot));
-            for (GroupDraft other : groups) {
-                other.removeDependenciesIf((waiting, first) -> waiting == slot || first == slot);
-            }
+            dependencies.removeIf((waiting, first) -> waiting == slot || first == slot);
             vms.remove(slot);
             return this;
         }
 
         /**
-         * Moves {@code vmId} to the end of group {@code group}, with the dependencies it waits on. Refused at {@link
-         * #build()} when a dependency would then wait for a later group (RP3).
+         * Moves {@code vmId} to the end of group {@code group}, with the dependencies it waits on, which follow the new
+         * group's own in their order. Refused at {@link #build()} when a dependency would then wait for a later group
+         * (RP3).
          *
          * @throws InvalidConfigurationException (INPUT) when the plan does not hold it or there is no such group
          */
@@ -588,18 +587,14 @@ public final class RecoveryPlan {
             to.vms.add(slot);
             vms.setGroup(slot, to);
             if (from != to) {
+                // its dependencies go last among its new group's, as if added now, in their order
                 IntList firsts = new IntList();
-                from.removeDependenciesIf((waiting, first) -> waiting == slot && addTo(firsts, first));
+                dependencies.removeIf((waiting, first) -> waiting == slot && firsts.add(first));
                 for (int k = 0; k < firsts.size(); k++) {
-                    to.addDependency(slot, firsts.get(k));
+                    dependencies.add(slot, firsts.get(k));
                 }
             }
             return this;
-        }
-
-        private static boolean addTo(IntList list, int value) {
-            list.add(value);
-            return true;
         }
 
         /**
@@ -620,7 +615,7 @@ public final class RecoveryPlan {
                 throw InvalidConfigurationException.of(Rule.RP5, subject(), "dependencies", d,
                         "dependency " + d + " is a cycle: " + vm + " -> " + vm);
             }
-            groupOf(waiting).addDependency(waiting, first);
+            dependencies.add(waiting, first);
             return this;
         }
 
@@ -645,8 +640,7 @@ public final class RecoveryPlan {
             int first = vms.find(after);
             boolean[] removed = {false};
             if (waiting >= 0 && first >= 0) {
-                groupOf(waiting).removeDependenciesIf((w, f) -> !removed[0] && w == waiting && f == first
-                        && (removed[0] = true));
+                dependencies.removeIf((w, f) -> !removed[0] && w == waiting && f == first && (removed[0] = true));
             }
             if (!removed[0]) {
                 throw InvalidConfigurationException.of(Rule.INPUT, subject(), "dependencies", d,
@@ -809,6 +803,10 @@ public final class RecoveryPlan {
             return vms;
         }
 
+        Dependencies dependencyDrafts() {
+            return dependencies;
+        }
+
         String planName() {
             return name;
         }
@@ -819,22 +817,37 @@ public final class RecoveryPlan {
         }
     }
 
-    /** A group while it is being built: VMs and dependencies as slots of the builder's {@link VmSlots}. */
+    /** A group while it is being built: its VMs as slots of the builder's {@link VmSlots}, and its actions. */
     static final class GroupDraft {
         final IntList vms = new IntList();
-        // dependency k: the VM in slot waiting.get(k) waits for the VM in slot first.get(k)
-        final IntList waiting = new IntList();
-        final IntList first = new IntList();
         final List<PlanAction> before = new ArrayList<>();
         final List<PlanAction> after = new ArrayList<>();
+    }
 
-        void addDependency(int waitingSlot, int firstSlot) {
+    /** Dependencies while a plan is being built: dependency k makes slot waiting(k) wait for slot first(k). */
+    static final class Dependencies {
+        private final IntList waiting = new IntList(16);
+        private final IntList first = new IntList(16);
+
+        void add(int waitingSlot, int firstSlot) {
             waiting.add(waitingSlot);
             first.add(firstSlot);
         }
 
+        int size() {
+            return waiting.size();
+        }
+
+        int waiting(int k) {
+            return waiting.get(k);
+        }
+
+        int first(int k) {
+            return first.get(k);
+        }
+
         /** Removes the dependencies {@code test} accepts, keeping the others in order. */
-        void removeDependenciesIf(SlotPairTest test) {
+        void removeIf(SlotPairTest test) {
             int kept = 0;
             for (int k = 0; k < waiting.size(); k++) {
                 if (!test.test(waiting.get(k), first.get(k))) {

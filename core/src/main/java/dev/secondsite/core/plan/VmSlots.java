@@ -6,33 +6,31 @@ import javax.annotation.Nullable;
 /**
  * The VMs of a plan being built: each VM id gets a slot, found through an open-addressing hash table of ints, and the
  * slot records the group holding the VM. A removed VM leaves its slot empty. Large plans cost a few arrays, not an
- * object per VM.
+ * object per VM; each slot keeps its id's hash, so that probing and growing the table never touch the id strings.
  */
 final class VmSlots {
     private static final int DELETED = -1;
 
     private String[] ids;
+    private int[] hashes;
     private RecoveryPlan.GroupDraft[] groups;
     private int slots;
     private int live;
-    // slot + 1, 0 for empty, DELETED for a removed entry that probes must walk past
+    // slot + 1, 0 for empty, DELETED for a removed entry that probes must walk past; at most half full
     private int[] table;
     private int used;
 
     VmSlots(int expected) {
         int capacity = Math.max(16, expected);
         ids = new String[capacity];
+        hashes = new int[capacity];
         groups = new RecoveryPlan.GroupDraft[capacity];
         table = new int[tableSize(capacity)];
     }
 
-    /** A power of two at least four times {@code entries}: probes stay short until it is half full. */
+    /** The smallest power of two above twice {@code entries}. */
     private static int tableSize(int entries) {
-        int size = 16;
-        while (size < entries * 4) {
-            size <<= 1;
-        }
-        return size;
+        return Integer.highestOneBit(entries * 2) << 1;
     }
 
     private static int hash(String id) {
@@ -42,13 +40,14 @@ final class VmSlots {
 
     /** The slot of {@code id}, or -1. */
     int find(String id) {
+        int h = hash(id);
         int mask = table.length - 1;
-        for (int i = hash(id) & mask; ; i = (i + 1) & mask) {
+        for (int i = h & mask; ; i = (i + 1) & mask) {
             int entry = table[i];
             if (entry == 0) {
                 return -1;
             }
-            if (entry > 0 && ids[entry - 1].equals(id)) {
+            if (entry > 0 && hashes[entry - 1] == h && ids[entry - 1].equals(id)) {
                 return entry - 1;
             }
         }
@@ -58,6 +57,7 @@ final class VmSlots {
     int add(String id, RecoveryPlan.GroupDraft group) {
         if (slots == ids.length) {
             ids = Arrays.copyOf(ids, slots * 2);
+            hashes = Arrays.copyOf(hashes, slots * 2);
             groups = Arrays.copyOf(groups, slots * 2);
         }
         if ((used + 1) * 2 > table.length) {
@@ -65,28 +65,34 @@ final class VmSlots {
         }
         int slot = slots++;
         ids[slot] = id;
+        hashes[slot] = hash(id);
         groups[slot] = group;
-        insert(id, slot);
+        if (insert(slot)) {
+            used++;
+        }
         live++;
-        used++;
         return slot;
     }
 
-    private void insert(String id, int slot) {
+    /** Puts {@code slot} in the table; true when it took an empty place rather than a deleted one. */
+    private boolean insert(int slot) {
         int mask = table.length - 1;
-        int i = hash(id) & mask;
+        int i = hashes[slot] & mask;
         while (table[i] > 0) {
             i = (i + 1) & mask;
         }
+        boolean empty = table[i] == 0;
         table[i] = slot + 1;
+        return empty;
     }
 
+    /** Drops the deleted entries, and doubles the table when live entries fill a quarter of it. */
     private void rehash() {
-        table = new int[tableSize(live + 1)];
+        table = new int[live * 4 >= table.length ? table.length * 2 : table.length];
         used = 0;
         for (int slot = 0; slot < slots; slot++) {
             if (ids[slot] != null) {
-                insert(ids[slot], slot);
+                insert(slot);
                 used++;
             }
         }
@@ -94,7 +100,7 @@ final class VmSlots {
 
     void remove(int slot) {
         int mask = table.length - 1;
-        for (int i = hash(ids[slot]) & mask; ; i = (i + 1) & mask) {
+        for (int i = hashes[slot] & mask; ; i = (i + 1) & mask) {
             if (table[i] == slot + 1) {
                 table[i] = DELETED;
                 break;

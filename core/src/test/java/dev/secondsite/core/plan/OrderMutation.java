@@ -70,8 +70,7 @@ enum OrderMutation {
     DROP_FROM_FAILOVER(PlanInvariants.Kind.VM_MISSING) {
         @Override
         void apply(Mutable order, RecoveryPlan plan, Random random) {
-            MutableStage failover = order.stages.stream().filter(s -> s.kind == StageKind.FAILOVER).findFirst()
-                    .orElseThrow();
+            MutableStage failover = order.failover();
             List<String> wave = failover.waves.get(0);
             wave.remove(random.nextInt(wave.size()));
         }
@@ -153,8 +152,7 @@ enum OrderMutation {
         void apply(Mutable order, RecoveryPlan plan, Random random) {
             PlanAction onlyTest = plan.actions(Slot.afterFailover()).stream()
                     .filter(a -> a.name().equals("only-test")).findFirst().orElseThrow();
-            MutableStage failover = order.stages.stream().filter(s -> s.kind == StageKind.FAILOVER).findFirst()
-                    .orElseThrow();
+            MutableStage failover = order.failover();
             failover.after.add(random.nextInt(failover.after.size() + 1), onlyTest);
         }
     };
@@ -223,6 +221,10 @@ enum OrderMutation {
         Mutable(ExecutionOrder order) {
             original = order;
             order.stages().forEach(s -> stages.add(new MutableStage(s)));
+        }
+
+        MutableStage failover() {
+            return stages.stream().filter(s -> s.kind == StageKind.FAILOVER).findFirst().orElseThrow();
         }
 
         List<MutableStage> boots() {
