@@ -1,11 +1,200 @@
 package dev.secondsite.samples;
 
-/** Placeholder until the configuration tour lands; replaced in the same session. */
+import dev.secondsite.core.Secret;
+import dev.secondsite.core.inventory.Cloud;
+import dev.secondsite.core.inventory.CloudRef;
+import dev.secondsite.core.inventory.Host;
+import dev.secondsite.core.inventory.HostGroup;
+import dev.secondsite.core.inventory.LogicalNetwork;
+import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.inventory.StorageClassification;
+import dev.secondsite.core.inventory.Vm;
+import dev.secondsite.core.inventory.VmNetwork;
+import dev.secondsite.core.inventory.VmmVersion;
+import dev.secondsite.core.inventory.WindowsServerVersion;
+import dev.secondsite.core.job.Job;
+import dev.secondsite.core.job.JobQuery;
+import dev.secondsite.core.job.JobState;
+import dev.secondsite.core.job.TaskStatus;
+import dev.secondsite.core.json.ConfigurationJson;
+import dev.secondsite.core.json.JobJson;
+import dev.secondsite.core.plan.FailoverDirection;
+import dev.secondsite.core.plan.FailoverKind;
+import dev.secondsite.core.plan.PlanAction;
+import dev.secondsite.core.plan.RecoveryPlan;
+import dev.secondsite.core.plan.ScriptSide;
+import dev.secondsite.core.plan.Slot;
+import dev.secondsite.core.protection.CloudPairing;
+import dev.secondsite.core.protection.CopyFrequency;
+import dev.secondsite.core.protection.NetworkMapping;
+import dev.secondsite.core.protection.ReplicationSettings;
+import dev.secondsite.core.protection.StorageMapping;
+import dev.secondsite.core.provider.Provider;
+import dev.secondsite.core.provider.RegistrationOptions;
+import dev.secondsite.core.spi.TestNetwork;
+import dev.secondsite.core.testing.FakeHostDriver;
+import dev.secondsite.core.testing.FakeScriptRunner;
+import dev.secondsite.core.transport.local.LocalTransport;
+import dev.secondsite.core.vault.FailoverOptions;
+import dev.secondsite.core.vault.Vault;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The end-to-end DR drill on the embedded default: a vault and two site providers in one JVM, joined by the
+ * {@code local:} transport, driving an in-memory model of Hyper-V Replica. It registers both VMM servers, pairs a
+ * cloud, maps networks and storage, protects three VMs, builds a two-group recovery plan with a dependency, a
+ * script and a manual action, then runs a test failover and its cleanup, a planned failover, commit, reverse
+ * replication and a failback, printing every job and finally the configuration and the job history as JSON.
+ */
 public final class DrDrill {
+    private static final URI HUB = URI.create("local:drill");
+
     private DrDrill() {
     }
 
-    public static void main(String[] args) {
-        System.out.println("Secondsite drill");
+    public static void main(String[] args) throws Exception {
+        Site primary = primarySite();
+        Site recovery = recoverySite();
+        // one model for both sites: Hyper-V Replica links the hosts of both
+        FakeHostDriver hosts = FakeHostDriver.forSites(primary, recovery);
+        FakeScriptRunner scripts = new FakeScriptRunner().succeed("\\\\vmm-b\\library\\update-dns.ps1");
+
+        try (Vault vault = Vault.builder("Contoso DR", "westeurope").transport(HUB).build();
+             Provider siteA = Provider.builder("vmm-a.contoso.local", () -> primary).hostDriver(hosts)
+                     .scriptRunner(scripts).build();
+             Provider siteB = Provider.builder("vmm-b.contoso.local", () -> recovery).hostDriver(hosts)
+                     .scriptRunner(scripts).build()) {
+            say("Vault '%s' in %s is %s", vault.info().name(), vault.info().region(), vault.info().state());
+
+            Secret key = vault.generateRegistrationKey().encoded();
+            siteA.register(vault, key, RegistrationOptions.defaults());
+            siteB.register(vault, key, RegistrationOptions.defaults());
+            siteA.attach(LocalTransport.forUri(HUB));
+            siteB.attach(LocalTransport.forUri(HUB));
+            vault.servers().forEach(s -> say("Registered %s (%s), %d clouds synced", s.friendlyName(), s.vmmVersion(),
+                    s.syncedClouds().size()));
+
+            CloudRef gold = new CloudRef("vmm-a", "Gold");
+            ReplicationSettings settings = ReplicationSettings.builder().copyFrequency(CopyFrequency.FIVE_MINUTES)
+                    .additionalRecoveryPoints(4).appConsistentFrequencyHours(2).build();
+            run(vault, "Pair Gold -> GoldDR", vault.pairClouds(CloudPairing.of(gold, "vmm-b", "GoldDR", settings)));
+            run(vault, "Map network Corp -> CorpDR", vault.mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b",
+                    "CorpDR")));
+            run(vault, "Map storage Gold-SSD -> DR-SSD", vault.mapStorage(new StorageMapping("vmm-a", "Gold-SSD",
+                    "vmm-b", "DR-SSD")));
+            say("Validation: %s", vault.configuration().validate());
+            run(vault, "Protect web, app, db", vault.enableProtection(gold, List.of("vm-web", "vm-app", "vm-db")));
+
+            RecoveryPlan plan = RecoveryPlan.builder("Web tier", "vmm-a", "vmm-b", vault.planContext())
+                    .addVm("vm-db").addGroup().addVms(2, List.of("vm-app", "vm-web"))
+                    .addDependency("vm-web", "vm-app")
+                    .addAction(Slot.afterGroup(1), PlanAction.manual("Check the database",
+                            "Log on to db01 and confirm the database is mounted"))
+                    .addAction(Slot.afterGroup(2), PlanAction.script("Update DNS",
+                            "\\\\vmm-b\\library\\update-dns.ps1", ScriptSide.RECOVERY)
+                            .withKinds(FailoverKind.PLANNED, FailoverKind.UNPLANNED))
+                    .build();
+            vault.savePlan(plan);
+            say("Plan '%s': %d VMs in %d groups", plan.name(), plan.vms().size(), plan.groupCount());
+
+            String test = vault.testFailover(plan.name(), FailoverOptions.builder()
+                    .testNetwork(TestNetwork.isolated("drill-isolated")).build());
+            resumeWhenWaiting(vault, test, "database mounted -- drill operator");
+            run(vault, "Test failover of the plan", test);
+            run(vault, "Clean up the test failover", vault.cleanupTestFailover(plan.name()));
+
+            String planned = vault.plannedFailover(plan.name(), FailoverOptions.defaults());
+            resumeWhenWaiting(vault, planned, "database mounted on the recovery site");
+            run(vault, "Planned failover to vmm-b", planned);
+            run(vault, "Commit", vault.commit(plan.name()));
+            run(vault, "Reverse replication", vault.reverseReplication(plan.name()));
+
+            String back = vault.failback(plan.name());
+            resumeWhenWaiting(vault, back, "database mounted back home");
+            run(vault, "Failback to vmm-a", back);
+            run(vault, "Commit the failback", vault.commit(plan.name()));
+            run(vault, "Reverse replication again", vault.reverseReplication(plan.name()));
+
+            vault.configuration().protection().protectedVms().forEach(vm -> say("  %s: %s, running on %s",
+                    vm.vmName(), vm.state(), vm.activeLocation()));
+            say("Scripts run: %s", scripts.paths());
+            say("%nConfiguration (secrets never exported):%n%s", ConfigurationJson.export(vault.configuration()));
+            String jobs = JobJson.export(vault.jobs(JobQuery.all()));
+            say("%nJob history: %d jobs, %d characters of JSON (J4)", vault.jobs(JobQuery.all()).size(),
+                    jobs.length());
+            boolean allSucceeded = vault.jobs(JobQuery.all()).stream().allMatch(j -> j.state() == JobState.SUCCEEDED);
+            say("Drill %s", allSucceeded ? "PASSED: every job succeeded" : "FAILED");
+            if (!allSucceeded) {
+                System.exit(1);
+            }
+        }
     }
+
+    /** Waits for a job to end (or to wait for its manual action) and prints it. */
+    private static void run(Vault vault, String what, String jobId) throws Exception {
+        Job job = vault.settled(jobId).get(60, TimeUnit.SECONDS);
+        say("%-32s %-10s %3d%%  %d tasks%s", what, job.state(), job.progressPercent(), job.tasks().size(),
+                job.warnings().isEmpty() ? "" : ", " + job.warnings().size() + " warnings");
+        for (String warning : job.warnings()) {
+            say("    warning: %s", warning);
+        }
+        for (String error : job.errors()) {
+            say("    error: %s", error);
+        }
+        if (job.state() != JobState.SUCCEEDED) {
+            for (TaskStatus t : job.tasks()) {
+                say("    %-40s %s", t.name(), t.state());
+            }
+        }
+    }
+
+    /** Plays the operator of a manual action: waits until the job asks, then resumes it. */
+    private static void resumeWhenWaiting(Vault vault, String jobId, String comment) throws Exception {
+        Job job = vault.settled(jobId).get(60, TimeUnit.SECONDS);
+        if (job.state() == JobState.WAITING_FOR_ACTION) {
+            say("  job waits for: %s", job.tasks().stream().filter(t -> t.state().name().startsWith("WAITING"))
+                    .map(TaskStatus::name).findFirst().orElse("?"));
+            vault.resume(jobId, comment);
+        }
+    }
+
+    private static Site primarySite() {
+        return Site.builder("vmm-a", "vmm-a.contoso.local").vmmVersion(VmmVersion.SC2012_R2)
+                .hostGroup(HostGroup.of("Production"))
+                .host(Host.of("hv01.contoso.local", WindowsServerVersion.WS2012_R2, "Production"))
+                .host(Host.of("hv02.contoso.local", WindowsServerVersion.WS2012_R2, "Production"))
+                .logicalNetwork(new LogicalNetwork("Datacenter"))
+                .vmNetwork(new VmNetwork("Corp", "Datacenter"))
+                .storageClassification(new StorageClassification("Gold-SSD",
+                        Set.of("hv01.contoso.local", "hv02.contoso.local")))
+                .cloud(Cloud.hyperV("Gold", List.of("Production"), List.of("Datacenter")))
+                .vm(Vm.builder("vm-web", "web01").host("hv01.contoso.local").nic("Corp")
+                        .disk("C:\\VMs\\web01.vhdx", "Gold-SSD").build())
+                .vm(Vm.builder("vm-app", "app01").host("hv01.contoso.local").nic("Corp")
+                        .disk("C:\\VMs\\app01.vhdx", "Gold-SSD").build())
+                .vm(Vm.builder("vm-db", "db01").host("hv02.contoso.local").nic("Corp")
+                        .disk("C:\\VMs\\db01.vhdx", "Gold-SSD").build())
+                .build();
+    }
+
+    private static Site recoverySite() {
+        return Site.builder("vmm-b", "vmm-b.contoso.local").vmmVersion(VmmVersion.SC2012_R2)
+                .hostGroup(HostGroup.of("Recovery"))
+                .host(Host.of("hv11.fabrikam.local", WindowsServerVersion.WS2012_R2, "Recovery"))
+                .host(Host.of("hv12.fabrikam.local", WindowsServerVersion.WS2012_R2, "Recovery"))
+                .logicalNetwork(new LogicalNetwork("DR-Datacenter"))
+                .vmNetwork(new VmNetwork("CorpDR", "DR-Datacenter"))
+                .storageClassification(new StorageClassification("DR-SSD",
+                        Set.of("hv11.fabrikam.local", "hv12.fabrikam.local")))
+                .cloud(Cloud.hyperV("GoldDR", List.of("Recovery"), List.of("DR-Datacenter")))
+                .build();
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.println(String.format(format, args));
+    }
+
 }

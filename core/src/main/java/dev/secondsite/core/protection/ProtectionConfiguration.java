@@ -563,6 +563,11 @@ public final class ProtectionConfiguration {
             String from = atPrimary ? p.primaryServerId() : p.targetServerId();
             String to = atPrimary ? p.targetServerId() : p.primaryServerId();
             Optional<Vm> found = Optional.ofNullable(sites.get(from)).flatMap(s -> s.vm(id));
+            if (found.isEmpty() && !atPrimary) {
+                // the recovery server has not synced the replica yet; failing back reconnects the VM to the
+                // networks it had on the primary server, so nothing is disconnected
+                continue;
+            }
             if (found.isEmpty()) {
                 findings.add(Finding.error(Rule.INPUT, vm.subject(), "vmId", id, "vmId (" + id
                         + ") must be in the inventory of server " + from));
