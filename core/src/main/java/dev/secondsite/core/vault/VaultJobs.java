@@ -186,6 +186,12 @@ final class VaultJobs {
             warnings.addAll(checked.report().findings());
             protection = checked.configuration();
             Vm vm = config.sites().get(cloud.serverId()).vm(vmId).orElseThrow();
+            if (vm.observedReplication() != null) {
+                // E3: protect() onboards a VM Hyper-V already replicates; enabling replication again would fail on
+                // the host ("already enabled") after the vault had recorded the VM as protected
+                tasks.add(onboardTask(keys, cloud, vm));
+                continue;
+            }
             String id = "enable/" + vmId;
             List<Step> steps = new ArrayList<>();
             steps.add(new Step.Apply(new ConfigChange.Protect(cloud, vmId, ProtectionOrigin.VAULT, replicaHost)));
@@ -213,24 +219,30 @@ final class VaultJobs {
     JobSpec onboard(VaultConfiguration config, CloudRef cloud, String vmId) {
         ConfigurationChange checked = config.protection().onboard(cloud, vmId, config.sites());
         Vm vm = config.sites().get(cloud.serverId()).vm(vmId).orElseThrow();
-        Keys keys = new Keys();
-        String id = "onboard/" + vmId;
+        return new JobSpec(JobKind.ONBOARD, "vm " + vmId, null, List.of(new Phase("Onboard",
+                List.of(onboardTask(new Keys(), cloud, vm)))), checked.report().findings());
+    }
+
+    /** E3: reads the VM's existing replication, then records it as protected with the replica it has. */
+    private static TaskSpec onboardTask(Keys keys, CloudRef cloud, Vm vm) {
+        String id = "onboard/" + vm.id();
         List<Step> steps = List.of(
                 new Step.Probe(keys.request(id, 0, cloud.serverId(), vm.host(),
-                        new HostCommand.GetReplicationStatus(vmId, vm.name())), STALE_AFTER, false),
-                new Step.Apply(new ConfigChange.Onboard(cloud, vmId)));
-        return new JobSpec(JobKind.ONBOARD, "vm " + vmId, null, List.of(new Phase("Onboard",
-                List.of(TaskSpec.of(id, "Take over replication of " + vm.name(), vmId, steps)))),
-                checked.report().findings());
+                        new HostCommand.GetReplicationStatus(vm.id(), vm.name())), STALE_AFTER, false),
+                new Step.Apply(new ConfigChange.Onboard(cloud, vm.id())));
+        return TaskSpec.of(id, "Take over replication of " + vm.name(), vm.id(), steps);
     }
 
     JobSpec disable(VaultConfiguration config, String vmId) {
+        ProtectedVm before = protectedVm(config, vmId);
         DisableResult checked = config.protection().disableProtection(vmId);
-        VmRoute route = route(config, checked.vm(), FailoverDirection.PRIMARY_TO_RECOVERY, false);
+        VmRoute route = route(config, before, FailoverDirection.PRIMARY_TO_RECOVERY, false);
         Keys keys = new Keys();
         String id = "disable/" + vmId;
         List<Step> steps = new ArrayList<>();
-        if (checked.vm().state() != ProtectionState.UNPROTECTED) {
+        // E4: checked.vm() is the VM after DISABLE, always UNPROTECTED, so the state before decides; in ENABLING
+        // replication was never confirmed on the host and there is nothing to remove
+        if (before.state() != ProtectionState.ENABLING) {
             steps.add(new Step.Command(keys.request(id, 0, route.activeServer, route.activeHost,
                     new HostCommand.DisableReplication(vmId, route.vm.name(), checked.deleteReplica()))));
         }
