@@ -34,6 +34,7 @@ import dev.secondsite.core.protection.ProtectionConfiguration;
 import dev.secondsite.core.protection.ProtectionOperation;
 import dev.secondsite.core.protection.ProtectionOrigin;
 import dev.secondsite.core.protection.ProtectionState;
+import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.protection.StorageMapping;
 import dev.secondsite.core.spi.CommandRequest;
 import dev.secondsite.core.spi.HostCommand;
@@ -198,22 +199,33 @@ final class VaultJobs {
             steps.add(new Step.Command(keys.request(id, steps.size(), cloud.serverId(), vm.host(),
                     new HostCommand.EnableReplication(vmId, vm.name(), replicaHost, pairing.settings()))));
             steps.add(new Step.Apply(new ConfigChange.Transition(vmId, ProtectionOperation.START_INITIAL_REPLICATION)));
-            InitialReplication method = pairing.settings().initialReplication();
-            Instant startAt = method instanceof InitialReplication.OverNetworkScheduled at
-                    ? at.nextStartAfter(ZonedDateTime.now(clock)).toInstant() : null;
-            steps.add(new Step.Command(keys.request(id, steps.size(), cloud.serverId(), vm.host(),
-                    new HostCommand.StartInitialReplication(vmId, vm.name(), method, startAt))));
-            if (method instanceof InitialReplication.Offline offline) {
-                // Import-VMInitialReplication reads the folder "<VMName>_<VMId>" under the import path
-                String folder = offline.importPath() + "\\" + vm.name() + "_" + vmId;
-                steps.add(new Step.Command(keys.request(id, steps.size(), pairing.targetServerId(), replicaHost,
-                        new HostCommand.ImportInitialReplication(vmId, vm.name(), folder))));
-            }
+            addInitialReplication(keys, id, steps, vm, pairing.settings(), cloud.serverId(), vm.host(),
+                    pairing.targetServerId(), replicaHost);
             steps.add(new Step.Apply(new ConfigChange.Transition(vmId, ProtectionOperation.FINALIZE)));
             tasks.add(TaskSpec.of(id, "Enable protection of " + vm.name(), vmId, steps));
         }
         return new JobSpec(JobKind.ENABLE_PROTECTION, "cloud " + cloud, null,
                 List.of(new Phase("Enable protection", tasks)), warnings);
+    }
+
+    /**
+     * C10: starts initial replication from {@code sourceHost} by the pairing's method (now, at its next start time,
+     * or exported offline) and, offline, imports it on {@code targetHost}.
+     */
+    private void addInitialReplication(Keys keys, String id, List<Step> steps, Vm vm, ReplicationSettings settings,
+                                       String sourceServer, String sourceHost, String targetServer,
+                                       String targetHost) {
+        InitialReplication method = settings.initialReplication();
+        Instant startAt = method instanceof InitialReplication.OverNetworkScheduled at
+                ? at.nextStartAfter(ZonedDateTime.now(clock)).toInstant() : null;
+        steps.add(new Step.Command(keys.request(id, steps.size(), sourceServer, sourceHost,
+                new HostCommand.StartInitialReplication(vm.id(), vm.name(), method, startAt))));
+        if (method instanceof InitialReplication.Offline offline) {
+            // Import-VMInitialReplication reads the folder "<VMName>_<VMId>" under the import path
+            String folder = offline.importPath() + "\\" + vm.name() + "_" + vm.id();
+            steps.add(new Step.Command(keys.request(id, steps.size(), targetServer, targetHost,
+                    new HostCommand.ImportInitialReplication(vm.id(), vm.name(), folder))));
+        }
     }
 
     JobSpec onboard(VaultConfiguration config, CloudRef cloud, String vmId) {
@@ -511,10 +523,16 @@ final class VaultJobs {
                     steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
                 }
                 case CHANGE_RECOVERY_POINT -> {
+                    // F4: the failover started the VM, and Stop-VMFailover refuses a running VM; turn it off, go to
+                    // the other point, and start it again as the failover had
                     steps.add(new Step.Command(keys.request(id, 0, activeServer, activeHost,
-                            new HostCommand.CancelFailover(vmId, name))));
+                            new HostCommand.StopVm(vmId, name, true))));
                     steps.add(new Step.Command(keys.request(id, 1, activeServer, activeHost,
+                            new HostCommand.CancelFailover(vmId, name))));
+                    steps.add(new Step.Command(keys.request(id, 2, activeServer, activeHost,
                             new HostCommand.Failover(vmId, name, point))));
+                    steps.add(new Step.Command(keys.request(id, 3, activeServer, activeHost,
+                            new HostCommand.StartVm(vmId, name, false))));
                     steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation,
                             point == null ? null : point.toString())));
                 }
@@ -522,6 +540,12 @@ final class VaultJobs {
                     steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
                     steps.add(new Step.Command(keys.request(id, 1, activeServer, activeHost,
                             new HostCommand.ReverseReplication(vmId, name, replicaHost, pairing.settings()))));
+                    if (pvm.lastFailover() == ProtectionOperation.UNPLANNED_FAILOVER) {
+                        // F5: after an unplanned failover the old side holds no usable copy; it gets a full one by
+                        // the pairing's initial replication method, as when protection was enabled
+                        addInitialReplication(keys, id, steps, r.vm, pairing.settings(), activeServer, activeHost,
+                                replicaServer, replicaHost);
+                    }
                     steps.add(new Step.Apply(new ConfigChange.Transition(vmId,
                             ProtectionOperation.FINISH_REVERSE_REPLICATION)));
                 }
