@@ -339,10 +339,12 @@ final class VaultJobs {
                 continue;
             }
             String id = "check/" + r.vm.id();
-            probes.add(TaskSpec.of(id, "Check replication of " + r.vm.name(), r.vm.id(), List.of(new Step.Probe(
+            // RP9: skippable like the VM's other tasks; the engine counts a VM whose probe ran as changed by this
+            // job, so a probe that ran would stop it from skipping the VM's shutdown, failover and boot
+            probes.add(new TaskSpec(id, "Check replication of " + r.vm.name(), r.vm.id(), List.of(new Step.Probe(
                     keys.request(id, 0, r.targetServer, r.targetHost,
                             new HostCommand.GetReplicationStatus(r.vm.id(), r.vm.name())),
-                    STALE_AFTER, kind == FailoverKind.TEST))));
+                    STALE_AFTER, kind == FailoverKind.TEST)), TaskSpec.OnFailure.STOP_JOB, kind != FailoverKind.TEST));
         }
         if (!probes.isEmpty()) {
             phases.add(new Phase("Pre-flight check", probes));

@@ -104,8 +104,8 @@ final class DrWorld implements AutoCloseable {
     final Site primary = primarySite();
     final Site recovery = recoverySite();
     final FakeHostDriver hosts;
-    final FakeScriptRunner scripts = new FakeScriptRunner().succeed(DRAIN).succeed(FIX_IPS).succeed(SMOKE)
-            .succeed(DNS).succeed(FAILBACK_PREP);
+    /** Runs the scripts of both providers: every script of the plan succeeds unless a test swaps it. */
+    volatile FakeScriptRunner scripts = scriptsExcept("");
     final Vault vault;
     final Provider siteA;
     final Provider siteB;
@@ -151,6 +151,17 @@ final class DrWorld implements AutoCloseable {
         LocalTransport transport = LocalTransport.forUri(hub);
         siteA.attach(transport);
         siteB.attach(transport);
+    }
+
+    /** A script runner on which every script of the plan but {@code except} succeeds; script it further. */
+    static FakeScriptRunner scriptsExcept(String except) {
+        FakeScriptRunner runner = new FakeScriptRunner();
+        for (String path : List.of(DRAIN, FIX_IPS, SMOKE, DNS, FAILBACK_PREP)) {
+            if (!path.equals(except)) {
+                runner.succeed(path);
+            }
+        }
+        return runner;
     }
 
     /** The pairing's settings: 5 minutes, 4 extra points, app-consistent every 2 hours, certificate on 8084. */
