@@ -417,7 +417,9 @@ final class VaultJobs {
         String vmId = r.vm.id();
         String name = r.vm.name();
         List<Step> steps = new ArrayList<>();
-        steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
+        if (kind != FailoverKind.TEST) {
+            steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
+        }
         switch (kind) {
             case PLANNED -> {
                 steps.add(new Step.Command(keys.request(id, steps.size(), r.sourceServer, r.sourceHost,
@@ -431,8 +433,14 @@ final class VaultJobs {
                         new HostCommand.Failover(vmId, name, options.recoveryPoint()))));
                 steps.add(new Step.Apply(new ConfigChange.Transition(vmId, ProtectionOperation.COMPLETE_FAILOVER)));
             }
-            case TEST -> steps.add(new Step.Command(keys.request(id, steps.size(), r.targetServer, r.targetHost,
-                    new HostCommand.TestFailover(vmId, name, options.recoveryPoint(), options.testNetwork()))));
+            case TEST -> {
+                // F1: the VM counts as under test once the host made its test VM; a refused Start-VMFailover -AsTest
+                // made none, and a vault that said otherwise would leave a cleanup with nothing to delete (it fails)
+                // and refuse every later test failover (F8)
+                steps.add(new Step.Command(keys.request(id, steps.size(), r.targetServer, r.targetHost,
+                        new HostCommand.TestFailover(vmId, name, options.recoveryPoint(), options.testNetwork()))));
+                steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
+            }
         }
         return new TaskSpec(id, (kind == FailoverKind.TEST ? "Test failover of " : "Fail over ") + name, vmId, steps,
                 TaskSpec.OnFailure.STOP_JOB, skipDone);

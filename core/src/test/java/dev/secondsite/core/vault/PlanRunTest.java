@@ -373,6 +373,28 @@ class PlanRunTest {
     }
 
     @Test
+    @DisplayName("J2 a job waiting for a manual action is cancelled at once; restarted, it waits again until resumed")
+    void cancelWhileWaiting() {
+        String id = failover(FailoverKind.PLANNED, options().build());
+        assertEquals(JobState.WAITING_FOR_ACTION, world.settle(id).state());
+
+        vault.cancel(id);
+        Job cancelled = world.settle(id);
+
+        assertEquals(JobState.CANCELLED, cancelled.state());
+        assertEquals(1, cancelled.tasksIn(TaskState.CANCELLED).size(), "the manual action's task");
+        assertThrows(IllegalTransitionException.class, () -> vault.resume(id, "too late"));
+        assertTrue(boots(2).isEmpty(), "nothing after the manual action ran");
+
+        vault.restart(id);
+        assertEquals(JobState.WAITING_FOR_ACTION, world.settle(id).state());
+        assertEquals(2, manual().size(), "the manual action asks again");
+        world.succeed(id);
+        assertEquals(2, starts(1).size(), "group 1 was not started again");
+        assertEquals(6, all("StartVm").size());
+    }
+
+    @Test
     @DisplayName("RP8 J2 a failing script stops a planned failover at that task; a restart runs it again and finishes")
     void failingScriptStopsPlanned() {
         world.scripts = DrWorld.scriptsExcept(FIX_IPS).fail(FIX_IPS, 1, "cannot reach DHCP").succeed(FIX_IPS);

@@ -132,6 +132,28 @@ class VmFailoverJobsTest {
     }
 
     @Test
+    @DisplayName("F1 F8 a test failover the host refuses leaves the VM PROTECTED: no test VM to clean up, it can be "
+            + "tested again")
+    void refusedTestFailoverLeavesVmReady() {
+        world(new DrWorld()).ready();
+        world.hosts.failPermanently(FakeHostDriver.isCommand(dev.secondsite.core.spi.HostCommand.TestFailover.class),
+                "Start-VMFailover -AsTest: not enough memory on the host");
+
+        Job failed = world.finish(vault.failoverVm(DB1, FailoverKind.TEST, options().build()), "");
+
+        assertEquals(JobState.FAILED, failed.state());
+        assertNull(world.fake(DB1).testVm());
+        assertEquals(ProtectionState.PROTECTED, world.protectedVm(DB1).state(), "the vault agrees with the host");
+
+        world.hosts.clearFaults();
+        failover(DB1, FailoverKind.TEST, options().build());
+        assertNotNull(world.fake(DB1).testVm());
+        after(DB1, JobKind.CLEANUP_TEST_FAILOVER);
+        assertNull(world.fake(DB1).testVm());
+        assertEquals(ProtectionState.PROTECTED, world.protectedVm(DB1).state());
+    }
+
+    @Test
     @DisplayName("F8 a test failover of a VM whose replica is resynchronizing fails at the pre-flight check; no test VM")
     void resynchronizingRefused() {
         world(new DrWorld()).ready();
@@ -172,6 +194,10 @@ class VmFailoverJobsTest {
             assertEquals(onPrimary ? A : B, e.server(), e.toString());
             assertEquals(onPrimary ? world.primaryHost(DB1) : world.replicaHost(DB1), e.host(), e.toString());
         }
+        FakeHostDriver.Execution failedOver = world.hosts.historyFor(DB1).stream()
+                .filter(e -> e.commandName().equals("Failover")).findFirst().orElseThrow();
+        assertEquals(B, failedOver.request().serverId(), "F6: the recovery side's provider fails the VM over");
+        assertTrue(world.recovery.host(failedOver.host()).isPresent(), failedOver.host());
         FakeVm fake = world.fake(DB1);
         assertEquals(PowerState.OFF, fake.primary().power());
         assertEquals(PowerState.RUNNING, fake.replica().power());
@@ -321,6 +347,30 @@ class VmFailoverJobsTest {
         failover(APP1, FailoverKind.PLANNED, options().direction(FailoverDirection.RECOVERY_TO_PRIMARY).build());
         assertEquals(world.primaryHost(APP1), world.fake(APP1).replica().host());
         assertEquals(PowerState.RUNNING, world.fake(APP1).replica().power(), "failed back home");
+    }
+
+    @Test
+    @DisplayName("F5 C10 O1 reverse replication after an unplanned failover copies the VM back offline when the "
+            + "pairing says offline")
+    void unplannedThenReverseOffline() {
+        String export = "\\\\fileserver\\export";
+        String imports = "\\\\fileserver-dr\\import";
+        world(new DrWorld(DrWorld.defaultSettings()
+                .initialReplication(dev.secondsite.core.protection.InitialReplication.offline(export, imports))
+                .build())).ready();
+        failover(APP1, FailoverKind.UNPLANNED, options().shutdownSource(true).build());
+        after(APP1, JobKind.COMMIT);
+        int since = world.hosts.history().size();
+
+        after(APP1, JobKind.REVERSE_REPLICATION);
+
+        List<FakeHostDriver.Execution> reverse = world.hosts.history().subList(since, world.hosts.history().size());
+        assertEquals(List.of("ReverseReplication", "StartInitialReplication", "ImportInitialReplication"),
+                reverse.stream().map(FakeHostDriver.Execution::commandName).toList());
+        assertEquals(List.of(world.replicaHost(APP1), world.replicaHost(APP1), world.primaryHost(APP1)),
+                reverse.stream().map(FakeHostDriver.Execution::host).toList(), "exported there, imported back home");
+        assertEquals("Replicating", world.fake(APP1).state());
+        assertTrue(world.protectedVm(APP1).isProtected());
     }
 
     @Test
