@@ -34,6 +34,7 @@ import dev.secondsite.core.protection.ProtectionConfiguration;
 import dev.secondsite.core.protection.ProtectionOperation;
 import dev.secondsite.core.protection.ProtectionOrigin;
 import dev.secondsite.core.protection.ProtectionState;
+import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.protection.StorageMapping;
 import dev.secondsite.core.spi.CommandRequest;
 import dev.secondsite.core.spi.HostCommand;
@@ -186,23 +187,20 @@ final class VaultJobs {
             warnings.addAll(checked.report().findings());
             protection = checked.configuration();
             Vm vm = config.sites().get(cloud.serverId()).vm(vmId).orElseThrow();
+            if (vm.observedReplication() != null) {
+                // E3: protect() onboards a VM Hyper-V already replicates; enabling replication again would fail on
+                // the host ("already enabled") after the vault had recorded the VM as protected
+                tasks.add(onboardTask(keys, cloud, vm));
+                continue;
+            }
             String id = "enable/" + vmId;
             List<Step> steps = new ArrayList<>();
             steps.add(new Step.Apply(new ConfigChange.Protect(cloud, vmId, ProtectionOrigin.VAULT, replicaHost)));
             steps.add(new Step.Command(keys.request(id, steps.size(), cloud.serverId(), vm.host(),
                     new HostCommand.EnableReplication(vmId, vm.name(), replicaHost, pairing.settings()))));
             steps.add(new Step.Apply(new ConfigChange.Transition(vmId, ProtectionOperation.START_INITIAL_REPLICATION)));
-            InitialReplication method = pairing.settings().initialReplication();
-            Instant startAt = method instanceof InitialReplication.OverNetworkScheduled at
-                    ? at.nextStartAfter(ZonedDateTime.now(clock)).toInstant() : null;
-            steps.add(new Step.Command(keys.request(id, steps.size(), cloud.serverId(), vm.host(),
-                    new HostCommand.StartInitialReplication(vmId, vm.name(), method, startAt))));
-            if (method instanceof InitialReplication.Offline offline) {
-                // Import-VMInitialReplication reads the folder "<VMName>_<VMId>" under the import path
-                String folder = offline.importPath() + "\\" + vm.name() + "_" + vmId;
-                steps.add(new Step.Command(keys.request(id, steps.size(), pairing.targetServerId(), replicaHost,
-                        new HostCommand.ImportInitialReplication(vmId, vm.name(), folder))));
-            }
+            addInitialReplication(keys, id, steps, vm, pairing.settings(), cloud.serverId(), vm.host(),
+                    pairing.targetServerId(), replicaHost);
             steps.add(new Step.Apply(new ConfigChange.Transition(vmId, ProtectionOperation.FINALIZE)));
             tasks.add(TaskSpec.of(id, "Enable protection of " + vm.name(), vmId, steps));
         }
@@ -210,27 +208,53 @@ final class VaultJobs {
                 List.of(new Phase("Enable protection", tasks)), warnings);
     }
 
+    /**
+     * C10: starts initial replication from {@code sourceHost} by the pairing's method (now, at its next start time,
+     * or exported offline) and, offline, imports it on {@code targetHost}.
+     */
+    private void addInitialReplication(Keys keys, String id, List<Step> steps, Vm vm, ReplicationSettings settings,
+                                       String sourceServer, String sourceHost, String targetServer,
+                                       String targetHost) {
+        InitialReplication method = settings.initialReplication();
+        Instant startAt = method instanceof InitialReplication.OverNetworkScheduled at
+                ? at.nextStartAfter(ZonedDateTime.now(clock)).toInstant() : null;
+        steps.add(new Step.Command(keys.request(id, steps.size(), sourceServer, sourceHost,
+                new HostCommand.StartInitialReplication(vm.id(), vm.name(), method, startAt))));
+        if (method instanceof InitialReplication.Offline offline) {
+            // Import-VMInitialReplication reads the folder "<VMName>_<VMId>" under the import path
+            String folder = offline.importPath() + "\\" + vm.name() + "_" + vm.id();
+            steps.add(new Step.Command(keys.request(id, steps.size(), targetServer, targetHost,
+                    new HostCommand.ImportInitialReplication(vm.id(), vm.name(), folder))));
+        }
+    }
+
     JobSpec onboard(VaultConfiguration config, CloudRef cloud, String vmId) {
         ConfigurationChange checked = config.protection().onboard(cloud, vmId, config.sites());
         Vm vm = config.sites().get(cloud.serverId()).vm(vmId).orElseThrow();
-        Keys keys = new Keys();
-        String id = "onboard/" + vmId;
+        return new JobSpec(JobKind.ONBOARD, "vm " + vmId, null, List.of(new Phase("Onboard",
+                List.of(onboardTask(new Keys(), cloud, vm)))), checked.report().findings());
+    }
+
+    /** E3: reads the VM's existing replication, then records it as protected with the replica it has. */
+    private static TaskSpec onboardTask(Keys keys, CloudRef cloud, Vm vm) {
+        String id = "onboard/" + vm.id();
         List<Step> steps = List.of(
                 new Step.Probe(keys.request(id, 0, cloud.serverId(), vm.host(),
-                        new HostCommand.GetReplicationStatus(vmId, vm.name())), STALE_AFTER, false),
-                new Step.Apply(new ConfigChange.Onboard(cloud, vmId)));
-        return new JobSpec(JobKind.ONBOARD, "vm " + vmId, null, List.of(new Phase("Onboard",
-                List.of(TaskSpec.of(id, "Take over replication of " + vm.name(), vmId, steps)))),
-                checked.report().findings());
+                        new HostCommand.GetReplicationStatus(vm.id(), vm.name())), STALE_AFTER, false),
+                new Step.Apply(new ConfigChange.Onboard(cloud, vm.id())));
+        return TaskSpec.of(id, "Take over replication of " + vm.name(), vm.id(), steps);
     }
 
     JobSpec disable(VaultConfiguration config, String vmId) {
+        ProtectedVm before = protectedVm(config, vmId);
         DisableResult checked = config.protection().disableProtection(vmId);
-        VmRoute route = route(config, checked.vm(), FailoverDirection.PRIMARY_TO_RECOVERY, false);
+        VmRoute route = route(config, before, FailoverDirection.PRIMARY_TO_RECOVERY, false);
         Keys keys = new Keys();
         String id = "disable/" + vmId;
         List<Step> steps = new ArrayList<>();
-        if (checked.vm().state() != ProtectionState.UNPROTECTED) {
+        // E4: checked.vm() is the VM after DISABLE, always UNPROTECTED, so the state before decides; in ENABLING
+        // replication was never confirmed on the host and there is nothing to remove
+        if (before.state() != ProtectionState.ENABLING) {
             steps.add(new Step.Command(keys.request(id, 0, route.activeServer, route.activeHost,
                     new HostCommand.DisableReplication(vmId, route.vm.name(), checked.deleteReplica()))));
         }
@@ -315,10 +339,12 @@ final class VaultJobs {
                 continue;
             }
             String id = "check/" + r.vm.id();
-            probes.add(TaskSpec.of(id, "Check replication of " + r.vm.name(), r.vm.id(), List.of(new Step.Probe(
+            // RP9: skippable like the VM's other tasks; the engine counts a VM whose probe ran as changed by this
+            // job, so a probe that ran would stop it from skipping the VM's shutdown, failover and boot
+            probes.add(new TaskSpec(id, "Check replication of " + r.vm.name(), r.vm.id(), List.of(new Step.Probe(
                     keys.request(id, 0, r.targetServer, r.targetHost,
                             new HostCommand.GetReplicationStatus(r.vm.id(), r.vm.name())),
-                    STALE_AFTER, kind == FailoverKind.TEST))));
+                    STALE_AFTER, kind == FailoverKind.TEST)), TaskSpec.OnFailure.STOP_JOB, kind != FailoverKind.TEST));
         }
         if (!probes.isEmpty()) {
             phases.add(new Phase("Pre-flight check", probes));
@@ -391,7 +417,9 @@ final class VaultJobs {
         String vmId = r.vm.id();
         String name = r.vm.name();
         List<Step> steps = new ArrayList<>();
-        steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
+        if (kind != FailoverKind.TEST) {
+            steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
+        }
         switch (kind) {
             case PLANNED -> {
                 steps.add(new Step.Command(keys.request(id, steps.size(), r.sourceServer, r.sourceHost,
@@ -405,8 +433,14 @@ final class VaultJobs {
                         new HostCommand.Failover(vmId, name, options.recoveryPoint()))));
                 steps.add(new Step.Apply(new ConfigChange.Transition(vmId, ProtectionOperation.COMPLETE_FAILOVER)));
             }
-            case TEST -> steps.add(new Step.Command(keys.request(id, steps.size(), r.targetServer, r.targetHost,
-                    new HostCommand.TestFailover(vmId, name, options.recoveryPoint(), options.testNetwork()))));
+            case TEST -> {
+                // F1: the VM counts as under test once the host made its test VM; a refused Start-VMFailover -AsTest
+                // made none, and a vault that said otherwise would leave a cleanup with nothing to delete (it fails)
+                // and refuse every later test failover (F8)
+                steps.add(new Step.Command(keys.request(id, steps.size(), r.targetServer, r.targetHost,
+                        new HostCommand.TestFailover(vmId, name, options.recoveryPoint(), options.testNetwork()))));
+                steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
+            }
         }
         return new TaskSpec(id, (kind == FailoverKind.TEST ? "Test failover of " : "Fail over ") + name, vmId, steps,
                 TaskSpec.OnFailure.STOP_JOB, skipDone);
@@ -499,10 +533,16 @@ final class VaultJobs {
                     steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
                 }
                 case CHANGE_RECOVERY_POINT -> {
+                    // F4: the failover started the VM, and Stop-VMFailover refuses a running VM; turn it off, go to
+                    // the other point, and start it again as the failover had
                     steps.add(new Step.Command(keys.request(id, 0, activeServer, activeHost,
-                            new HostCommand.CancelFailover(vmId, name))));
+                            new HostCommand.StopVm(vmId, name, true))));
                     steps.add(new Step.Command(keys.request(id, 1, activeServer, activeHost,
+                            new HostCommand.CancelFailover(vmId, name))));
+                    steps.add(new Step.Command(keys.request(id, 2, activeServer, activeHost,
                             new HostCommand.Failover(vmId, name, point))));
+                    steps.add(new Step.Command(keys.request(id, 3, activeServer, activeHost,
+                            new HostCommand.StartVm(vmId, name, false))));
                     steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation,
                             point == null ? null : point.toString())));
                 }
@@ -510,6 +550,12 @@ final class VaultJobs {
                     steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
                     steps.add(new Step.Command(keys.request(id, 1, activeServer, activeHost,
                             new HostCommand.ReverseReplication(vmId, name, replicaHost, pairing.settings()))));
+                    if (pvm.lastFailover() == ProtectionOperation.UNPLANNED_FAILOVER) {
+                        // F5: after an unplanned failover the old side holds no usable copy; it gets a full one by
+                        // the pairing's initial replication method, as when protection was enabled
+                        addInitialReplication(keys, id, steps, r.vm, pairing.settings(), activeServer, activeHost,
+                                replicaServer, replicaHost);
+                    }
                     steps.add(new Step.Apply(new ConfigChange.Transition(vmId,
                             ProtectionOperation.FINISH_REVERSE_REPLICATION)));
                 }
