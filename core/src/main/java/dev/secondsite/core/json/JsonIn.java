@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
+import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -29,6 +32,10 @@ import javax.annotation.Nullable;
 final class JsonIn {
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+    /** Reads one value and refuses anything after it: a record with trailing bytes is damaged, not valid. */
+    private static final ObjectReader EXACT_READER = MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final JsonNode node;
     private final String path;
@@ -57,6 +64,46 @@ final class JsonIn {
             throw new InvalidDocumentException("", Rule.DOCUMENT, "the document must be a JSON object");
         }
         return new JsonIn(root, "");
+    }
+
+    /**
+     * Parses UTF-8 {@code json}, which must hold exactly one JSON object, and returns it.
+     *
+     * @throws InvalidDocumentException when it is not well-formed UTF-8 JSON, not an object, or followed by more
+     */
+    static JsonIn parseExactly(byte[] json) {
+        try {
+            return root(EXACT_READER.readTree(json));
+        } catch (IOException e) {
+            throw notWellFormed(e);
+        }
+    }
+
+    /**
+     * Parses {@code json}, which must hold exactly one JSON object, and returns it.
+     *
+     * @throws InvalidDocumentException when it is not well-formed JSON, not an object, or followed by more
+     */
+    static JsonIn parseExactly(String json) {
+        try {
+            return root(EXACT_READER.readTree(json));
+        } catch (IOException e) {
+            throw notWellFormed(e);
+        }
+    }
+
+    private static JsonIn root(@Nullable JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new InvalidDocumentException("", Rule.DOCUMENT, "the document must be a JSON object");
+        }
+        return new JsonIn(root, "");
+    }
+
+    private static InvalidDocumentException notWellFormed(IOException e) {
+        String where = e instanceof JsonProcessingException p && p.getLocation() != null
+                ? " (line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + ")" : "";
+        String what = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+        return new InvalidDocumentException("", Rule.DOCUMENT, "not well-formed JSON: " + what + where);
     }
 
     String path() {
@@ -153,6 +200,19 @@ final class JsonIn {
         }
     }
 
+    @Nullable Instant optInstant(String field) {
+        return has(field) ? instant(field) : orMark(field);
+    }
+
+    Duration duration(String field) {
+        String text = text(field);
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw error(field, "'" + field + "' must be an ISO-8601 duration such as PT5M, was '" + text + "'");
+        }
+    }
+
     <E extends Enum<E>> E enumValue(String field, Class<E> type) {
         return enumOf(field, text(field), type);
     }
@@ -179,6 +239,19 @@ final class JsonIn {
 
     @Nullable JsonIn optObject(String field) {
         return has(field) ? object(field) : orMark(field);
+    }
+
+    /** Object {@code field} read with {@code reader}, which must read every field of it. */
+    <T> T object(String field, Function<JsonIn, T> reader) {
+        JsonIn in = object(field);
+        T value = reader.apply(in);
+        in.end();
+        return value;
+    }
+
+    /** Object {@code field} read with {@code reader}, or null when it is absent or null. */
+    <T> @Nullable T optObject(String field, Function<JsonIn, T> reader) {
+        return has(field) ? object(field, reader) : orMark(field);
     }
 
     /** The elements of array {@code field} (absent means empty), each read with {@code reader}. */

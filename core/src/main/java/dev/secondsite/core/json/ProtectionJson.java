@@ -55,18 +55,20 @@ final class ProtectionJson {
         }
     }
 
-    private static void cloud(ObjectNode o, CloudRef ref) {
+    static void cloud(ObjectNode o, CloudRef ref) {
         o.put("serverId", ref.serverId()).put("cloud", ref.cloud());
     }
 
-    private static void settings(ObjectNode o, ReplicationSettings s) {
+    static void settings(ObjectNode o, ReplicationSettings s) {
         o.put("copyFrequencySeconds", s.copyFrequency().seconds())
                 .put("additionalRecoveryPoints", s.additionalRecoveryPoints())
                 .put("appConsistentFrequencyHours", s.appConsistentFrequencyHours())
                 .put("compression", s.compression()).put("authentication", s.authentication().name())
                 .put("port", s.port()).put("deleteReplicaOnDisable", s.deleteReplicaOnDisable());
-        ObjectNode ir = o.putObject("initialReplication");
-        InitialReplication initial = s.initialReplication();
+        initialReplication(o.putObject("initialReplication"), s.initialReplication());
+    }
+
+    static void initialReplication(ObjectNode ir, InitialReplication initial) {
         if (initial instanceof InitialReplication.OverNetworkScheduled at) {
             ir.put("method", "OverNetworkScheduled").put("startTime", at.startTime().toString());
         } else if (initial instanceof InitialReplication.Offline off) {
@@ -107,13 +109,13 @@ final class ProtectionJson {
         }
     }
 
-    private static CloudRef cloud(JsonIn in) {
+    static CloudRef cloud(JsonIn in) {
         CloudRef ref = in.build(() -> new CloudRef(in.text("serverId"), in.text("cloud")));
         in.end();
         return ref;
     }
 
-    private static ReplicationSettings settings(JsonIn in) {
+    static ReplicationSettings settings(JsonIn in) {
         ReplicationSettings.Builder b = ReplicationSettings.builder();
         int seconds = in.integer("copyFrequencySeconds");
         JsonIn ir = in.object("initialReplication");
@@ -130,7 +132,7 @@ final class ProtectionJson {
         return settings;
     }
 
-    private static InitialReplication initialReplication(JsonIn in) {
+    static InitialReplication initialReplication(JsonIn in) {
         String method = in.text("method");
         InitialReplication result = switch (method) {
             case "OverNetworkNow" -> InitialReplication.overNetworkNow();
