@@ -3,6 +3,7 @@ package dev.secondsite.core.json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.secondsite.core.Secret;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.VmmVersion;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,31 +50,93 @@ public final class ConfigurationJson {
 
     /** The configuration as a pretty-printed JSON document, secrets left out. */
     public static String export(VaultConfiguration configuration) {
+        try {
+            return JsonIn.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(tree(configuration, false));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("a JSON tree always serializes", e);
+        }
+    }
+
+    /**
+     * The configuration as a JSON tree. {@code withSecrets} adds proxy passwords: only for the vault's own durable
+     * store, never for a document that leaves the vault.
+     */
+    static ObjectNode tree(VaultConfiguration configuration, boolean withSecrets) {
         ObjectNode root = JsonIn.MAPPER.createObjectNode();
         root.put("kind", KIND).put("formatVersion", FORMAT_VERSION);
         VaultInfo info = configuration.info();
-        root.putObject("vault").put("id", info.id()).put("name", info.name()).put("region", info.region())
-                .put("state", info.state().name()).put("createdAt", info.createdAt().toString());
+        root.set("vault", writeInfo(info));
         ArrayNode servers = root.putArray("servers");
         for (RegisteredServer s : configuration.servers()) {
-            ObjectNode o = servers.addObject().put("serverId", s.serverId()).put("friendlyName", s.friendlyName())
-                    .put("vmmVersion", s.vmmVersion().name()).put("providerVersion", s.providerVersion())
-                    .put("registeredAt", s.registeredAt().toString()).put("keyId", s.keyId())
-                    .put("cloudSync", s.cloudSync().name());
-            s.proxySettings().ifPresent(p -> SiteJson.putOpt(o.putObject("proxy").put("address", p.address())
-                    .put("port", p.port()), "user", p.user().orElse(null)));
-            SiteJson.strings(o, "syncedClouds", s.syncedClouds());
-            o.put("lastSyncAt", s.lastSyncAt().toString());
-            o.set("inventory", SiteJson.write(configuration.reportedInventories().get(s.serverId())));
+            servers.add(writeServer(s, configuration.reportedInventories().get(s.serverId()), withSecrets));
         }
         ProtectionJson.write(configuration.protection(), root);
         ArrayNode plans = root.putArray("plans");
         configuration.plans().forEach(plan -> plans.add(PlanJson.toTree(plan)));
-        try {
-            return JsonIn.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("a JSON tree always serializes", e);
+        return root;
+    }
+
+    static ObjectNode writeInfo(VaultInfo info) {
+        return JsonIn.MAPPER.createObjectNode().put("id", info.id()).put("name", info.name())
+                .put("region", info.region()).put("state", info.state().name())
+                .put("createdAt", info.createdAt().toString());
+    }
+
+    static VaultInfo readInfo(JsonIn v) {
+        VaultInfo info = v.build(() -> new VaultInfo(v.text("id"), v.text("name"), v.text("region"),
+                v.enumValue("state", VaultState.class), v.instant("createdAt")));
+        v.end();
+        return info;
+    }
+
+    /** A registered server with its reported inventory; {@code withSecrets} keeps its proxy password. */
+    static ObjectNode writeServer(RegisteredServer s, Site inventory, boolean withSecrets) {
+        ObjectNode o = JsonIn.MAPPER.createObjectNode().put("serverId", s.serverId())
+                .put("friendlyName", s.friendlyName()).put("vmmVersion", s.vmmVersion().name())
+                .put("providerVersion", s.providerVersion()).put("registeredAt", s.registeredAt().toString())
+                .put("keyId", s.keyId()).put("cloudSync", s.cloudSync().name());
+        s.proxySettings().ifPresent(p -> {
+            ObjectNode proxy = o.putObject("proxy").put("address", p.address()).put("port", p.port());
+            SiteJson.putOpt(proxy, "user", p.user().orElse(null));
+            if (withSecrets) {
+                p.password().ifPresent(pw -> proxy.put("password", pw.reveal()));
+            }
+        });
+        SiteJson.strings(o, "syncedClouds", s.syncedClouds());
+        o.put("lastSyncAt", s.lastSyncAt().toString());
+        o.set("inventory", SiteJson.write(inventory));
+        return o;
+    }
+
+    /** A server entry as {@link #writeServer} writes it. */
+    record ServerEntry(RegisteredServer server, Site inventory) {
+    }
+
+    static ServerEntry readServer(JsonIn s) {
+        ProxySettings proxy = null;
+        JsonIn p = s.optObject("proxy");
+        if (p != null) {
+            ProxySettings.Builder pb = ProxySettings.builder(p.text("address"), p.integer("port"));
+            String user = p.optText("user");
+            if (user != null) {
+                pb.user(user);
+            }
+            String password = p.optText("password");
+            if (password != null) {
+                pb.password(Secret.of(password));
+            }
+            proxy = p.build(pb::build);
+            p.end();
         }
+        ProxySettings proxyValue = proxy;
+        RegisteredServer server = s.build(() -> new RegisteredServer(s.text("serverId"), s.text("friendlyName"),
+                s.enumValue("vmmVersion", VmmVersion.class), s.text("providerVersion"), s.instant("registeredAt"),
+                s.text("keyId"), proxyValue, s.enumValue("cloudSync", CloudSync.class),
+                new LinkedHashSet<>(s.texts("syncedClouds")), s.instant("lastSyncAt")));
+        JsonIn inv = s.object("inventory");
+        Site site = SiteJson.read(inv);
+        inv.end();
+        return new ServerEntry(server, site);
     }
 
     /**
@@ -83,7 +146,11 @@ public final class ConfigurationJson {
      *     version, has unknown fields, or describes a configuration that breaks a rule
      */
     public static VaultConfiguration importDocument(String json) {
-        JsonIn root = JsonIn.parse(json);
+        return read(JsonIn.parse(json));
+    }
+
+    /** Reads a configuration tree as {@link #tree} writes it (with or without secrets). */
+    static VaultConfiguration read(JsonIn root) {
         String kind = root.text("kind");
         if (!kind.equals(KIND)) {
             throw root.error("kind", "'kind' must be '" + KIND + "', was '" + kind + "'");
@@ -93,37 +160,17 @@ public final class ConfigurationJson {
             throw root.error("formatVersion", "'formatVersion' " + version + " is not supported; this release reads "
                     + FORMAT_VERSION);
         }
-        JsonIn v = root.object("vault");
-        VaultInfo info = v.build(() -> new VaultInfo(v.text("id"), v.text("name"), v.text("region"),
-                v.enumValue("state", VaultState.class), v.instant("createdAt")));
-        v.end();
+        VaultInfo info = readInfo(root.object("vault"));
         List<RegisteredServer> servers = new ArrayList<>();
         Map<String, Site> inventories = new LinkedHashMap<>();
         root.list("servers", s -> {
-            ProxySettings proxy = null;
-            JsonIn p = s.optObject("proxy");
-            if (p != null) {
-                ProxySettings.Builder pb = ProxySettings.builder(p.text("address"), p.integer("port"));
-                String user = p.optText("user");
-                if (user != null) {
-                    pb.user(user);
-                }
-                proxy = p.build(pb::build);
-                p.end();
-            }
-            ProxySettings proxyValue = proxy;
-            RegisteredServer server = s.build(() -> new RegisteredServer(s.text("serverId"), s.text("friendlyName"),
-                    s.enumValue("vmmVersion", VmmVersion.class), s.text("providerVersion"), s.instant("registeredAt"),
-                    s.text("keyId"), proxyValue, s.enumValue("cloudSync", CloudSync.class),
-                    new LinkedHashSet<>(s.texts("syncedClouds")), s.instant("lastSyncAt")));
-            JsonIn inv = s.object("inventory");
-            Site site = SiteJson.read(inv);
-            inv.end();
+            ServerEntry entry = readServer(s);
+            RegisteredServer server = entry.server();
             if (inventories.containsKey(server.serverId())) {
                 throw s.error("serverId", "server '" + server.serverId() + "' appears more than once");
             }
             servers.add(server);
-            inventories.put(server.serverId(), site);
+            inventories.put(server.serverId(), entry.inventory());
             return server;
         });
         ProtectionConfiguration protection = ProtectionJson.read(root);

@@ -92,7 +92,7 @@ public final class JobEventJson {
         return read(JsonIn.parseExactly(json));
     }
 
-    private static JobEventJsonOut tree(JobEvent event) {
+    static JobEventJsonOut tree(JobEvent event) {
         JobEventJsonOut o = JobEventJsonOut.root().integer("formatVersion", FORMAT_VERSION);
         if (event instanceof JobEvent.CommandSent e) {
             head(o, "CommandSent", e).text("taskId", e.taskId()).integer("step", e.step())
@@ -139,7 +139,7 @@ public final class JobEventJson {
         return o.text("type", type).text("jobId", event.jobId()).instant("at", event.at());
     }
 
-    private static JobEvent read(JsonIn in) {
+    static JobEvent read(JsonIn in) {
         int version = in.integer("formatVersion");
         if (version != FORMAT_VERSION) {
             throw in.error("formatVersion", "'formatVersion' " + version + " is not supported; this release reads "

@@ -108,7 +108,7 @@ final class JobEventJsonSpec {
         };
     }
 
-    private static void change(JobEventJsonOut o, ConfigChange change) {
+    static void change(JobEventJsonOut o, ConfigChange change) {
         if (change instanceof ConfigChange.Pair c) {
             o.text("type", "Pair").object("pairing", c.pairing(), JobEventJsonSpec::pairing);
         } else if (change instanceof ConfigChange.EditPairing c) {
@@ -145,7 +145,7 @@ final class JobEventJsonSpec {
         }
     }
 
-    private static ConfigChange readChange(JsonIn in) {
+    static ConfigChange readChange(JsonIn in) {
         String type = in.text("type");
         return switch (type) {
             case "Pair" -> {

@@ -279,6 +279,11 @@ final class JsonIn {
         return out;
     }
 
+    /** Field {@code field} as it is, for a document read by another codec. */
+    JsonNode raw(String field) {
+        return required(field);
+    }
+
     /** The raw elements of array {@code field} (absent means empty), for documents read by another codec. */
     List<JsonNode> nodes(String field) {
         List<JsonNode> out = new ArrayList<>();

@@ -10,6 +10,14 @@ import dev.secondsite.core.internal.Checks;
 import dev.secondsite.core.internal.ServiceDiscovery;
 import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.inventory.ProviderNode;
+import dev.secondsite.core.job.JobEvent;
+import dev.secondsite.core.json.JobEventJson;
+import dev.secondsite.core.json.VaultRecordJson;
+import dev.secondsite.core.spi.StateStore;
+import dev.secondsite.core.store.JournalStore;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.job.ConfigChange;
 import dev.secondsite.core.job.EngineOptions;
@@ -77,27 +85,163 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
     private final JobEngine engine;
     /** Keys of job steps already applied, so that a step re-run after a crash changes nothing twice (J3). */
     private final Set<String> appliedSteps = ConcurrentHashMap.newKeySet();
+    /** Where every change is journaled before it takes effect; null for a vault kept in memory only. */
+    private final @Nullable StateStore store;
+    private final boolean ownsStore;
 
     private Vault(Builder b) {
         this.clock = b.clock;
         this.random = b.random;
-        byte[] secret = b.signingSecret;
-        if (secret == null) {
-            secret = new byte[32];
-            random.nextBytes(secret);
+        this.ownsStore = b.store == null && b.storage != null;
+        this.store = b.store != null ? b.store : b.storage != null ? JournalStore.open(b.storage) : null;
+        try {
+            Restored restored = store == null ? null : restore(store);
+            VaultRecord.Created created;
+            if (restored != null && restored.created != null) {
+                created = restored.created;
+                VaultInfo stored = created.info();
+                if (!stored.name().equals(b.name) || !stored.region().equals(b.region)) {
+                    throw InvalidConfigurationException.of(Rule.V1, "vault " + stored.name(), "name", b.name,
+                            "name ('" + b.name + "') and region ('" + b.region + "') must be those of the vault "
+                                    + "kept in its storage ('" + stored.name() + "', '" + stored.region() + "')");
+                }
+                this.configuration = restored.configuration;
+                this.appliedSteps.addAll(restored.appliedSteps);
+            } else {
+                byte[] secret = b.signingSecret;
+                if (secret == null) {
+                    secret = new byte[32];
+                    random.nextBytes(secret);
+                }
+                String id = b.id != null ? b.id : UUID.randomUUID().toString();
+                VaultInfo info = new VaultInfo(id, Checks.text(Rule.V1, "vault", "name", b.name),
+                        Checks.text(Rule.V1, "vault " + b.name, "region", b.region), VaultState.ACTIVE,
+                        clock.instant());
+                created = new VaultRecord.Created(info, secret);
+                this.configuration = VaultConfiguration.empty(info);
+                if (store != null) {
+                    store.append(VaultRecordJson.type(created), VaultRecordJson.encode(created));
+                }
+            }
+            this.signer = new KeySigner(created.info().id(), created.signingSecret());
+            this.proxyCheck = b.proxyCheck != null ? b.proxyCheck
+                    : ServiceDiscovery.first(ProxyConnectivityCheck.class, p -> true, "proxy checks").orElse(null);
+            this.jobPlans = new VaultJobs(clock);
+            Transport transport = b.transport != null ? b.transport : Transports.forUri(b.transportUri);
+            JobJournal journal = b.journal;
+            if (store != null) {
+                StateStore s = store;
+                JobJournal extra = b.journal;
+                journal = event -> {
+                    s.append(VaultRecordJson.JOB_EVENT, JobEventJson.encode(event));
+                    extra.append(event);
+                };
+            }
+            this.engine = JobEngine.builder(transport, new Effects()).clock(clock).options(b.engineOptions)
+                    .journal(journal).build();
+            if (restored != null && restored.created != null) {
+                // one snapshot per opening keeps the journal short: what was replayed now lives in it
+                store.writeSnapshot(restored.lastSequence, VaultRecordJson.encode(new VaultRecord.Snapshot(created,
+                        configuration, appliedSteps, List.copyOf(restored.jobs.values()))));
+                int resumed = 0;
+                for (List<JobEvent> events : restored.jobs.values()) {
+                    if (!engine.adopt(events).state().isFinal()) {
+                        resumed++;
+                    }
+                }
+                LOG.info("Opened vault {} from {}: {} servers, {} protected VMs, {} jobs ({} resumed)",
+                        created.info().name(), b.storage != null ? b.storage : store,
+                        configuration.servers().size(), configuration.protection().protectedVms().size(),
+                        restored.jobs.size(), resumed);
+            }
+        } catch (RuntimeException | Error e) {
+            if (ownsStore && store != null) {
+                store.close();
+            }
+            throw e;
         }
-        String id = b.id != null ? b.id : UUID.randomUUID().toString();
-        VaultInfo info = new VaultInfo(id, Checks.text(Rule.V1, "vault", "name", b.name),
-                Checks.text(Rule.V1, "vault " + b.name, "region", b.region), VaultState.ACTIVE, clock.instant());
-        this.signer = new KeySigner(id, secret);
-        this.proxyCheck = b.proxyCheck != null ? b.proxyCheck
-                : ServiceDiscovery.first(ProxyConnectivityCheck.class, p -> true, "proxy checks").orElse(null);
-        this.configuration = VaultConfiguration.empty(info);
-        this.jobPlans = new VaultJobs(clock);
-        Transport transport = b.transport != null ? b.transport : Transports.forUri(b.transportUri);
-        JobEngine.Builder engineBuilder = JobEngine.builder(transport, new Effects()).clock(clock)
-                .options(b.engineOptions).journal(b.journal);
-        this.engine = engineBuilder.build();
+    }
+
+    /** What a store held: the vault's creation, its configuration, applied step keys, each job's events. */
+    private static final class Restored {
+        @Nullable VaultRecord.Created created;
+        VaultConfiguration configuration;
+        final Set<String> appliedSteps = new HashSet<>();
+        final Map<String, List<JobEvent>> jobs = new LinkedHashMap<>();
+        long lastSequence;
+    }
+
+    private static Restored restore(StateStore store) {
+        Restored r = new Restored();
+        store.latestSnapshot().ifPresent(snapshot -> {
+            VaultRecord.Snapshot snap = VaultRecordJson.decodeSnapshot(snapshot.state());
+            r.created = snap.vault();
+            r.configuration = snap.configuration();
+            r.appliedSteps.addAll(snap.appliedSteps());
+            snap.jobs().forEach(events -> r.jobs.put(events.get(0).jobId(), new ArrayList<>(events)));
+            r.lastSequence = snapshot.uptoSequence();
+        });
+        store.replay(rec -> {
+            VaultRecord record = VaultRecordJson.decode(rec.type(), rec.payload());
+            r.lastSequence = rec.sequence();
+            if (record instanceof VaultRecord.Created c) {
+                r.created = c;
+                r.configuration = VaultConfiguration.empty(c.info());
+            } else if (record instanceof VaultRecord.JobRecorded j) {
+                r.jobs.computeIfAbsent(j.event().jobId(), id -> new ArrayList<>()).add(j.event());
+            } else if (record instanceof VaultRecord.Applied a) {
+                if (r.appliedSteps.add(a.key())) {
+                    r.configuration = applyChange(r.configuration, a.change());
+                }
+            } else if (record instanceof VaultRecord.ServerSaved s) {
+                r.configuration = r.configuration.withServer(s.server(), s.inventory());
+            } else if (record instanceof VaultRecord.ServerRemoved s) {
+                r.configuration = r.configuration.withoutServer(s.serverId());
+            } else if (record instanceof VaultRecord.PlanSaved p) {
+                r.configuration = r.configuration.withPlan(p.plan());
+            } else if (record instanceof VaultRecord.PlanRemoved p) {
+                r.configuration = r.configuration.withoutPlan(p.name());
+            }
+        });
+        return r;
+    }
+
+    /** Journals {@code record} (when the vault is durable) before the change it describes takes effect. */
+    private void record(VaultRecord record) {
+        if (store != null) {
+            store.append(VaultRecordJson.type(record), VaultRecordJson.encode(record));
+        }
+    }
+
+    /**
+     * Opens the vault kept in {@code dir} with default settings (transport {@code local:default}), restoring its
+     * whole configuration and every job; jobs that were running go on where they stopped (J3).
+     *
+     * @throws InvalidConfigurationException (J3) when {@code dir} holds no vault
+     * @throws dev.secondsite.core.spi.StateStoreLockedException when another process has it open
+     * @throws dev.secondsite.core.spi.StateStoreCorruptedException when its journal is damaged before its end
+     */
+    public static Vault open(Path dir) {
+        return open(dir, b -> { });
+    }
+
+    /**
+     * {@link #open(Path)} with settings: {@code configure} sets the transport, engine options, clock... on a builder
+     * whose name and region are the stored vault's.
+     */
+    public static Vault open(Path dir, java.util.function.Consumer<Builder> configure) {
+        VaultInfo info;
+        try (JournalStore probe = JournalStore.open(dir)) {
+            Restored restored = restore(probe);
+            if (restored.created == null) {
+                throw InvalidConfigurationException.of(Rule.J3, "vault storage", "dir", dir, "dir (" + dir
+                        + ") holds no vault; create one with Vault.builder(name, region).storage(dir)");
+            }
+            info = restored.created.info();
+        }
+        Builder b = builder(info.name(), info.region());
+        configure.accept(b);
+        return b.storage(dir).build();
     }
 
     /**
@@ -168,6 +312,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
         RegisteredServer server = new RegisteredServer(inventory.id(), request.friendlyName(),
                 inventory.vmmVersion(), providerVersionOf(inventory), now, key.keyId(),
                 request.proxy().orElse(null), request.cloudSync(), synced, now);
+        record(new VaultRecord.ServerSaved(server, inventory));
         configuration = configuration.withServer(server, inventory);
         warnings.forEach(w -> LOG.warn("Registering server {}: {}", server.friendlyName(), w));
         LOG.info("Registered server {} ({}) with vault {} using key {}; {} of {} clouds synced",
@@ -296,6 +441,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
             }
         }
         ValidationReport findings = next.validate();
+        record(new VaultRecord.ServerSaved(next.server(server.serverId()).orElseThrow(), inventory));
         configuration = next;
         if (!inUse.isEmpty()) {
             LOG.warn("Server {} no longer reports clouds {} that pairings still use", server.friendlyName(), inUse);
@@ -319,6 +465,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
             throw InvalidConfigurationException.of(Rule.C2, "server " + serverId, "serverId", serverId,
                     "serverId ('" + serverId + "') is used by pairings " + used + "; remove them first");
         }
+        record(new VaultRecord.ServerRemoved(serverId));
         configuration = configuration.withoutServer(serverId);
         LOG.info("Unregistered server {}", serverId);
     }
@@ -348,6 +495,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
                         + "') must be a protected VM of source server " + plan.sourceServer());
             }
         }
+        record(new VaultRecord.PlanSaved(plan));
         configuration = configuration.withPlan(plan);
         LOG.info("Saved recovery plan {} ({} VMs in {} groups)", plan.name(), plan.vms().size(), plan.groupCount());
     }
@@ -363,6 +511,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
     /** @throws InvalidConfigurationException (RP1) when there is no such plan */
     public synchronized void removePlan(String name) {
         requirePlan(name);
+        record(new VaultRecord.PlanRemoved(name));
         configuration = configuration.withoutPlan(name);
     }
 
@@ -561,16 +710,58 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
         engine.addListener(listener);
     }
 
-    /** Stops the job engine's threads. */
+    /** Stops the job engine's threads and closes the vault's storage (jobs still running go on when it is opened). */
     @Override
     public void close() {
         engine.close();
+        if (ownsStore && store != null) {
+            store.close();
+        }
     }
 
     private String submit(JobSpec spec) {
         String id = engine.submit(spec);
         LOG.info("Job {} created: {} {}", id, spec.kind(), spec.target());
         return id;
+    }
+
+    /**
+     * The configuration after a job step's change: the same pure checks as when the job was created, run again on
+     * the configuration as it is now (it may have changed since).
+     */
+    private static VaultConfiguration applyChange(VaultConfiguration c, ConfigChange change) {
+        ProtectionConfiguration p = c.protection();
+        Map<String, Site> sites = c.sites();
+        ProtectionConfiguration next;
+        if (change instanceof ConfigChange.Pair x) {
+            next = p.pair(x.pairing(), sites).configuration();
+        } else if (change instanceof ConfigChange.EditPairing x) {
+            next = p.editPairing(x.pairing(), sites).configuration();
+        } else if (change instanceof ConfigChange.Unpair x) {
+            next = p.unpair(x.primary()).configuration();
+        } else if (change instanceof ConfigChange.MapNetwork x) {
+            next = p.networkMapping(x.mapping().sourceServerId(), x.mapping().sourceNetwork()).isPresent()
+                    ? p.remapNetwork(x.mapping(), sites).configuration()
+                    : p.mapNetwork(x.mapping(), sites).configuration();
+        } else if (change instanceof ConfigChange.UnmapNetwork x) {
+            next = p.unmapNetwork(x.serverId(), x.vmNetwork(), sites).configuration();
+        } else if (change instanceof ConfigChange.MapStorage x) {
+            next = p.storageMapping(x.mapping().sourceServerId(), x.mapping().sourceClassification())
+                    .isPresent() ? p.remapStorage(x.mapping(), sites).configuration()
+                    : p.mapStorage(x.mapping(), sites).configuration();
+        } else if (change instanceof ConfigChange.UnmapStorage x) {
+            next = p.unmapStorage(x.serverId(), x.classification()).configuration();
+        } else if (change instanceof ConfigChange.Protect x) {
+            next = p.protect(x.primaryCloud(), x.vmId(), x.origin(), sites, x.replicaHost()).configuration();
+        } else if (change instanceof ConfigChange.Onboard x) {
+            next = p.onboard(x.primaryCloud(), x.vmId(), sites).configuration();
+        } else if (change instanceof ConfigChange.Unprotect x) {
+            next = p.disableProtection(x.vmId()).configuration();
+        } else {
+            ConfigChange.Transition x = (ConfigChange.Transition) change;
+            next = p.transition(x.vmId(), x.operation()).configuration();
+        }
+        return c.withProtection(next);
     }
 
     /** How jobs change the configuration: each step once (J3), all or nothing per step. */
@@ -581,39 +772,9 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
                 if (appliedSteps.contains(key)) {
                     return "already applied: " + change.describe();
                 }
-                VaultConfiguration c = configuration;
-                ProtectionConfiguration p = c.protection();
-                Map<String, Site> sites = c.sites();
-                ProtectionConfiguration next;
-                if (change instanceof ConfigChange.Pair x) {
-                    next = p.pair(x.pairing(), sites).configuration();
-                } else if (change instanceof ConfigChange.EditPairing x) {
-                    next = p.editPairing(x.pairing(), sites).configuration();
-                } else if (change instanceof ConfigChange.Unpair x) {
-                    next = p.unpair(x.primary()).configuration();
-                } else if (change instanceof ConfigChange.MapNetwork x) {
-                    next = p.networkMapping(x.mapping().sourceServerId(), x.mapping().sourceNetwork()).isPresent()
-                            ? p.remapNetwork(x.mapping(), sites).configuration()
-                            : p.mapNetwork(x.mapping(), sites).configuration();
-                } else if (change instanceof ConfigChange.UnmapNetwork x) {
-                    next = p.unmapNetwork(x.serverId(), x.vmNetwork(), sites).configuration();
-                } else if (change instanceof ConfigChange.MapStorage x) {
-                    next = p.storageMapping(x.mapping().sourceServerId(), x.mapping().sourceClassification())
-                            .isPresent() ? p.remapStorage(x.mapping(), sites).configuration()
-                            : p.mapStorage(x.mapping(), sites).configuration();
-                } else if (change instanceof ConfigChange.UnmapStorage x) {
-                    next = p.unmapStorage(x.serverId(), x.classification()).configuration();
-                } else if (change instanceof ConfigChange.Protect x) {
-                    next = p.protect(x.primaryCloud(), x.vmId(), x.origin(), sites, x.replicaHost()).configuration();
-                } else if (change instanceof ConfigChange.Onboard x) {
-                    next = p.onboard(x.primaryCloud(), x.vmId(), sites).configuration();
-                } else if (change instanceof ConfigChange.Unprotect x) {
-                    next = p.disableProtection(x.vmId()).configuration();
-                } else {
-                    ConfigChange.Transition x = (ConfigChange.Transition) change;
-                    next = p.transition(x.vmId(), x.operation()).configuration();
-                }
-                configuration = c.withProtection(next);
+                VaultConfiguration next = applyChange(configuration, change);
+                record(new VaultRecord.Applied(key, change));
+                configuration = next;
                 appliedSteps.add(key);
                 return change.describe();
             }
@@ -638,6 +799,8 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
         private URI transportUri = URI.create("local:default");
         private EngineOptions engineOptions = EngineOptions.defaults();
         private JobJournal journal = JobJournal.NONE;
+        private @Nullable Path storage;
+        private @Nullable StateStore store;
 
         private Builder(String name, String region) {
             this.name = requireNonNull(name, "name");
@@ -698,7 +861,24 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
             return this;
         }
 
-        /** Where job events are journaled; nothing is kept by default. */
+        /**
+         * Keeps the vault durably in {@code dir} (J3): every change and every job event is journaled there before it
+         * takes effect. When {@code dir} already holds this vault, building restores it and resumes its jobs; the
+         * name and region given must be the stored vault's. Give the directory to the vault's account only: it holds
+         * the key-signing secret and proxy passwords.
+         */
+        public Builder storage(Path dir) {
+            this.storage = requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** Keeps the vault in {@code store} instead of the default journal; the caller closes it. */
+        public Builder store(StateStore store) {
+            this.store = requireNonNull(store, "store");
+            return this;
+        }
+
+        /** Also hands every job event to {@code journal} (after the vault's own storage, if any). */
         public Builder journal(JobJournal journal) {
             this.journal = requireNonNull(journal, "journal");
             return this;

@@ -1,0 +1,175 @@
+package dev.secondsite.core.durable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.Rule;
+import dev.secondsite.core.Secret;
+import dev.secondsite.core.inventory.CloudRef;
+import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.job.EngineOptions;
+import dev.secondsite.core.job.Job;
+import dev.secondsite.core.job.JobQuery;
+import dev.secondsite.core.job.JobState;
+import dev.secondsite.core.plan.RecoveryPlan;
+import dev.secondsite.core.protection.CloudPairing;
+import dev.secondsite.core.protection.NetworkMapping;
+import dev.secondsite.core.protection.ReplicationSettings;
+import dev.secondsite.core.provider.Provider;
+import dev.secondsite.core.provider.RegistrationOptions;
+import dev.secondsite.core.spi.StateStoreLockedException;
+import dev.secondsite.core.testing.FakeHostDriver;
+import dev.secondsite.core.testing.TestSites;
+import dev.secondsite.core.transport.local.LocalTransport;
+import dev.secondsite.core.vault.FailoverOptions;
+import dev.secondsite.core.vault.ProxySettings;
+import dev.secondsite.core.vault.RegistrationKey;
+import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultConfiguration;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DurableVaultTest {
+    private static final AtomicInteger HUBS = new AtomicInteger();
+    private static final EngineOptions FAST = EngineOptions.builder().parallelism(4)
+            .backoff(Duration.ofMillis(1), Duration.ofMillis(4)).build();
+
+    @TempDir
+    Path dir;
+
+    private final URI hub = URI.create("local:durable-" + HUBS.incrementAndGet());
+    private final Site primary = TestSites.primary();
+    private final Site recovery = TestSites.recovery();
+    private final FakeHostDriver hosts = FakeHostDriver.forSites(primary, recovery);
+    private final Provider siteA = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).build();
+    private final Provider siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).build();
+
+    @AfterEach
+    void tearDown() {
+        siteA.close();
+        siteB.close();
+    }
+
+    private Vault create() {
+        return Vault.builder("Durable DR", "westeurope").storage(dir).transport(hub).engineOptions(FAST).build();
+    }
+
+    private Vault reopen() {
+        return Vault.open(dir, b -> b.transport(hub).engineOptions(FAST));
+    }
+
+    private static Job settle(Vault vault, String jobId) throws Exception {
+        Job job = vault.settled(jobId).get(30, TimeUnit.SECONDS);
+        assertEquals(JobState.SUCCEEDED, job.state(), job + " " + job.errors());
+        return job;
+    }
+
+    /** Registers both sites, pairs Gold, maps Corp, protects the three VMs, saves a two-group plan. */
+    private void setUp(Vault vault) throws Exception {
+        RegistrationKey key = vault.generateRegistrationKey();
+        siteA.register(vault, key.encoded(), RegistrationOptions.defaults().withProxy(ProxySettings
+                .builder("proxy.contoso.local", 3128).user("svc").password(Secret.of("Pa55-w0rd!")).build()));
+        siteB.register(vault, key.encoded(), RegistrationOptions.defaults());
+        siteA.attach(LocalTransport.forUri(hub));
+        siteB.attach(LocalTransport.forUri(hub));
+        CloudRef gold = new CloudRef("vmm-a", "Gold");
+        settle(vault, vault.pairClouds(CloudPairing.of(gold, "vmm-b", "GoldB", ReplicationSettings.defaults())));
+        settle(vault, vault.mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
+        settle(vault, vault.enableProtection(gold, List.of("vm-1", "vm-2")));
+        vault.savePlan(RecoveryPlan.builder("Web", "vmm-a", "vmm-b", vault.planContext()).addVm("vm-1").addGroup()
+                .addVm(2, "vm-2").build());
+    }
+
+    @Test
+    @DisplayName("J3 a vault reopened from its directory has the same configuration, secrets and jobs")
+    void reopenRestoresEverything() throws Exception {
+        VaultConfiguration before;
+        List<Job> jobsBefore;
+        String keyText;
+        try (Vault vault = create()) {
+            setUp(vault);
+            settle(vault, vault.plannedFailover("Web", FailoverOptions.defaults()));
+            before = vault.configuration();
+            jobsBefore = vault.jobs(JobQuery.all());
+            keyText = vault.generateRegistrationKey().encoded().reveal();
+        }
+        try (Vault vault = reopen()) {
+            assertEquals(before, vault.configuration());
+            assertEquals(jobsBefore, vault.jobs(JobQuery.all()));
+            assertEquals("Pa55-w0rd!", vault.servers().get(0).proxySettings().orElseThrow().password().orElseThrow()
+                    .reveal(), "the proxy password survives in the vault's own store");
+            // the signing secret survived: a key issued before the restart still registers
+            Site third = TestSites.site("vmm-c", "vmm-c.contoso.local", "c").build();
+            Provider siteC = Provider.builder("vmm-c", () -> third).hostDriver(hosts).build();
+            siteC.register(vault, Secret.of(keyText), RegistrationOptions.defaults());
+            siteC.close();
+            assertEquals(3, vault.servers().size());
+        }
+        try (Vault vault = reopen()) {
+            assertEquals(3, vault.servers().size(), "a registration after a reopen is journaled too");
+        }
+    }
+
+    @Test
+    @DisplayName("J3 a job interrupted by a crash goes on after the reopen; finished commands are not sent again")
+    void resumesInterruptedJob() throws Exception {
+        CrashableStore store = CrashableStore.open(dir);
+        Vault first = Vault.builder("Durable DR", "westeurope").store(store).transport(hub).engineOptions(FAST)
+                .build();
+        setUp(first);
+        FakeHostDriver.Hold held = hosts.hold(FakeHostDriver.isCommand(
+                dev.secondsite.core.spi.HostCommand.StartVm.class));
+        String jobId = first.plannedFailover("Web", FailoverOptions.defaults());
+        assertTrue(held.awaitHeld(1), "the job reached the boot of group 1");
+        int historyAtCrash = hosts.history().size();
+        store.crash();                     // from here on nothing the old process does is durable
+        first.close();
+        held.release();
+        store.closeUnderlying();
+        try (Vault vault = reopen()) {
+            Job job = settle(vault, jobId);
+            assertEquals(JobState.SUCCEEDED, job.state());
+            List<String> keys = hosts.history().stream().map(e -> e.request().idempotencyKey()).toList();
+            assertEquals(keys.size(), keys.stream().distinct().count(),
+                    "no command ran twice: " + hosts.history().subList(historyAtCrash, keys.size()));
+            assertTrue(vault.configuration().protection().protectedVm("vm-2").orElseThrow().state().name()
+                    .equals("FAILED_OVER"));
+        }
+    }
+
+    @Test
+    @DisplayName("J3 a second opener of the same directory is refused while the vault is open")
+    void lockRefusesSecondOpener() throws Exception {
+        try (Vault vault = create()) {
+            assertThrows(StateStoreLockedException.class, this::reopen);
+            assertEquals("Durable DR", vault.info().name());
+        }
+        try (Vault vault = reopen()) {
+            assertEquals("Durable DR", vault.info().name());
+        }
+    }
+
+    @Test
+    @DisplayName("J3 opening an empty directory, or a vault under another name, is refused")
+    void openChecks() {
+        InvalidConfigurationException empty = assertThrows(InvalidConfigurationException.class, this::reopen);
+        assertEquals(Rule.J3, empty.rule());
+        try (Vault vault = create()) {
+            assertFalse(vault.info().id().isEmpty());
+        }
+        InvalidConfigurationException other = assertThrows(InvalidConfigurationException.class,
+                () -> Vault.builder("Another", "westeurope").storage(dir).build());
+        assertEquals(Rule.V1, other.rule());
+    }
+}
