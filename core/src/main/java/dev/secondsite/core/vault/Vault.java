@@ -39,7 +39,7 @@ import dev.secondsite.core.protection.ProtectionConfiguration;
 import dev.secondsite.core.protection.StorageMapping;
 import dev.secondsite.core.spi.RecoveryPointChoice;
 import dev.secondsite.core.spi.Transport;
-import dev.secondsite.core.transport.local.Transports;
+import dev.secondsite.core.transport.Transports;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

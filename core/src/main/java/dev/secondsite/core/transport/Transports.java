@@ -1,4 +1,4 @@
-package dev.secondsite.core.transport.local;
+package dev.secondsite.core.transport;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,7 +22,7 @@ import java.util.TreeSet;
 public final class Transports {
     /** The artifact that serves each scheme Secondsite knows, for the error that says what to add. */
     private static final Map<String, String> ARTIFACTS = Map.of(
-            LocalTransport.SCHEME, "dev.secondsite:secondsite-core",
+            "local", "dev.secondsite:secondsite-core",
             "https", "dev.secondsite:secondsite-transport-https");
 
     private Transports() {

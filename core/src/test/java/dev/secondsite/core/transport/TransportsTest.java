@@ -1,4 +1,4 @@
-package dev.secondsite.core.transport.local;
+package dev.secondsite.core.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +11,8 @@ import dev.secondsite.core.Rule;
 import dev.secondsite.core.internal.ServiceDiscovery;
 import dev.secondsite.core.spi.Transport;
 import dev.secondsite.core.spi.TransportProvider;
+import dev.secondsite.core.transport.local.LocalTransport;
+import dev.secondsite.core.transport.local.LocalTransportProvider;
 import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
