@@ -205,6 +205,9 @@ public final class EngineBenchmark {
             throw new IllegalStateException("the failover did not succeed: " + job + " " + job.errors());
         }
         JobSpec s = known != null ? known : LAST_SPEC.get();
+        if (Boolean.getBoolean("bench.phases")) {
+            printPhases(s, job);
+        }
         int commands = 0;
         for (TaskSpec t : s.tasks()) {
             commands += sentSteps(t);
@@ -282,6 +285,28 @@ public final class EngineBenchmark {
             total += end;
         }
         return total;
+    }
+
+    /** Per phase: its ideal, how long its tasks took from the first start to the last end, and the gap before it. */
+    private static void printPhases(JobSpec spec, Job job) {
+        Map<String, TaskStatus> byId = new HashMap<>();
+        job.tasks().forEach(t -> byId.put(t.id(), t));
+        java.time.Instant previousEnd = job.startedAt();
+        for (Phase phase : spec.phases()) {
+            JobSpec one = new JobSpec(spec.kind(), spec.target(), spec.planName(), List.of(phase), List.of());
+            java.time.Instant first = null;
+            java.time.Instant last = null;
+            for (TaskSpec t : phase.tasks()) {
+                TaskStatus st = byId.get(t.id());
+                first = first == null || st.startedAt().isBefore(first) ? st.startedAt() : first;
+                last = last == null || st.endedAt().isAfter(last) ? st.endedAt() : last;
+            }
+            say("  %-28s %5d tasks  ideal %5d ms  took %5d ms  gap before %3d ms", phase.name(), phase.tasks().size(),
+                    idealMillis(one, PARALLELISM, LATENCY), Duration.between(first, last).toMillis(),
+                    Duration.between(previousEnd, first).toMillis());
+            previousEnd = last;
+        }
+        say("  gap after the last phase %d ms", Duration.between(previousEnd, job.endedAt()).toMillis());
     }
 
     private static int sentSteps(TaskSpec task) {
