@@ -56,9 +56,9 @@ import org.slf4j.MDC;
  *   <li>{@link #cancel} stops the job at its next safe point: commands in flight finish, no further task starts,
  *       and the job records what ran.</li>
  *   <li>A task that fails stops its job ({@link TaskSpec.OnFailure#STOP_JOB}) once the tasks already running in
- *       its phase have finished (none starts once the failure is recorded); {@link #restart} runs the job again from the failed task, skipping finished
- *       tasks and, inside a task, finished steps (J2). A task marked {@link TaskSpec.OnFailure#RECORD_AND_CONTINUE}
- *       records its failure and the job goes on (RP8).</li>
+ *       its phase have finished (none starts once the failure is recorded); {@link #restart} runs the job again
+ *       from the failed task, skipping finished tasks and, inside a task, finished steps (J2). A task marked
+ *       {@link TaskSpec.OnFailure#RECORD_AND_CONTINUE} records its failure and the job goes on (RP8).</li>
  *   <li>A task marked {@link TaskSpec#skipIfFailedOver()} whose VM another run already failed over is skipped
  *       with a note, and so are this job's later tasks for that VM (RP9).</li>
  * </ul>

@@ -15,6 +15,8 @@ import dev.secondsite.core.inventory.WindowsServerVersion;
 import dev.secondsite.core.plan.RecoveryPlan;
 import dev.secondsite.core.protection.CloudPairing;
 import dev.secondsite.core.protection.NetworkMapping;
+import dev.secondsite.core.protection.ProtectionConfiguration;
+import dev.secondsite.core.protection.ProtectionOperation;
 import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.protection.StorageMapping;
 import dev.secondsite.core.provider.Provider;
@@ -67,18 +69,22 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * whole process (GC, JIT and the benchmark's own thread included) over the measured failover. Sleeping threads cost
  * no CPU, so nothing of the driver's waiting is counted.
  *
- * <p>Two drivers, measured in alternation: {@code fake}, the in-memory Hyper-V model ({@link FakeHostDriver} with
- * a 20 ms latency outside its lock), and {@code plain}, a latency-only driver that sleeps 20 ms and succeeds, to
- * show whether the fake's single model lock is a bottleneck. Each world (sites, vault, providers, protection of
- * the 10,000 VMs through the vault's own jobs) is built anew for each run with zero latency; only the failover is
- * measured. Logging goes to {@link InfoLogs}: INFO and above formatted and dropped, DEBUG off, a real MDC, as a
+ * <p>Three modes, measured in alternation: {@code fake}, the in-memory Hyper-V model ({@link FakeHostDriver} with
+ * a 20 ms latency outside its lock); {@code plain}, a latency-only driver that sleeps 20 ms and succeeds, to show
+ * whether the fake's single model lock is a bottleneck; {@code engine}, the same job spec on a bare engine whose
+ * configuration steps cost nothing (same transport, providers and latency-only driver), to separate the engine's
+ * share from the vault's. The {@code plain} mode also times the vault's protection transition on its 10,000-VM
+ * configuration, since the vault applies each configuration step of the job one at a time under its lock. Each
+ * world (sites, vault, providers, protection of the 10,000 VMs through the vault's own jobs) is built anew for each
+ * run with zero latency; only the failover is measured. {@code -Dbench.phases=true} prints each phase's ideal and
+ * actual time. Logging goes to {@link InfoLogs}: INFO and above formatted and dropped, DEBUG off, a real MDC, as a
  * production embedder's logger at INFO costs minus its I/O (the test classpath's capturing logger would keep every
  * DEBUG line in memory and measure itself).
  *
  * <p>Not a test; run:
  * <pre>
  * mvn -B -q -pl core test-compile exec:java -Dsecondsite.skipExec=false -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.secondsite.core.job.EngineBenchmark [-Dexec.args="runs warmups"]
+ *     -Dexec.mainClass=dev.secondsite.core.job.EngineBenchmark [-Dexec.args="runs warmups plain,fake,engine"]
  * </pre>
  */
 public final class EngineBenchmark {
@@ -87,7 +93,7 @@ public final class EngineBenchmark {
     private static final int HOSTS_PER_SITE = 50;
     private static final int PARALLELISM = 256;
     private static final Duration LATENCY = Duration.ofMillis(20);
-    /** Per group of 1,000: the first 800 wait for nothing, the next 150 each wait for one of them, the last 50 for one of those. */
+    /** Per group of 1,000: 800 VMs wait for nothing, 150 each for one of those, 50 each for one of the 150. */
     private static final int WAVE_1 = 800;
     private static final int WAVE_2 = 150;
 
@@ -248,6 +254,9 @@ public final class EngineBenchmark {
             await(vault, vault.enableProtection(gold, ids));
             RecoveryPlan plan = plan(vault, ids);
             vault.savePlan(plan);
+            if (driverName.equals("plain")) {
+                printTransitionCost(vault.configuration().protection(), ids);
+            }
 
             vault.addJobListener((event, state, percent) -> {
                 if (event instanceof JobEvent.Created c && c.spec().kind() == JobKind.PLANNED_FAILOVER) {
@@ -262,6 +271,24 @@ public final class EngineBenchmark {
         } finally {
             transport.close();
         }
+    }
+
+    /**
+     * What each configuration step of the failover costs the vault, which applies them one at a time under its lock:
+     * the same pure transition, timed outside the vault on its configuration of 10,000 protected VMs.
+     */
+    private static void printTransitionCost(ProtectionConfiguration protection, List<String> ids) {
+        int n = 2_000;
+        long sink = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            sink += protection.transition(ids.get(i * (VMS / n)), ProtectionOperation.PLANNED_FAILOVER)
+                    .configuration().toString().length();
+        }
+        double us = (System.nanoTime() - start) / 1_000.0 / n;
+        say("  vault: one protection transition with %,d VMs in the pairing costs %.0f us; the failover phase's "
+                + "%,d (2 per VM) take %.1f s serialized under the vault's lock (%d)", VMS, us, 2 * VMS,
+                us * 2 * VMS / 1e6, sink & 0);
     }
 
     /**
