@@ -81,6 +81,15 @@ class JobEnginePhaseTest {
         return engine.settled(id).get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
+    /** Holds a transport thread until {@code latch} opens (at most {@link #WAIT_SECONDS}). */
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            latch.await(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     @DisplayName("J1 listeners are told of a job's events one at a time, in the order they took effect")
     void listenersOneAtATimeInOrder() throws Exception {
@@ -130,18 +139,14 @@ class JobEnginePhaseTest {
         CountDownLatch secondInFlight = new CountDownLatch(1);
         CountDownLatch failed = new CountDownLatch(1);
         transport.handler(r -> {
-            try {
-                if (r.command().vmId().equals("vm-0")) {
-                    secondInFlight.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                    return CommandResult.permanentFailure("VM is locked");
-                }
-                if (r.command().vmId().equals("vm-1")) {
-                    // vm-1 is in flight on the other worker from before vm-0 fails until its failure is recorded
-                    secondInFlight.countDown();
-                    failed.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (r.command().vmId().equals("vm-0")) {
+                awaitLatch(secondInFlight);
+                return CommandResult.permanentFailure("VM is locked");
+            }
+            if (r.command().vmId().equals("vm-1")) {
+                // vm-1 is in flight on the other worker from before vm-0 fails until its failure is recorded
+                secondInFlight.countDown();
+                awaitLatch(failed);
             }
             return CommandResult.succeeded("ok");
         });
@@ -173,11 +178,7 @@ class JobEnginePhaseTest {
         CountDownLatch release = new CountDownLatch(1);
         transport.handler(r -> {
             inFlight.countDown();
-            try {
-                release.await(WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitLatch(release);
             return CommandResult.succeeded("ok");
         });
         JobEngine engine = engine(4);
