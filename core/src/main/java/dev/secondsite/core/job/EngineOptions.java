@@ -12,7 +12,7 @@ import java.time.Duration;
  *
  * <p>Immutable and thread-safe.
  *
- * @param parallelism tasks of one phase of one job running at once
+ * @param parallelism tasks of one phase of one job running at once, and the engine threads that phase runs on
  * @param perSiteParallelism commands in flight to one site at once, across all jobs
  * @param commandTimeout how long to wait for one command's result before it counts as a transient failure
  * @param maxAttempts attempts of a command that keeps failing transiently (permanent failures are not retried)

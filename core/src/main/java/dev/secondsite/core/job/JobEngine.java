@@ -14,6 +14,7 @@ import dev.secondsite.core.spi.Transport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,10 +24,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -43,16 +44,21 @@ import org.slf4j.MDC;
  * Runs jobs (J1, J2): phase after phase, the tasks of a phase in parallel up to
  * {@link EngineOptions#parallelism()}, commands to one site up to {@link EngineOptions#perSiteParallelism()}, each
  * command with a timeout and retried with backoff and jitter while it fails transiently. Every change is a
- * {@link JobEvent}, written to the {@link JobJournal} before it takes effect and then given to the listeners.
+ * {@link JobEvent}, written to the {@link JobJournal} before it takes effect and then given to the listeners, one
+ * event at a time per job and in the order the events took effect.
+ *
+ * <p>A phase runs on at most {@code parallelism} threads: each takes the phase's next task (in the phase's order)
+ * as soon as its previous one ended, so a 10,000-task phase costs no thread hand-off per task and its slots never
+ * wait for a dispatcher.
  *
  * <ul>
  *   <li>A manual action puts the job in {@link JobState#WAITING_FOR_ACTION} until {@link #resume} (J2).</li>
  *   <li>{@link #cancel} stops the job at its next safe point: commands in flight finish, no further task starts,
  *       and the job records what ran.</li>
  *   <li>A task that fails stops its job ({@link TaskSpec.OnFailure#STOP_JOB}) once the tasks already running in
- *       its phase have finished; {@link #restart} runs the job again from the failed task, skipping finished
- *       tasks and, inside a task, finished steps (J2). A task marked {@link TaskSpec.OnFailure#RECORD_AND_CONTINUE}
- *       records its failure and the job goes on (RP8).</li>
+ *       its phase have finished (none starts once the failure is recorded); {@link #restart} runs the job again
+ *       from the failed task, skipping finished tasks and, inside a task, finished steps (J2). A task marked
+ *       {@link TaskSpec.OnFailure#RECORD_AND_CONTINUE} records its failure and the job goes on (RP8).</li>
  *   <li>A task marked {@link TaskSpec#skipIfFailedOver()} whose VM another run already failed over is skipped
  *       with a note, and so are this job's later tasks for that VM (RP9).</li>
  * </ul>
@@ -134,7 +140,13 @@ public final class JobEngine implements AutoCloseable {
         journal.append(created);
         Running running = new Running(new JobRecord(created));
         jobs.put(id, running);
-        notifyListeners(running, created);
+        boolean deliver;
+        synchronized (running.record) {
+            deliver = enqueueNotice(running, created);
+        }
+        if (deliver) {
+            deliverNotices(running);
+        }
         drive(running);
         return id;
     }
@@ -349,62 +361,86 @@ public final class JobEngine implements AutoCloseable {
         }
     }
 
-    /** Runs one phase; returns why the job must fail, or null. */
+    /**
+     * Runs one phase; returns why the job must fail, or null. Up to {@code parallelism} workers take the phase's
+     * tasks in order, each starting its next task as soon as its previous one ended: no thread hand-off and no
+     * permit per task, so a slot never idles between tasks. A worker takes no further task once the job is asked
+     * to cancel or a task failed with {@link TaskSpec.OnFailure#STOP_JOB}.
+     */
     private @Nullable String runPhase(Running r, Phase phase) {
-        Semaphore permits = new Semaphore(options.parallelism());
-        Phaser inFlight = new Phaser(1);
+        List<TaskSpec> tasks = phase.tasks();
+        AtomicInteger next = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         List<String> failures = new CopyOnWriteArrayList<>();
-        for (TaskSpec task : phase.tasks()) {
-            if (stop.get() || cancelRequested(r)) {
-                break;
-            }
-            if (taskState(r, task).isDone()) {
-                continue;
-            }
-            permits.acquireUninterruptibly();
-            if (stop.get() || cancelRequested(r)) {
-                permits.release();
-                break;
-            }
-            inFlight.register();
-            taskPool.execute(() -> withMdc(r, () -> {
-                try {
-                    String error = runTask(r, task);
-                    if (error != null && task.onFailure() == TaskSpec.OnFailure.STOP_JOB) {
-                        failures.add(task.name() + ": " + error);
-                        stop.set(true);
+        int workers = Math.min(options.parallelism(), tasks.size());
+        CountDownLatch finished = new CountDownLatch(workers);
+        Runnable worker = () -> withMdc(r, () -> {
+            try {
+                while (!stop.get() && !r.record.cancelRequested) {
+                    int i = next.getAndIncrement();
+                    if (i >= tasks.size()) {
+                        return;
                     }
-                } catch (RuntimeException | Error e) {
-                    LOG.error("Task {} of job {} failed unexpectedly", task.id(), r.record.id, e);
-                    emit(r, new JobEvent.TaskFailed(r.record.id, clock.instant(), task.id(), "engine error: " + e));
-                    failures.add(task.name() + ": " + e);
-                    stop.set(true);
-                } finally {
-                    permits.release();
-                    inFlight.arriveAndDeregister();
+                    runTaskOfPhase(r, tasks.get(i), stop, failures);
                 }
-            }));
+            } finally {
+                finished.countDown();
+            }
+        });
+        for (int w = 0; w < workers; w++) {
+            taskPool.execute(worker);
         }
-        inFlight.arriveAndAwaitAdvance();
+        awaitUninterruptibly(finished);
         return failures.isEmpty() ? null : failures.get(0);
     }
 
-    private TaskState taskState(Running r, TaskSpec task) {
-        synchronized (r.record) {
-            return r.record.taskStates[r.record.indexOf(task.id())];
+    private void runTaskOfPhase(Running r, TaskSpec task, AtomicBoolean stop, List<String> failures) {
+        try {
+            String error = runTask(r, task, stop);
+            if (error != null && task.onFailure() == TaskSpec.OnFailure.STOP_JOB) {
+                failures.add(task.name() + ": " + error);
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("Task {} of job {} failed unexpectedly", task.id(), r.record.id, e);
+            stop.set(true);
+            emit(r, new JobEvent.TaskFailed(r.record.id, clock.instant(), task.id(), "engine error: " + e));
+            failures.add(task.name() + ": " + e);
         }
     }
 
-    /** Runs one task from its next step; returns its error, or null when it succeeded, was skipped or waits. */
-    private @Nullable String runTask(Running r, TaskSpec task) {
+    /** Waits for the phase's workers; an interrupt (the engine closing) is kept for later, as tasks finish anyway. */
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs one task from its next step; returns its error, or null when it succeeded, was skipped or waits. A
+     * failure that stops the job sets {@code stop} before it is recorded, so that no worker starts another task
+     * once anyone can see the failure.
+     */
+    private @Nullable String runTask(Running r, TaskSpec task, AtomicBoolean stop) {
         String id = r.record.id;
         String vm = task.vmId();
         int first;
         boolean skippedEarlier = false;
         boolean untouched = false;
         synchronized (r.record) {
-            first = r.record.nextStep[r.record.indexOf(task.id())];
+            int index = r.record.indexOf(task.id());
+            if (r.record.taskStates[index].isDone()) {
+                return null; // finished in an earlier run of this job (restart, adoption)
+            }
+            first = r.record.nextStep[index];
             if (task.skipIfFailedOver() && vm != null) {
                 skippedEarlier = r.record.skippedVms.contains(vm);
                 untouched = first == 0 && !r.record.touchedVms.contains(vm);
@@ -440,6 +476,9 @@ public final class JobEngine implements AutoCloseable {
                 error = null;
             }
             if (error != null) {
+                if (task.onFailure() == TaskSpec.OnFailure.STOP_JOB) {
+                    stop.set(true);
+                }
                 emit(r, new JobEvent.TaskFailed(id, clock.instant(), task.id(), error));
                 if (task.onFailure() == TaskSpec.OnFailure.RECORD_AND_CONTINUE) {
                     LOG.warn("Task '{}' failed and the job goes on: {}", task.name(), error);
@@ -592,10 +631,8 @@ public final class JobEngine implements AutoCloseable {
         }
     }
 
-    private boolean cancelRequested(Running r) {
-        synchronized (r.record) {
-            return r.record.cancelRequested;
-        }
+    private static boolean cancelRequested(Running r) {
+        return r.record.cancelRequested;
     }
 
     private void finish(Running r, JobState state, String message) {
@@ -607,30 +644,54 @@ public final class JobEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Journals {@code event}, applies it to the job's record and tells the listeners. The record's lock is taken
+     * once; listeners are called outside it, one event at a time per job and in the order the events took effect:
+     * the thread that finds nobody notifying delivers every notice queued meanwhile (by any thread) before it
+     * returns, so a slow listener delays the tasks that happen to deliver, never the record.
+     */
     private void emit(Running r, JobEvent event) {
         journal.append(event);
         synchronized (r.record) {
             r.record.apply(event);
+            if (!enqueueNotice(r, event)) {
+                return;
+            }
         }
-        notifyListeners(r, event);
+        deliverNotices(r);
     }
 
-    private void notifyListeners(Running r, JobEvent event) {
+    /** Queues {@code event} for the listeners; true when the caller must deliver. Called under the record lock. */
+    private boolean enqueueNotice(Running r, JobEvent event) {
         if (listeners.isEmpty()) {
-            return;
+            return false;
         }
-        JobState state;
-        int progress;
-        synchronized (r.record) {
-            state = r.record.state;
-            int total = r.record.taskStates.length;
-            progress = total == 0 ? 0 : r.record.doneTasks * 100 / total;
+        int total = r.record.taskStates.length;
+        r.notices.add(new Notice(event, r.record.state, total == 0 ? 0 : r.record.doneTasks * 100 / total));
+        if (r.notifying) {
+            return false;
         }
-        for (JobListener listener : listeners) {
-            try {
-                listener.onEvent(event, state, progress);
-            } catch (RuntimeException e) {
-                LOG.warn("A job listener failed on {}: {}", event.getClass().getSimpleName(), e.toString());
+        r.notifying = true;
+        return true;
+    }
+
+    private void deliverNotices(Running r) {
+        while (true) {
+            Notice notice;
+            synchronized (r.record) {
+                notice = r.notices.poll();
+                if (notice == null) {
+                    r.notifying = false;
+                    return;
+                }
+            }
+            for (JobListener listener : listeners) {
+                try {
+                    listener.onEvent(notice.event, notice.state, notice.progress);
+                } catch (RuntimeException e) {
+                    LOG.warn("A job listener failed on {}: {}", notice.event.getClass().getSimpleName(),
+                            e.toString());
+                }
             }
         }
     }
@@ -651,10 +712,18 @@ public final class JobEngine implements AutoCloseable {
         String waitingTask = "";
         int waitingStep;
         final List<CompletableFuture<Job>> settleWaiters = new ArrayList<>();
+        /** Events applied but not yet given to the listeners, oldest first. */
+        final ArrayDeque<Notice> notices = new ArrayDeque<>();
+        /** Whether a thread is delivering {@link #notices}. */
+        boolean notifying;
 
         Running(JobRecord record) {
             this.record = record;
         }
+    }
+
+    /** An event with the job's state and progress just after it took effect. */
+    private record Notice(JobEvent event, JobState state, int progress) {
     }
 
     /** Builds a {@link JobEngine}. Not thread-safe. */

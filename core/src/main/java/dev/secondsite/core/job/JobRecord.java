@@ -20,7 +20,8 @@ final class JobRecord {
     @Nullable Instant startedAt;
     @Nullable Instant endedAt;
     JobState state = JobState.NOT_STARTED;
-    boolean cancelRequested;
+    /** Volatile so that the engine's workers can check it between tasks without the lock; written under it. */
+    volatile boolean cancelRequested;
     final List<String> warnings = new ArrayList<>();
     final List<String> errors = new ArrayList<>();
     final List<TaskSpec> taskSpecs;
@@ -32,6 +33,7 @@ final class JobRecord {
     final Instant[] taskStarted;
     final Instant[] taskEnded;
     final String[] taskErrors;
+    private final boolean[] taskTouched;
     final List<List<String>> notes;
     int doneTasks;
     /** VMs whose tasks this job skipped (RP9), and VMs it already changed: the engine's skip decisions. */
@@ -59,6 +61,7 @@ final class JobRecord {
         taskStarted = new Instant[n];
         taskEnded = new Instant[n];
         taskErrors = new String[n];
+        taskTouched = new boolean[n];
         notes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             notes.add(null);
@@ -84,7 +87,9 @@ final class JobRecord {
     }
 
     private void touch(int task) {
-        if (taskSpecs.get(task).vmId() != null) {
+        // once per task, not per step: the set is shared by every task of the job and guarded by its lock
+        if (!taskTouched[task] && taskSpecs.get(task).vmId() != null) {
+            taskTouched[task] = true;
             touchedVms.add(taskSpecs.get(task).vmId());
         }
     }

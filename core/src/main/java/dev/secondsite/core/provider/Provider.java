@@ -46,8 +46,12 @@ import org.slf4j.LoggerFactory;
 public final class Provider implements AutoCloseable {
     /** How many commands run at once when none is given. */
     public static final int DEFAULT_MAX_CONCURRENT_COMMANDS = 4;
-    /** The most commands a provider runs at once. */
-    public static final int MAX_CONCURRENT_COMMANDS = 64;
+    /**
+     * The most commands a provider runs at once. A command mostly waits for its host, so a provider thread costs a
+     * stack, not a core: a VMM server with hundreds of hosts failing over thousands of VMs needs the engine's
+     * per-site parallelism (hundreds) of slots here, or the site itself becomes the bottleneck of a plan.
+     */
+    public static final int MAX_CONCURRENT_COMMANDS = 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(Provider.class);
 

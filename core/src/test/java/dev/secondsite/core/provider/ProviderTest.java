@@ -253,7 +253,7 @@ class ProviderTest {
     }
 
     @Test
-    @DisplayName("INPUT a provider needs exactly one host driver, a friendly name and 1..64 concurrent commands")
+    @DisplayName("INPUT a provider needs one host driver, a friendly name and 1..MAX_CONCURRENT_COMMANDS slots")
     void builderChecks() {
         InvalidConfigurationException none = assertThrows(InvalidConfigurationException.class,
                 () -> builder(() -> primary).build());
@@ -266,7 +266,10 @@ class ProviderTest {
         assertTrue(both.getMessage().contains("not both"), both.getMessage());
         assertEquals(Rule.R1, unnamed.rule());
         assertThrows(InvalidConfigurationException.class, () -> builder(() -> primary).maxConcurrentCommands(0));
-        assertThrows(InvalidConfigurationException.class, () -> builder(() -> primary).maxConcurrentCommands(65));
+        assertThrows(InvalidConfigurationException.class, () -> builder(() -> primary)
+                .maxConcurrentCommands(Provider.MAX_CONCURRENT_COMMANDS + 1));
+        assertEquals(Provider.MAX_CONCURRENT_COMMANDS, builder(() -> primary).hostDriver(driver)
+                .maxConcurrentCommands(Provider.MAX_CONCURRENT_COMMANDS).build().maxConcurrentCommands());
     }
 
     @Test
