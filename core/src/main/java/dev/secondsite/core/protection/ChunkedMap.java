@@ -1,7 +1,9 @@
 package dev.secondsite.core.protection;
 
 import com.google.common.collect.ImmutableMap;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.annotation.Nullable;
@@ -52,6 +54,32 @@ final class ChunkedMap<K, V> {
 
     boolean containsKey(Object key) {
         return get(key) != null;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** The keys, chunk by chunk (an order that depends only on the keys and the order they were added in). */
+    List<K> keys() {
+        List<K> out = new ArrayList<>(size);
+        for (ImmutableMap<K, V> chunk : chunks) {
+            if (chunk != null) {
+                out.addAll(chunk.keySet());
+            }
+        }
+        return out;
+    }
+
+    /** The values, in the order of {@link #keys()}. */
+    List<V> values() {
+        List<V> out = new ArrayList<>(size);
+        for (ImmutableMap<K, V> chunk : chunks) {
+            if (chunk != null) {
+                out.addAll(chunk.values());
+            }
+        }
+        return out;
     }
 
     /** This map with {@code key} mapped to {@code value}, in the key's old place when it was there. */

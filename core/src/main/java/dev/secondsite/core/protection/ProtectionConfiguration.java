@@ -70,7 +70,7 @@ public final class ProtectionConfiguration {
     private final ImmutableListMultimap<Key, Key> networkSourcesByTarget;     // for failback
     private final ImmutableMap<Key, StorageMapping> storageMappings;          // by source classification
     // protected VMs are held per pairing so that a walk over a pairing's VMs stays on its two sites
-    private final ChunkedMap<CloudRef, ImmutableMap<String, ProtectedVm>> vmsByPairing; // primary -> id -> VM
+    private final ChunkedMap<CloudRef, ChunkedMap<String, ProtectedVm>> vmsByPairing; // primary -> id -> VM
     private final ChunkedMap<String, CloudRef> pairingOfVm;                           // VM id -> primary cloud
 
     // the indexes travel with the maps they index, so that a change to a VM does not rebuild the pairing indexes
@@ -81,7 +81,7 @@ public final class ProtectionConfiguration {
                                     ImmutableMap<Key, NetworkMapping> networkMappings,
                                     ImmutableListMultimap<Key, Key> networkSourcesByTarget,
                                     ImmutableMap<Key, StorageMapping> storageMappings,
-                                    ChunkedMap<CloudRef, ImmutableMap<String, ProtectedVm>> vmsByPairing,
+                                    ChunkedMap<CloudRef, ChunkedMap<String, ProtectedVm>> vmsByPairing,
                                     ChunkedMap<String, CloudRef> pairingOfVm) {
         this.pairings = pairings;
         this.pairingOfCloud = pairingOfCloud;
@@ -239,9 +239,9 @@ public final class ProtectionConfiguration {
      */
     public ConfigurationChange unpair(CloudRef primary) {
         CloudPairing existing = requirePairing(requireNonNull(primary, "primary"));
-        ImmutableMap<String, ProtectedVm> vms = vmsOf(primary);
+        ChunkedMap<String, ProtectedVm> vms = vmsOf(primary);
         if (!vms.isEmpty()) {
-            List<String> names = vms.values().stream().map(ProtectedVm::subject).toList();
+            List<String> names = sorted(vms.values()).stream().map(ProtectedVm::subject).toList();
             throw InvalidConfigurationException.of(Rule.E4, existing.subject(), "protectedVms", names,
                     "protectedVms (" + String.join(", ", names) + ") must be disabled before the pairing is removed");
         }
@@ -580,7 +580,8 @@ public final class ProtectionConfiguration {
 
     /** {@link #disconnectedVms(Collection, Map)} for every protected VM of the pairing of {@code primaryCloud}. */
     public ValidationReport disconnectedVms(CloudRef primaryCloud, Map<String, Site> sites) {
-        return disconnectedVms(vmsOf(requireNonNull(primaryCloud, "primaryCloud")).keySet(), sites);
+        return disconnectedVms(sorted(vmsOf(requireNonNull(primaryCloud, "primaryCloud")).values()).stream()
+                .map(ProtectedVm::vmId).toList(), sites);
     }
 
     /**
@@ -614,7 +615,7 @@ public final class ProtectionConfiguration {
         // a pairing's VMs right after it: they touch the same two sites, which keeps a large vault's walk local
         for (CloudPairing p : pairings.values()) {
             PairingChecks.check(p, sites, findings);
-            ImmutableMap<String, ProtectedVm> vms = vmsOf(p.primary());
+            ChunkedMap<String, ProtectedVm> vms = vmsOf(p.primary());
             if (!vms.isEmpty()) {
                 checkStillPlaced(p, vms.values(), sites, findings);
             }
@@ -707,7 +708,7 @@ public final class ProtectionConfiguration {
         return new AbstractCollection<>() {
             @Override
             public Iterator<ProtectedVm> iterator() {
-                return pairings.keySet().stream().flatMap(p -> vmsOf(p).values().stream()).iterator();
+                return pairings.keySet().stream().flatMap(p -> sorted(vmsOf(p).values()).stream()).iterator();
             }
 
             @Override
@@ -722,9 +723,18 @@ public final class ProtectionConfiguration {
         return Optional.ofNullable(vm(requireNonNull(vmId, "vmId")));
     }
 
-    /** The protected VMs of the pairing of {@code primary}, in the order they were protected. */
+    /** The protected VMs of the pairing of {@code primary}, by VM id. */
     public List<ProtectedVm> protectedVmsOf(CloudRef primary) {
-        return vmsOf(requireNonNull(primary, "primary")).values().asList();
+        return sorted(vmsOf(requireNonNull(primary, "primary")).values());
+    }
+
+    /**
+     * Protected VMs by id: listings are ordered by id rather than by the order of protection, since the VMs of a
+     * pairing are kept in chunks so that changing one VM does not copy them all.
+     */
+    private static List<ProtectedVm> sorted(List<ProtectedVm> vms) {
+        vms.sort(java.util.Comparator.comparing(ProtectedVm::vmId));
+        return java.util.Collections.unmodifiableList(vms);
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
@@ -847,7 +857,7 @@ public final class ProtectionConfiguration {
         }
         List<String> affected = new ArrayList<>();
         for (CloudPairing p : pairingsBetween(serverId, targetServerId)) {
-            for (String id : vmsOf(p.primary()).keySet()) {
+            for (String id : vmsOf(p.primary()).keys()) {
                 site.vm(id).filter(vm -> vm.networkAdapters().stream()
                         .anyMatch(nic -> network.equals(nic.vmNetwork()))).ifPresent(vm -> affected.add(id));
             }
@@ -866,9 +876,9 @@ public final class ProtectionConfiguration {
         return between;
     }
 
-    private ImmutableMap<String, ProtectedVm> vmsOf(CloudRef primary) {
-        ImmutableMap<String, ProtectedVm> vms = vmsByPairing.get(primary);
-        return vms == null ? ImmutableMap.of() : vms;
+    private ChunkedMap<String, ProtectedVm> vmsOf(CloudRef primary) {
+        ChunkedMap<String, ProtectedVm> vms = vmsByPairing.get(primary);
+        return vms == null ? ChunkedMap.empty() : vms;
     }
 
     private @Nullable ProtectedVm vm(String vmId) {
@@ -916,16 +926,16 @@ public final class ProtectionConfiguration {
     private ProtectionConfiguration withVm(ProtectedVm vm) {
         ChunkedMap<String, CloudRef> ofVm = pairingOfVm.containsKey(vm.vmId()) ? pairingOfVm
                 : pairingOfVm.with(vm.vmId(), vm.pairing());
-        return withVms(vmsByPairing.with(vm.pairing(), put(vmsOf(vm.pairing()), vm.vmId(), vm)), ofVm);
+        return withVms(vmsByPairing.with(vm.pairing(), vmsOf(vm.pairing()).with(vm.vmId(), vm)), ofVm);
     }
 
     private ProtectionConfiguration withoutVm(ProtectedVm vm) {
-        ImmutableMap<String, ProtectedVm> rest = remove(vmsOf(vm.pairing()), vm.vmId());
+        ChunkedMap<String, ProtectedVm> rest = vmsOf(vm.pairing()).without(vm.vmId());
         return withVms(rest.isEmpty() ? vmsByPairing.without(vm.pairing()) : vmsByPairing.with(vm.pairing(), rest),
                 pairingOfVm.without(vm.vmId()));
     }
 
-    private ProtectionConfiguration withVms(ChunkedMap<CloudRef, ImmutableMap<String, ProtectedVm>> byPairing,
+    private ProtectionConfiguration withVms(ChunkedMap<CloudRef, ChunkedMap<String, ProtectedVm>> byPairing,
                                             ChunkedMap<String, CloudRef> ofVm) {
         return new ProtectionConfiguration(pairings, pairingOfCloud, pairingsByServer, pairingsByPrimaryServer,
                 networkMappings, networkSourcesByTarget, storageMappings, byPairing, ofVm);

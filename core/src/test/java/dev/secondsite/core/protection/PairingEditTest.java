@@ -71,7 +71,8 @@ class PairingEditTest {
     void unpairWithProtectedVms() {
         ProtectionConfiguration c = protectedVms();
         InvalidConfigurationException e = assertRefused(Rule.E4, () -> c.unpair(GOLD));
-        assertTrue(e.getMessage().contains("VM web-01 (vm-web), VM db-01 (vm-db)"), e.getMessage());
+        assertTrue(e.getMessage().contains("VM db-01 (vm-db), VM web-01 (vm-web)"), "named, by VM id: "
+                + e.getMessage());
         ProtectionConfiguration none = c.disableProtection(WEB).configuration().disableProtection(DB)
                 .configuration();
         assertTrue(none.unpair(GOLD).configuration().pairings().isEmpty());
