@@ -698,9 +698,13 @@ public final class JobEngine implements AutoCloseable {
 
     private static void withMdc(Running r, Runnable body) {
         String plan = r.record.spec.planName();
-        try (MDC.MDCCloseable job = MDC.putCloseable(MDC_JOB_ID, r.record.id);
-             MDC.MDCCloseable p = MDC.putCloseable(MDC_PLAN, plan == null ? "" : plan)) {
+        MDC.put(MDC_JOB_ID, r.record.id);
+        MDC.put(MDC_PLAN, plan == null ? "" : plan);
+        try {
             body.run();
+        } finally {
+            MDC.remove(MDC_JOB_ID);
+            MDC.remove(MDC_PLAN);
         }
     }
 

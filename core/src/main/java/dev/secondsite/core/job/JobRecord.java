@@ -86,7 +86,11 @@ final class JobRecord {
         notes.get(task).add(text);
     }
 
-    private void touch(int task) {
+    private void touch(int task, int step) {
+        // a probe only reads the VM's replication: it does not make the VM this job's (RP9 still skips it)
+        if (taskSpecs.get(task).steps().get(step) instanceof Step.Probe) {
+            return;
+        }
         // once per task, not per step: the set is shared by every task of the job and guarded by its lock
         if (!taskTouched[task] && taskSpecs.get(task).vmId() != null) {
             taskTouched[task] = true;
@@ -122,12 +126,12 @@ final class JobRecord {
             if (c.result().succeeded()) {
                 int i = indexOf(c.taskId());
                 nextStep[i] = c.step() + 1;
-                touch(i);
+                touch(i, c.step());
             }
         } else if (event instanceof JobEvent.StepCompleted c) {
             int i = indexOf(c.taskId());
             nextStep[i] = c.step() + 1;
-            touch(i);
+            touch(i, c.step());
         } else if (event instanceof JobEvent.TaskWaiting w) {
             setTaskState(indexOf(w.taskId()), TaskState.WAITING_FOR_ACTION);
             state = JobState.WAITING_FOR_ACTION;

@@ -321,6 +321,24 @@ class JobEngineTest {
     }
 
     @Test
+    @DisplayName("RP9 a pre-flight probe of a VM does not count as this job failing it over")
+    void probeDoesNotClaimVm() throws Exception {
+        failedOver.add("vm-p");
+        transport.handler(r -> CommandResult.succeeded("status", new CommandOutput.ReplicationStatus("Replicating",
+                "Normal", clock.instant())));
+        JobEngine engine = engine();
+        Step probe = new Step.Probe(new CommandRequest("p-vm-p", "s2", "hv", new HostCommand.GetReplicationStatus(
+                "vm-p", "vm-p")), Duration.ofMinutes(30), false);
+        TaskSpec check = TaskSpec.of("check", "Check vm-p", "vm-p", List.of(probe));
+        TaskSpec failover = new TaskSpec("fo", "Fail over vm-p", "vm-p", List.of(start("vm-p", "s2")),
+                TaskSpec.OnFailure.STOP_JOB, true);
+        Job job = await(engine, engine.submit(spec(new Phase("check", List.of(check)),
+                new Phase("failover", List.of(failover)))));
+        assertEquals(TaskState.SUCCEEDED, job.task("check").orElseThrow().state());
+        assertEquals(TaskState.SKIPPED, job.task("fo").orElseThrow().state());
+    }
+
+    @Test
     @DisplayName("F8 a probe refuses a resynchronizing replica and notes a stale recovery point")
     void probe() throws Exception {
         JobEngine engine = engine();
