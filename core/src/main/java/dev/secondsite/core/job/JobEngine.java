@@ -309,6 +309,11 @@ public final class JobEngine implements AutoCloseable {
             withMdc(r, () -> {
                 try {
                     run(r);
+                } catch (JournalFailedException e) {
+                    // nothing more of this job can be made durable: stop here, as a crash would; reopening the
+                    // vault continues it from what was journaled
+                    LOG.error("Job {} stopped: its events can no longer be journaled ({}); it goes on when the "
+                            + "vault is opened again", r.record.id, e.getCause().toString());
                 } catch (RuntimeException | Error e) {
                     LOG.error("Job {} stopped by an unexpected error", r.record.id, e);
                     emit(r, new JobEvent.Finished(r.record.id, clock.instant(), JobState.FAILED,
@@ -400,6 +405,9 @@ public final class JobEngine implements AutoCloseable {
             if (error != null && task.onFailure() == TaskSpec.OnFailure.STOP_JOB) {
                 failures.add(task.name() + ": " + error);
             }
+        } catch (JournalFailedException e) {
+            stop.set(true);
+            failures.add(task.name() + ": the journal failed");
         } catch (RuntimeException | Error e) {
             LOG.error("Task {} of job {} failed unexpectedly", task.id(), r.record.id, e);
             stop.set(true);
@@ -651,7 +659,11 @@ public final class JobEngine implements AutoCloseable {
      * returns, so a slow listener delays the tasks that happen to deliver, never the record.
      */
     private void emit(Running r, JobEvent event) {
-        journal.append(event);
+        try {
+            journal.append(event);
+        } catch (RuntimeException e) {
+            throw new JournalFailedException(e);
+        }
         synchronized (r.record) {
             r.record.apply(event);
             if (!enqueueNotice(r, event)) {
@@ -705,6 +717,15 @@ public final class JobEngine implements AutoCloseable {
         } finally {
             MDC.remove(MDC_JOB_ID);
             MDC.remove(MDC_PLAN);
+        }
+    }
+
+    /** The journal refused an event: the job cannot go on durably and stops where it is. */
+    private static final class JournalFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        JournalFailedException(RuntimeException cause) {
+            super(cause.getMessage(), cause);
         }
     }
 
