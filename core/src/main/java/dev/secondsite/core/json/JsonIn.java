@@ -16,8 +16,10 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.annotation.Nullable;
 
@@ -106,6 +108,19 @@ final class JsonIn {
         return new InvalidDocumentException("", Rule.DOCUMENT, "not well-formed JSON: " + what + where);
     }
 
+    /**
+     * Reads {@code node}, a tree handed over by a caller or embedded in another document, as the object at {@code
+     * path} ("" for a whole document).
+     *
+     * @throws InvalidDocumentException at {@code path} when it is not an object
+     */
+    static JsonIn of(@Nullable JsonNode node, String path) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidDocumentException(path, Rule.DOCUMENT, "must be an object, was " + describe(node));
+        }
+        return new JsonIn(node, path);
+    }
+
     String path() {
         return path;
     }
@@ -113,6 +128,11 @@ final class JsonIn {
     /** The path of {@code field} of this object, for error messages. */
     String pathOf(String field) {
         return path + "/" + field.replace("~", "~0").replace("/", "~1");
+    }
+
+    /** The path of element {@code index} of array {@code field}, for error messages. */
+    String pathOf(String field, int index) {
+        return pathOf(field) + "/" + index;
     }
 
     private @Nullable JsonNode field(String field) {
@@ -192,11 +212,20 @@ final class JsonIn {
     }
 
     Instant instant(String field) {
-        String text = text(field);
+        return parsed(field, text(field), Instant::parse, "an ISO-8601 instant");
+    }
+
+    /** Text field {@code field} as an ISO-8601 duration such as PT10M, {@code otherwise} when absent. */
+    Duration optDuration(String field, Duration otherwise) {
+        String text = optText(field);
+        return text == null ? otherwise : parsed(field, text, Duration::parse, "an ISO-8601 duration such as PT10M");
+    }
+
+    private <T> T parsed(String field, String text, Function<String, T> parse, String expected) {
         try {
-            return Instant.parse(text);
+            return parse.apply(text);
         } catch (DateTimeParseException e) {
-            throw error(field, "'" + field + "' must be an ISO-8601 instant, was '" + text + "'");
+            throw error(field, "'" + field + "' must be " + expected + ", was '" + text + "'");
         }
     }
 
@@ -254,19 +283,75 @@ final class JsonIn {
         return has(field) ? object(field, reader) : orMark(field);
     }
 
+    /**
+     * Text field {@code field} as the constant that {@code spellings} (constant to its spelling in the document)
+     * spells so, for documents whose names are not the constants' own.
+     */
+    <E extends Enum<E>> E spelled(String field, Map<E, String> spellings) {
+        return spelledAt(pathOf(field), "'" + field + "'", text(field), spellings);
+    }
+
+    /**
+     * The constants spelled (as {@link #spelled}) by the elements of required string array {@code field}, in order;
+     * a constant listed twice is refused, as a set is meant.
+     *
+     * @throws InvalidDocumentException at the array when it is missing, else at the first unknown or repeated element
+     */
+    <E extends Enum<E>> List<E> spelledSet(String field, Map<E, String> spellings) {
+        List<String> texts = requiredTexts(field);
+        List<E> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            E value = spelledAt(pathOf(field, i), "each element of '" + field + "'", texts.get(i), spellings);
+            if (out.contains(value)) {
+                throw new InvalidDocumentException(pathOf(field, i), Rule.DOCUMENT, "'" + field + "' lists '"
+                        + texts.get(i) + "' more than once");
+            }
+            out.add(value);
+        }
+        return out;
+    }
+
+    private static <E extends Enum<E>> E spelledAt(String at, String what, String text, Map<E, String> spellings) {
+        for (Map.Entry<E, String> e : spellings.entrySet()) {
+            if (e.getValue().equals(text)) {
+                return e.getKey();
+            }
+        }
+        throw new InvalidDocumentException(at, Rule.DOCUMENT, what + " must be one of " + spellings.values()
+                + ", was '" + text + "'");
+    }
+
     /** The elements of array {@code field} (absent means empty), each read with {@code reader}. */
     <T> List<T> list(String field, Function<JsonIn, T> reader) {
+        return elements(field, array(field, false, "an array"), reader);
+    }
+
+    /**
+     * The elements of array {@code field}, each read with {@code reader}.
+     *
+     * @throws InvalidDocumentException when the array is missing
+     */
+    <T> List<T> requiredList(String field, Function<JsonIn, T> reader) {
+        return elements(field, array(field, true, "an array"), reader);
+    }
+
+    /** Array {@code field}, null when absent and not {@code required}. */
+    private @Nullable JsonNode array(String field, boolean required, String expected) {
+        JsonNode value = required ? required(field) : field(field);
+        if (value != null && !value.isArray()) {
+            throw error(field, "'" + field + "' must be " + expected + ", was " + describe(value));
+        }
+        return value;
+    }
+
+    private <T> List<T> elements(String field, @Nullable JsonNode value, Function<JsonIn, T> reader) {
         List<T> out = new ArrayList<>();
-        JsonNode value = field(field);
         if (value == null) {
             return out;
         }
-        if (!value.isArray()) {
-            throw error(field, "'" + field + "' must be an array, was " + describe(value));
-        }
         for (int i = 0; i < value.size(); i++) {
             JsonNode element = value.get(i);
-            String at = pathOf(field) + "/" + i;
+            String at = pathOf(field, i);
             if (element == null || !element.isObject()) {
                 throw new InvalidDocumentException(at, Rule.DOCUMENT, "element must be an object, was "
                         + describe(element));
@@ -287,30 +372,35 @@ final class JsonIn {
     /** The raw elements of array {@code field} (absent means empty), for documents read by another codec. */
     List<JsonNode> nodes(String field) {
         List<JsonNode> out = new ArrayList<>();
-        JsonNode value = field(field);
-        if (value == null) {
-            return out;
+        JsonNode value = array(field, false, "an array");
+        if (value != null) {
+            value.forEach(out::add);
         }
-        if (!value.isArray()) {
-            throw error(field, "'" + field + "' must be an array, was " + describe(value));
-        }
-        value.forEach(out::add);
         return out;
     }
 
     /** The strings of array {@code field} (absent means empty). */
     List<String> texts(String field) {
+        return strings(field, array(field, false, "an array of strings"));
+    }
+
+    /**
+     * The strings of array {@code field}.
+     *
+     * @throws InvalidDocumentException when the array is missing
+     */
+    List<String> requiredTexts(String field) {
+        return strings(field, array(field, true, "an array of strings"));
+    }
+
+    private List<String> strings(String field, @Nullable JsonNode value) {
         List<String> out = new ArrayList<>();
-        JsonNode value = field(field);
         if (value == null) {
             return out;
         }
-        if (!value.isArray()) {
-            throw error(field, "'" + field + "' must be an array of strings, was " + describe(value));
-        }
         for (int i = 0; i < value.size(); i++) {
             if (!value.get(i).isTextual()) {
-                throw new InvalidDocumentException(pathOf(field) + "/" + i, Rule.DOCUMENT,
+                throw new InvalidDocumentException(pathOf(field, i), Rule.DOCUMENT,
                         "element must be a string, was " + describe(value.get(i)));
             }
             out.add(value.get(i).asText());
@@ -333,8 +423,18 @@ final class JsonIn {
      * @throws InvalidDocumentException wrapping the rule's findings
      */
     <T> T build(Supplier<T> build) {
+        return at(path, build);
+    }
+
+    /**
+     * Runs {@code step} (a domain constructor, builder or edit) and reports a broken rule at {@code path}, for a
+     * node that is not an object of its own, such as an element of an array of strings.
+     *
+     * @throws InvalidDocumentException wrapping the rule's findings
+     */
+    static <T> T at(String path, Supplier<T> step) {
         try {
-            return build.get();
+            return step.get();
         } catch (InvalidDocumentException e) {
             throw e;
         } catch (InvalidConfigurationException e) {
@@ -348,10 +448,28 @@ final class JsonIn {
      * @throws InvalidDocumentException naming the first unknown field
      */
     void end() {
+        refuseFieldsBut(read::contains, "");
+    }
+
+    /**
+     * Refuses, before anything is read, a field not in {@code known}, and counts the known ones as read. A codec that
+     * calls it first reports a misspelt field as unknown rather than as the missing field it was meant to be.
+     *
+     * @return this
+     * @throws InvalidDocumentException naming the first unknown field and the known ones
+     */
+    JsonIn only(Set<String> known) {
+        refuseFieldsBut(known::contains, " (known here: " + String.join(", ", known.stream().sorted().toList())
+                + ")");
+        read.addAll(known);
+        return this;
+    }
+
+    private void refuseFieldsBut(Predicate<String> known, String hint) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
-            if (!read.contains(name)) {
-                throw error(name, "unknown field '" + name + "'");
+            if (!known.test(name)) {
+                throw error(name, "unknown field '" + name + "'" + hint);
             }
         }
     }

@@ -1,13 +1,5 @@
 package dev.secondsite.core.json;
 
-import static dev.secondsite.core.json.PlanDocuments.MAPPER;
-import static dev.secondsite.core.json.PlanDocuments.array;
-import static dev.secondsite.core.json.PlanDocuments.at;
-import static dev.secondsite.core.json.PlanDocuments.child;
-import static dev.secondsite.core.json.PlanDocuments.object;
-import static dev.secondsite.core.json.PlanDocuments.onlyFields;
-import static dev.secondsite.core.json.PlanDocuments.text;
-import static dev.secondsite.core.json.PlanDocuments.texts;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,8 +17,6 @@ import dev.secondsite.core.plan.ScriptSide;
 import dev.secondsite.core.plan.Slot;
 import dev.secondsite.core.plan.StageKind;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +60,9 @@ public final class PlanJson {
             "timeout");
     private static final Set<String> MANUAL_FIELDS = Set.of("name", "kinds", "directions", "type", "instructions");
 
+    private static final Map<FailoverKind, String> KINDS = PlanDocuments.spellings(FailoverKind.class);
+    private static final Map<FailoverDirection, String> DIRECTIONS = PlanDocuments.spellings(FailoverDirection.class);
+
     private PlanJson() {
     }
 
@@ -81,7 +74,7 @@ public final class PlanJson {
     /** {@code plan} as a JSON tree. */
     public static ObjectNode toTree(RecoveryPlan plan) {
         requireNonNull(plan, "plan");
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = JsonIn.MAPPER.createObjectNode();
         root.put("formatVersion", FORMAT_VERSION);
         root.put("name", plan.name());
         root.put("sourceServer", plan.sourceServer());
@@ -91,7 +84,7 @@ public final class PlanJson {
         ArrayNode groups = root.putArray("groups");
         for (RecoveryGroup g : plan.groups()) {
             ObjectNode group = groups.addObject();
-            group.set("vms", PlanDocuments.strings(g.vms()));
+            SiteJson.strings(group, "vms", g.vms());
             ArrayNode deps = group.putArray("dependencies");
             for (Dependency d : g.dependencies()) {
                 deps.addObject().put("vm", d.vm()).put("after", d.after());
@@ -103,19 +96,19 @@ public final class PlanJson {
     }
 
     private static ObjectNode step(List<PlanAction> before, List<PlanAction> after) {
-        ObjectNode step = MAPPER.createObjectNode();
+        ObjectNode step = JsonIn.MAPPER.createObjectNode();
         step.set("before", actions(before));
         step.set("after", actions(after));
         return step;
     }
 
     private static ArrayNode actions(List<PlanAction> actions) {
-        ArrayNode array = MAPPER.createArrayNode();
+        ArrayNode array = JsonIn.MAPPER.createArrayNode();
         for (PlanAction a : actions) {
             ObjectNode action = array.addObject();
             action.put("name", a.name());
-            action.set("kinds", PlanDocuments.strings(a.kinds().stream().map(Enum::name).toList()));
-            action.set("directions", PlanDocuments.strings(a.directions().stream().map(Enum::name).toList()));
+            SiteJson.strings(action, "kinds", a.kinds().stream().map(KINDS::get).toList());
+            SiteJson.strings(action, "directions", a.directions().stream().map(DIRECTIONS::get).toList());
             if (a.details() instanceof PlanAction.Script s) {
                 action.put("type", "script").put("path", s.path()).put("side", s.side().name())
                         .put("timeout", s.timeout().toString());
@@ -127,119 +120,89 @@ public final class PlanJson {
     }
 
     /**
-     * Reads a plan from {@code json}; VMs are checked against {@code context} as they are added (RP1, RP2).
+     * Reads a plan from {@code json} in Secondsite's form; VMs are checked against {@code context} as they are added
+     * (RP1, RP2). A field given twice is refused, as by every document reader of this package.
      *
      * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
      */
     public static RecoveryPlan read(String json, PlanContext context) {
-        return read(PlanDocuments.parse(json), context);
+        return read(JsonIn.parse(json), requireNonNull(context, "context"));
     }
 
     /**
-     * Reads a plan from a JSON tree.
+     * Reads a plan in Secondsite's form from a JSON tree (e.g. one embedded in the configuration document); paths are
+     * relative to it.
      *
      * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
      */
     public static RecoveryPlan read(JsonNode document, PlanContext context) {
-        requireNonNull(context, "context");
-        ObjectNode root = object(document, "");
-        checkVersion(root);
-        onlyFields(root, "", ROOT_FIELDS);
-        String name = text(root, "", "name");
-        String source = text(root, "", "sourceServer");
-        String target = text(root, "", "targetServer");
+        return read(JsonIn.of(document, ""), requireNonNull(context, "context"));
+    }
+
+    private static RecoveryPlan read(JsonIn root, PlanContext context) {
+        int version = root.integer("formatVersion");
+        if (version != FORMAT_VERSION) {
+            throw root.error("formatVersion", "formatVersion (" + version + ") is not known; this library reads "
+                    + FORMAT_VERSION);
+        }
+        root.only(ROOT_FIELDS);
+        String name = root.text("name");
+        String source = root.text("sourceServer");
+        String target = root.text("targetServer");
         PlanDocuments.PlanReader reader = new PlanDocuments.PlanReader(name, source, target, context,
-                Map.of("name", "/name", "sourceServer", "/sourceServer", "targetServer", "/targetServer"),
-                PlanJson::action);
+                Map.of("name", root.pathOf("name"), "sourceServer", root.pathOf("sourceServer"),
+                        "targetServer", root.pathOf("targetServer")), PlanJson::action);
         readStep(root, "shutdown", StageKind.SHUTDOWN, reader);
         readStep(root, "failover", StageKind.FAILOVER, reader);
-        List<JsonNode> groups = array(root, "", "groups", true);
+        List<JsonIn> groups = root.requiredList("groups", group -> {
+            group.only(GROUP_FIELDS);
+            int number = reader.nextGroup();
+            reader.addVms(number, group.requiredTexts("vms"), group.pathOf("vms"));
+            reader.addActions(group, "before", Slot.beforeGroup(number));
+            reader.addActions(group, "after", Slot.afterGroup(number));
+            return group;
+        });
         if (groups.isEmpty()) {
-            throw new InvalidDocumentException("/groups", Rule.DOCUMENT, "a plan has at least one group");
-        }
-        List<ObjectNode> groupNodes = new ArrayList<>();
-        for (int i = 0; i < groups.size(); i++) {
-            String path = child("/groups", i);
-            ObjectNode group = object(groups.get(i), path);
-            onlyFields(group, path, GROUP_FIELDS);
-            groupNodes.add(group);
-            if (i > 0) {
-                reader.addGroup();
-            }
-            reader.addVms(i + 1, texts(group, path, "vms", true), child(path, "vms"));
-            reader.addActions(group, path, "before", Slot.beforeGroup(i + 1));
-            reader.addActions(group, path, "after", Slot.afterGroup(i + 1));
+            throw root.error("groups", "a plan has at least one group");
         }
         // dependencies last: they may wait for VMs of any group
-        for (int i = 0; i < groupNodes.size(); i++) {
-            String path = child("/groups", i);
-            reader.addDependencies(groupNodes.get(i), path, "dependencies", texts(groupNodes.get(i), path, "vms",
-                    true));
+        for (JsonIn group : groups) {
+            reader.addDependencies(group, "dependencies", group.requiredTexts("vms"));
         }
-        return reader.build("/groups");
+        return reader.build(root.pathOf("groups"));
     }
 
-    private static void checkVersion(ObjectNode root) {
-        JsonNode version = root.get("formatVersion");
-        if (version == null) {
-            throw new InvalidDocumentException("/formatVersion", Rule.DOCUMENT, "required field 'formatVersion' is "
-                    + "missing");
-        }
-        if (!version.isIntegralNumber() || version.asLong() != FORMAT_VERSION) {
-            throw new InvalidDocumentException("/formatVersion", Rule.DOCUMENT, "formatVersion (" + version
-                    + ") is not known; this library reads " + FORMAT_VERSION);
-        }
-    }
-
-    private static void readStep(ObjectNode root, String field, StageKind stage, PlanDocuments.PlanReader reader) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
+    private static void readStep(JsonIn root, String field, StageKind stage, PlanDocuments.PlanReader reader) {
+        JsonIn step = root.optObject(field);
+        if (step == null) {
             return;
         }
-        String path = child("", field);
-        ObjectNode step = object(node, path);
-        onlyFields(step, path, STEP_FIELDS);
-        reader.addActions(step, path, "before", new Slot(stage, 0, Slot.Position.BEFORE));
-        reader.addActions(step, path, "after", new Slot(stage, 0, Slot.Position.AFTER));
+        step.only(STEP_FIELDS);
+        reader.addActions(step, "before", new Slot(stage, 0, Slot.Position.BEFORE));
+        reader.addActions(step, "after", new Slot(stage, 0, Slot.Position.AFTER));
     }
 
-    private static PlanAction action(JsonNode node, String path) {
-        ObjectNode action = object(node, path);
-        String type = text(action, path, "type");
+    private static PlanAction action(JsonIn action) {
+        String type = action.text("type");
         PlanAction.Details details;
         switch (type) {
             case "script" -> {
-                onlyFields(action, path, SCRIPT_FIELDS);
-                String scriptPath = text(action, path, "path");
-                ScriptSide side = PlanDocuments.oneOf(text(action, path, "side"), child(path, "side"), "side",
-                        names(ScriptSide.class));
-                Duration timeout = PlanDocuments.timeout(action, path);
-                details = at(path, () -> new PlanAction.Script(scriptPath, side, timeout));
+                action.only(SCRIPT_FIELDS);
+                String scriptPath = action.text("path");
+                ScriptSide side = action.enumValue("side", ScriptSide.class);
+                Duration timeout = action.optDuration("timeout", PlanAction.DEFAULT_SCRIPT_TIMEOUT);
+                details = action.build(() -> new PlanAction.Script(scriptPath, side, timeout));
             }
             case "manual" -> {
-                onlyFields(action, path, MANUAL_FIELDS);
-                String instructions = text(action, path, "instructions");
-                details = at(path, () -> new PlanAction.Manual(instructions));
+                action.only(MANUAL_FIELDS);
+                String instructions = action.text("instructions");
+                details = action.build(() -> new PlanAction.Manual(instructions));
             }
-            default -> throw new InvalidDocumentException(child(path, "type"), Rule.DOCUMENT, "type '" + type
-                    + "' is not one of script, manual");
+            default -> throw action.error("type", "type '" + type + "' is not one of script, manual");
         }
-        String name = text(action, path, "name");
-        List<FailoverKind> kinds = enums(action, path, "kinds", names(FailoverKind.class));
-        List<FailoverDirection> directions = enums(action, path, "directions", names(FailoverDirection.class));
-        return at(path, () -> new PlanAction(name, Set.copyOf(kinds), Set.copyOf(directions), details));
-    }
-
-    private static <E extends Enum<E>> List<E> enums(ObjectNode node, String path, String field,
-                                                     Map<E, String> names) {
-        return PlanDocuments.enumSet(texts(node, path, field, true), child(path, field), field, names);
-    }
-
-    private static <E extends Enum<E>> Map<E, String> names(Class<E> type) {
-        Map<E, String> names = new EnumMap<>(type);
-        for (E e : type.getEnumConstants()) {
-            names.put(e, e.name());
-        }
-        return names;
+        String name = action.text("name");
+        List<FailoverKind> kinds = action.spelledSet("kinds", KINDS);
+        List<FailoverDirection> directions = action.spelledSet("directions", DIRECTIONS);
+        return action.build(() -> new PlanAction(name, Set.copyOf(kinds), Set.copyOf(directions), details));
     }
 }

@@ -1,14 +1,5 @@
 package dev.secondsite.core.json;
 
-import static dev.secondsite.core.json.PlanDocuments.MAPPER;
-import static dev.secondsite.core.json.PlanDocuments.array;
-import static dev.secondsite.core.json.PlanDocuments.at;
-import static dev.secondsite.core.json.PlanDocuments.child;
-import static dev.secondsite.core.json.PlanDocuments.object;
-import static dev.secondsite.core.json.PlanDocuments.onlyFields;
-import static dev.secondsite.core.json.PlanDocuments.optionalText;
-import static dev.secondsite.core.json.PlanDocuments.text;
-import static dev.secondsite.core.json.PlanDocuments.texts;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,12 +100,14 @@ public final class SiteRecoveryPlanJson {
     private static final Set<String> MANUAL_FIELDS = Set.of("instanceType", "description");
     private static final String NOT_APPLICABLE = "NotApplicable";
 
-    private static final Map<FailoverKind, String> KINDS = names(FailoverKind.class,
+    private static final Map<FailoverKind, String> KINDS = PlanDocuments.spellings(FailoverKind.class,
             "TestFailover", "PlannedFailover", "UnplannedFailover");
-    private static final Map<FailoverDirection, String> DIRECTIONS = names(FailoverDirection.class,
+    private static final Map<FailoverDirection, String> DIRECTIONS = PlanDocuments.spellings(FailoverDirection.class,
             "PrimaryToRecovery", "RecoveryToPrimary");
-    private static final Map<ScriptSide, String> SIDES = names(ScriptSide.class, "Primary", "Recovery");
-    private static final Map<StageKind, String> GROUP_TYPES = names(StageKind.class, "Shutdown", "Failover", "Boot");
+    private static final Map<ScriptSide, String> SIDES = PlanDocuments.spellings(ScriptSide.class, "Primary",
+            "Recovery");
+    private static final Map<StageKind, String> GROUP_TYPES = PlanDocuments.spellings(StageKind.class, "Shutdown",
+            "Failover", "Boot");
 
     private SiteRecoveryPlanJson() {
     }
@@ -152,7 +145,7 @@ public final class SiteRecoveryPlanJson {
                             + " (first: " + all.get(0) + "); export with Dependencies.DROP to leave them out or "
                             + "Dependencies.EXTENSION to keep them in an extension field"));
         }
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = JsonIn.MAPPER.createObjectNode();
         root.put("name", plan.name());
         ObjectNode properties = root.putObject("properties");
         properties.put("primaryFabricId", plan.sourceServer());
@@ -182,13 +175,12 @@ public final class SiteRecoveryPlanJson {
     }
 
     private static ArrayNode actions(List<PlanAction> actions) {
-        ArrayNode array = MAPPER.createArrayNode();
+        ArrayNode array = JsonIn.MAPPER.createArrayNode();
         for (PlanAction a : actions) {
             ObjectNode action = array.addObject();
             action.put("actionName", a.name());
-            action.set("failoverTypes", PlanDocuments.strings(a.kinds().stream().map(KINDS::get).toList()));
-            action.set("failoverDirections",
-                    PlanDocuments.strings(a.directions().stream().map(DIRECTIONS::get).toList()));
+            SiteJson.strings(action, "failoverTypes", a.kinds().stream().map(KINDS::get).toList());
+            SiteJson.strings(action, "failoverDirections", a.directions().stream().map(DIRECTIONS::get).toList());
             ObjectNode details = action.putObject("customDetails");
             if (a.details() instanceof PlanAction.Script s) {
                 details.put("instanceType", "ScriptActionDetails").put("path", s.path())
@@ -201,161 +193,128 @@ public final class SiteRecoveryPlanJson {
     }
 
     /**
-     * Reads a plan from {@code json}; VMs are checked against {@code context} as they are added (RP1, RP2).
+     * Reads a plan from {@code json} in the site-recovery shape; VMs are checked against {@code context} as they are
+     * added (RP1, RP2). A field given twice is refused, as by every document reader of this package.
      *
      * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
      */
     public static RecoveryPlan read(String json, PlanContext context) {
-        return read(PlanDocuments.parse(json), context);
+        return read(JsonIn.parse(json), requireNonNull(context, "context"));
     }
 
     /**
-     * Reads a plan from a JSON tree.
+     * Reads a plan in the site-recovery shape from a JSON tree (e.g. a response of the service already parsed); paths
+     * are relative to it.
      *
      * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
      */
     public static RecoveryPlan read(JsonNode document, PlanContext context) {
-        requireNonNull(context, "context");
-        ObjectNode root = object(document, "");
-        onlyFields(root, "", ROOT_FIELDS);
-        String name = text(root, "", "name");
-        ObjectNode properties = object(root.get("properties"), "/properties");
-        onlyFields(properties, "/properties", PROPERTY_FIELDS);
-        String source = lastSegment(text(properties, "/properties", "primaryFabricId"), "/replicationFabrics/");
-        String target = lastSegment(text(properties, "/properties", "recoveryFabricId"), "/replicationFabrics/");
-        String model = optionalText(properties, "/properties", "failoverDeploymentModel");
+        return read(JsonIn.of(document, ""), requireNonNull(context, "context"));
+    }
+
+    private static RecoveryPlan read(JsonIn root, PlanContext context) {
+        root.only(ROOT_FIELDS);
+        String name = root.text("name");
+        JsonIn properties = root.object("properties").only(PROPERTY_FIELDS);
+        String source = lastSegment(properties.text("primaryFabricId"), "/replicationFabrics/");
+        String target = lastSegment(properties.text("recoveryFabricId"), "/replicationFabrics/");
+        String model = properties.optText("failoverDeploymentModel");
         if (model != null && !model.equals(NOT_APPLICABLE)) {
-            throw new InvalidDocumentException("/properties/failoverDeploymentModel", Rule.DOCUMENT,
-                    "failoverDeploymentModel '" + model + "' is for failover to Azure; VMM to VMM plans are "
-                            + NOT_APPLICABLE);
+            throw properties.error("failoverDeploymentModel", "failoverDeploymentModel '" + model + "' is for "
+                    + "failover to Azure; VMM to VMM plans are " + NOT_APPLICABLE);
         }
-        if (!array(properties, "/properties", "providerSpecificInput", false).isEmpty()) {
-            throw new InvalidDocumentException("/properties/providerSpecificInput", Rule.DOCUMENT,
-                    "providerSpecificInput is for failover to Azure and must be empty for VMM to VMM plans");
+        if (!properties.nodes("providerSpecificInput").isEmpty()) {
+            throw properties.error("providerSpecificInput", "providerSpecificInput is for failover to Azure and must"
+                    + " be empty for VMM to VMM plans");
         }
         PlanDocuments.PlanReader reader = new PlanDocuments.PlanReader(name, source, target, context,
-                Map.of("name", "/name", "sourceServer", "/properties/primaryFabricId",
-                        "targetServer", "/properties/recoveryFabricId"), SiteRecoveryPlanJson::action);
+                Map.of("name", root.pathOf("name"), "sourceServer", properties.pathOf("primaryFabricId"),
+                        "targetServer", properties.pathOf("recoveryFabricId")), SiteRecoveryPlanJson::action);
 
-        String groupsPath = "/properties/groups";
-        List<JsonNode> groups = array(properties, "/properties", "groups", true);
-        Map<StageKind, Integer> steps = new EnumMap<>(StageKind.class);
-        List<Integer> boots = new ArrayList<>();
-        for (int i = 0; i < groups.size(); i++) {
-            String path = child(groupsPath, i);
-            ObjectNode group = object(groups.get(i), path);
-            onlyFields(group, path, GROUP_FIELDS);
-            StageKind type = PlanDocuments.oneOf(text(group, path, "groupType"), child(path, "groupType"),
-                    "groupType", GROUP_TYPES);
+        Map<StageKind, JsonIn> steps = new EnumMap<>(StageKind.class);
+        List<JsonIn> boots = new ArrayList<>();
+        properties.requiredList("groups", group -> {
+            group.only(GROUP_FIELDS);
+            StageKind type = group.spelled("groupType", GROUP_TYPES);
             if (type == StageKind.BOOT) {
-                boots.add(i);
+                boots.add(group);
             } else if (group.has(DEPENDENCIES_FIELD)) {
-                throw new InvalidDocumentException(child(path, DEPENDENCIES_FIELD), Rule.DOCUMENT,
-                        DEPENDENCIES_FIELD + " belongs to Boot groups only");
-            } else if (steps.putIfAbsent(type, i) != null) {
-                throw new InvalidDocumentException(child(path, "groupType"), Rule.DOCUMENT, "a plan has one "
-                        + GROUP_TYPES.get(type) + " group; this is another");
+                throw group.error(DEPENDENCIES_FIELD, DEPENDENCIES_FIELD + " belongs to Boot groups only");
+            } else if (steps.putIfAbsent(type, group) != null) {
+                throw group.error("groupType", "a plan has one " + GROUP_TYPES.get(type) + " group; this is "
+                        + "another");
             }
-        }
+            return group;
+        });
 
         Set<String> planVms = new HashSet<>();
-        for (int k = 0; k < boots.size(); k++) {
-            if (k > 0) {
-                reader.addGroup();
-            }
-            String path = child(groupsPath, boots.get(k));
-            List<String> vms = items((ObjectNode) groups.get(boots.get(k)), path);
-            reader.addVms(k + 1, vms, child(path, "replicationProtectedItems"));
+        for (JsonIn boot : boots) {
+            List<String> vms = items(boot);
+            reader.addVms(reader.nextGroup(), vms, boot.pathOf("replicationProtectedItems"));
             planVms.addAll(vms);
         }
-        for (Map.Entry<StageKind, Integer> step : steps.entrySet()) {
-            String path = child(groupsPath, step.getValue());
-            ObjectNode group = (ObjectNode) groups.get(step.getValue());
+        for (Map.Entry<StageKind, JsonIn> step : steps.entrySet()) {
+            JsonIn group = step.getValue();
             // some responses list the plan's items in these groups too; they add nothing, but must be plan VMs
-            List<String> vms = items(group, path);
+            List<String> vms = items(group);
             for (int j = 0; j < vms.size(); j++) {
                 if (!planVms.contains(vms.get(j))) {
-                    throw new InvalidDocumentException(child(child(path, "replicationProtectedItems"), j),
-                            Rule.DOCUMENT, "VM " + vms.get(j) + " is in no Boot group; only Boot groups add VMs to "
-                            + "a plan");
+                    throw new InvalidDocumentException(group.pathOf("replicationProtectedItems", j), Rule.DOCUMENT,
+                            "VM " + vms.get(j) + " is in no Boot group; only Boot groups add VMs to a plan");
                 }
             }
-            reader.addActions(group, path, "startGroupActions", new Slot(step.getKey(), 0, Slot.Position.BEFORE));
-            reader.addActions(group, path, "endGroupActions", new Slot(step.getKey(), 0, Slot.Position.AFTER));
+            reader.addActions(group, "startGroupActions", new Slot(step.getKey(), 0, Slot.Position.BEFORE));
+            reader.addActions(group, "endGroupActions", new Slot(step.getKey(), 0, Slot.Position.AFTER));
         }
         for (int k = 0; k < boots.size(); k++) {
-            String path = child(groupsPath, boots.get(k));
-            ObjectNode group = (ObjectNode) groups.get(boots.get(k));
-            reader.addActions(group, path, "startGroupActions", Slot.beforeGroup(k + 1));
-            reader.addActions(group, path, "endGroupActions", Slot.afterGroup(k + 1));
+            reader.addActions(boots.get(k), "startGroupActions", Slot.beforeGroup(k + 1));
+            reader.addActions(boots.get(k), "endGroupActions", Slot.afterGroup(k + 1));
         }
         // dependencies last: they may wait for VMs of any group
-        for (int k = 0; k < boots.size(); k++) {
-            String path = child(groupsPath, boots.get(k));
-            ObjectNode group = (ObjectNode) groups.get(boots.get(k));
-            reader.addDependencies(group, path, DEPENDENCIES_FIELD, new HashSet<>(items(group, path)));
+        for (JsonIn boot : boots) {
+            reader.addDependencies(boot, DEPENDENCIES_FIELD, new HashSet<>(items(boot)));
         }
-        return reader.build(groupsPath);
+        return reader.build(properties.pathOf("groups"));
     }
 
-    private static List<String> items(ObjectNode group, String path) {
-        String itemsPath = child(path, "replicationProtectedItems");
-        List<JsonNode> items = array(group, path, "replicationProtectedItems", false);
-        List<String> vms = new ArrayList<>(items.size());
-        for (int j = 0; j < items.size(); j++) {
-            String itemPath = child(itemsPath, j);
-            ObjectNode item = object(items.get(j), itemPath);
-            onlyFields(item, itemPath, ITEM_FIELDS);
-            String vmId = optionalText(item, itemPath, "virtualMachineId");
-            vms.add(vmId != null ? vmId : lastSegment(text(item, itemPath, "id"), "/replicationProtectedItems/"));
-        }
-        return vms;
+    private static List<String> items(JsonIn group) {
+        return group.list("replicationProtectedItems", item -> {
+            item.only(ITEM_FIELDS);
+            String vmId = item.optText("virtualMachineId");
+            return vmId != null ? vmId : lastSegment(item.text("id"), "/replicationProtectedItems/");
+        });
     }
 
-    private static PlanAction action(JsonNode node, String path) {
-        ObjectNode action = object(node, path);
-        onlyFields(action, path, ACTION_FIELDS);
-        String name = text(action, path, "actionName");
-        List<FailoverKind> kinds = PlanDocuments.enumSet(texts(action, path, "failoverTypes", true),
-                child(path, "failoverTypes"), "failoverType", KINDS);
-        List<FailoverDirection> directions = PlanDocuments.enumSet(texts(action, path, "failoverDirections", true),
-                child(path, "failoverDirections"), "failoverDirection", DIRECTIONS);
-        String detailsPath = child(path, "customDetails");
-        ObjectNode details = object(action.get("customDetails"), detailsPath);
-        String type = text(details, detailsPath, "instanceType");
+    private static PlanAction action(JsonIn action) {
+        action.only(ACTION_FIELDS);
+        String name = action.text("actionName");
+        List<FailoverKind> kinds = action.spelledSet("failoverTypes", KINDS);
+        List<FailoverDirection> directions = action.spelledSet("failoverDirections", DIRECTIONS);
+        JsonIn details = action.object("customDetails");
+        String type = details.text("instanceType");
         PlanAction.Details what;
         switch (type) {
             case "ScriptActionDetails" -> {
-                onlyFields(details, detailsPath, SCRIPT_FIELDS);
-                String scriptPath = text(details, detailsPath, "path");
-                ScriptSide side = PlanDocuments.oneOf(text(details, detailsPath, "fabricLocation"),
-                        child(detailsPath, "fabricLocation"), "fabricLocation", SIDES);
-                Duration timeout = PlanDocuments.timeout(details, detailsPath);
-                what = at(detailsPath, () -> new PlanAction.Script(scriptPath, side, timeout));
+                details.only(SCRIPT_FIELDS);
+                String scriptPath = details.text("path");
+                ScriptSide side = details.spelled("fabricLocation", SIDES);
+                Duration timeout = details.optDuration("timeout", PlanAction.DEFAULT_SCRIPT_TIMEOUT);
+                what = details.build(() -> new PlanAction.Script(scriptPath, side, timeout));
             }
             case "ManualActionDetails" -> {
-                onlyFields(details, detailsPath, MANUAL_FIELDS);
-                String description = optionalText(details, detailsPath, "description");
+                details.only(MANUAL_FIELDS);
+                String description = details.optText("description");
                 what = new PlanAction.Manual(description == null ? "" : description);
             }
-            default -> throw new InvalidDocumentException(child(detailsPath, "instanceType"), Rule.DOCUMENT,
-                    "instanceType '" + type + "' is not one of ScriptActionDetails, ManualActionDetails"
-                            + (type.equals("AutomationRunbookActionDetails") ? " (runbooks need Azure)" : ""));
+            default -> throw details.error("instanceType", "instanceType '" + type + "' is not one of "
+                    + "ScriptActionDetails, ManualActionDetails"
+                    + (type.equals("AutomationRunbookActionDetails") ? " (runbooks need Azure)" : ""));
         }
-        return at(path, () -> new PlanAction(name, Set.copyOf(kinds), Set.copyOf(directions), what));
+        return action.build(() -> new PlanAction(name, Set.copyOf(kinds), Set.copyOf(directions), what));
     }
 
     private static String lastSegment(String id, String marker) {
         int at = id.lastIndexOf(marker);
         return at < 0 ? id : id.substring(at + marker.length());
-    }
-
-    private static <E extends Enum<E>> Map<E, String> names(Class<E> type, String... names) {
-        Map<E, String> map = new EnumMap<>(type);
-        E[] constants = type.getEnumConstants();
-        for (int i = 0; i < constants.length; i++) {
-            map.put(constants[i], names[i]);
-        }
-        return map;
     }
 }

@@ -365,6 +365,9 @@ public final class RecoveryPlan {
     public static final class Builder {
         private final @Nullable PlanContext context;
         private String name;
+        // "plan <name>", made once: it names the plan in refusals, and making it per call cost an allocation of two
+        // strings per VM added
+        private String subject;
         private final String sourceServer;
         private final String targetServer;
         private final List<PlanAction> shutdownBefore = new ArrayList<>();
@@ -381,8 +384,9 @@ public final class RecoveryPlan {
         private Builder(String name, String sourceServer, String targetServer, @Nullable PlanContext context) {
             this.context = context;
             this.name = Checks.text(Rule.RP1, "plan", "name", name);
-            this.sourceServer = Checks.text(Rule.RP1, RecoveryPlan.subject(name), "sourceServer", sourceServer);
-            this.targetServer = Checks.text(Rule.RP1, RecoveryPlan.subject(name), "targetServer", targetServer);
+            this.subject = RecoveryPlan.subject(name);
+            this.sourceServer = Checks.text(Rule.RP1, subject, "sourceServer", sourceServer);
+            this.targetServer = Checks.text(Rule.RP1, subject, "targetServer", targetServer);
             this.vms = new VmSlots(16);
             groups.add(new GroupDraft());
         }
@@ -390,6 +394,7 @@ public final class RecoveryPlan {
         private Builder(RecoveryPlan plan, @Nullable PlanContext context) {
             this.context = context;
             this.name = plan.name;
+            this.subject = RecoveryPlan.subject(name);
             this.sourceServer = plan.sourceServer;
             this.targetServer = plan.targetServer;
             this.vms = new VmSlots(plan.vms.size());
@@ -419,12 +424,13 @@ public final class RecoveryPlan {
         }
 
         private String subject() {
-            return RecoveryPlan.subject(name);
+            return subject;
         }
 
         /** Renames the plan. @throws InvalidConfigurationException (RP1) when blank */
         public Builder name(String name) {
             this.name = Checks.text(Rule.RP1, subject(), "name", name);
+            this.subject = RecoveryPlan.subject(name);
             return this;
         }
 

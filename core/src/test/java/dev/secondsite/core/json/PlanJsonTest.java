@@ -111,6 +111,27 @@ class PlanJsonTest {
     }
 
     @Test
+    @DisplayName("DOCUMENT a field given twice is refused rather than one of its values silently lost")
+    void fieldTwice() {
+        assertRefused(DOCUMENT.replace("\"name\": \"erp\",", "\"name\": \"erp\", \"name\": \"crm\","), "",
+                Rule.DOCUMENT);
+        assertRefused(DOCUMENT.replace("\"type\": \"manual\",", "\"type\": \"manual\", \"type\": \"script\","),
+                "", Rule.DOCUMENT);
+    }
+
+    @Test
+    @DisplayName("DOCUMENT a misspelt field is refused as unknown, before the field it was meant to be is missed")
+    void misspeltField() {
+        InvalidDocumentException e = assertRefused(DOCUMENT.replace("\"sourceServer\"", "\"sourceSever\""),
+                "/sourceSever", Rule.DOCUMENT);
+        assertTrue(e.getMessage().contains("sourceServer"), "names the known fields: " + e.getMessage());
+        assertRefused(DOCUMENT.replace("\"instructions\"", "\"instruction\""),
+                "/shutdown/before/0/instruction", Rule.DOCUMENT);
+        assertRefused(edit(d -> ((ObjectNode) d.at("/groups/1/dependencies/0")).put("before", "db-1")),
+                "/groups/1/dependencies/0/before", Rule.DOCUMENT);
+    }
+
+    @Test
     @DisplayName("RP1 an unprotected VM in a document is refused at its path")
     void unprotectedVm() {
         assertRefused(edit(d -> ((ArrayNode) d.at("/groups/1/vms")).add("ghost")), "/groups/1/vms/3", Rule.RP1);

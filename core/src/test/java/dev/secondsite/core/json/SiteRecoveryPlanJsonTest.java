@@ -181,6 +181,27 @@ class SiteRecoveryPlanJsonTest {
     }
 
     @Test
+    @DisplayName("DOCUMENT a field given twice is refused rather than one of its values silently lost")
+    void fieldTwice() {
+        assertRefused(DOCUMENT.replace("\"fabricLocation\": \"Primary\"",
+                "\"fabricLocation\": \"Primary\", \"fabricLocation\": \"Recovery\""), "", Rule.DOCUMENT);
+    }
+
+    @Test
+    @DisplayName("DOCUMENT null stands for an absent field, as in every document this library reads")
+    void nullIsAbsent() {
+        RecoveryPlan plan = SiteRecoveryPlanJson.read(edit(d -> {
+            ((ObjectNode) d.get("properties")).putNull("failoverDeploymentModel");
+            ((ObjectNode) d.at("/properties/groups/0")).putNull(SiteRecoveryPlanJson.DEPENDENCIES_FIELD);
+            ((ObjectNode) d.at("/properties/groups/0")).putNull("startGroupActions");
+            ((ObjectNode) d.at("/properties/groups/2/endGroupActions/0/customDetails")).putNull("timeout");
+        }), CONTEXT);
+        assertEquals(expected(), plan);
+        assertRefused(edit(d -> ((ObjectNode) d.get("properties")).putNull("primaryFabricId")),
+                "/properties/primaryFabricId", Rule.DOCUMENT);
+    }
+
+    @Test
     @DisplayName("RP1 a protected item that is not protected on the primary fabric is refused at its path")
     void unprotectedItem() {
         assertRefused(edit(d -> ((ArrayNode) d.at("/properties/groups/3/replicationProtectedItems")).addObject()

@@ -54,6 +54,22 @@ class RecoveryPlanTest {
     }
 
     @Test
+    @DisplayName("RP1 a refusal names the plan by the name it has at that moment, also after a rename")
+    void refusalsNameThePlan() {
+        RecoveryPlan.Builder builder = builder();
+        InvalidConfigurationException before = assertThrows(InvalidConfigurationException.class,
+                () -> builder.addVm("ghost"));
+        assertEquals("plan erp", before.errors().get(0).subject());
+        builder.name("crm");
+        InvalidConfigurationException after = assertThrows(InvalidConfigurationException.class,
+                () -> builder.addVm("ghost"));
+        assertEquals("plan crm", after.errors().get(0).subject());
+        InvalidConfigurationException edited = assertThrows(InvalidConfigurationException.class,
+                () -> threeTier().withName("crm").withoutVm("ghost"));
+        assertEquals("plan crm", edited.errors().get(0).subject());
+    }
+
+    @Test
     @DisplayName("RP1 only protected VMs of the source server can be added")
     void onlyProtectedVmsOfTheSource() {
         InvalidConfigurationException unprotected = assertThrows(InvalidConfigurationException.class,
