@@ -38,14 +38,17 @@ import dev.secondsite.core.transport.local.LocalTransport;
 import dev.secondsite.core.vault.FailoverOptions;
 import dev.secondsite.core.vault.Vault;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The end-to-end DR drill on the embedded default: a vault and two site providers in one JVM, joined by the
- * {@code local:} transport, driving an in-memory model of Hyper-V Replica. It registers both VMM servers, pairs a
- * cloud, maps networks and storage, protects three VMs, builds a two-group recovery plan with a dependency, a
+ * The end-to-end DR drill on the embedded default: a vault (kept durably in a temporary directory) and two site
+ * providers in one JVM, joined by the {@code local:} transport, driving an in-memory model of Hyper-V Replica. It
+ * registers both VMM servers, pairs a cloud, maps networks and storage, protects three VMs, restarts the vault from
+ * its journal, builds a two-group recovery plan with a dependency, a
  * script and a manual action, then runs a test failover and its cleanup, a planned failover, commit, reverse
  * replication and a failback, printing every job and finally the configuration and the job history as JSON.
  */
@@ -62,12 +65,16 @@ public final class DrDrill {
         FakeHostDriver hosts = FakeHostDriver.forSites(primary, recovery);
         FakeScriptRunner scripts = new FakeScriptRunner().succeed("\\\\vmm-b\\library\\update-dns.ps1");
 
-        try (Vault vault = Vault.builder("Contoso DR", "westeurope").transport(HUB).build();
-             Provider siteA = Provider.builder("vmm-a.contoso.local", () -> primary).hostDriver(hosts)
+        // the vault keeps its state in a directory: every change and job event is journaled before it takes effect
+        Path storage = Files.createTempDirectory("secondsite-drill");
+        Vault first = Vault.builder("Contoso DR", "westeurope").storage(storage).transport(HUB).build();
+        try (Provider siteA = Provider.builder("vmm-a.contoso.local", () -> primary).hostDriver(hosts)
                      .scriptRunner(scripts).build();
              Provider siteB = Provider.builder("vmm-b.contoso.local", () -> recovery).hostDriver(hosts)
                      .scriptRunner(scripts).build()) {
-            say("Vault '%s' in %s is %s", vault.info().name(), vault.info().region(), vault.info().state());
+            Vault vault = first;
+            say("Vault '%s' in %s is %s, kept in %s", vault.info().name(), vault.info().region(),
+                    vault.info().state(), storage);
 
             Secret key = vault.generateRegistrationKey().encoded();
             siteA.register(vault, key, RegistrationOptions.defaults());
@@ -87,6 +94,13 @@ public final class DrDrill {
                     "vmm-b", "DR-SSD")));
             say("Validation: %s", vault.configuration().validate());
             run(vault, "Protect web, app, db", vault.enableProtection(gold, List.of("vm-web", "vm-app", "vm-db")));
+
+            // a restart of the control plane: everything comes back from the journal (J3)
+            vault.close();
+            vault = Vault.open(storage, b -> b.transport(HUB));
+            say("Reopened the vault from its journal: %d servers, %d protected VMs, %d jobs",
+                    vault.servers().size(), vault.configuration().protection().protectedVms().size(),
+                    vault.jobs(JobQuery.all()).size());
 
             RecoveryPlan plan = RecoveryPlan.builder("Web tier", "vmm-a", "vmm-b", vault.planContext())
                     .addVm("vm-db").addGroup().addVms(2, List.of("vm-app", "vm-web"))
@@ -127,8 +141,14 @@ public final class DrDrill {
                     jobs.length());
             boolean allSucceeded = vault.jobs(JobQuery.all()).stream().allMatch(j -> j.state() == JobState.SUCCEEDED);
             say("Drill %s", allSucceeded ? "PASSED: every job succeeded" : "FAILED");
+            vault.close();
             if (!allSucceeded) {
                 System.exit(1);
+            }
+        } finally {
+            first.close();
+            try (var files = Files.walk(storage)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
