@@ -23,6 +23,7 @@ import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.transport.local.LocalTransport;
 import dev.secondsite.core.vault.CloudSync;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -57,7 +58,29 @@ class DurableVaultPropertyTest {
         });
     }
 
-    private static void check(Random r, Path dir) {
+    @Test
+    @DisplayName("J3 the random sequences reach registrations, jobs, protected VMs and plans")
+    void sequencesCoverTheVault() {
+        int withJobs = 0;
+        int withProtectedVms = 0;
+        int withPlans = 0;
+        for (long seed = 0; seed < 25; seed++) {
+            Path dir = tempDir();
+            try {
+                VaultConfiguration c = check(new Random(seed), dir);
+                withProtectedVms += c.protection().protectedVms().isEmpty() ? 0 : 1;
+                withPlans += c.plans().isEmpty() ? 0 : 1;
+                withJobs += c.protection().pairings().isEmpty() ? 0 : 1;
+            } finally {
+                delete(dir);
+            }
+        }
+        String seen = withJobs + " with pairings, " + withProtectedVms + " with protected VMs, " + withPlans
+                + " with plans, of 25";
+        org.junit.jupiter.api.Assertions.assertTrue(withJobs >= 10 && withProtectedVms >= 5 && withPlans >= 3, seen);
+    }
+
+    private static VaultConfiguration check(Random r, Path dir) {
         URI hub = URI.create("local:durable-prop-" + HUBS.incrementAndGet());
         Site primary = TestSites.primary();
         Site recovery = TestSites.recovery();
@@ -67,20 +90,30 @@ class DurableVaultPropertyTest {
             a.attach(LocalTransport.forUri(hub));
             b.attach(LocalTransport.forUri(hub));
             Vault vault = Vault.builder("Prop", "westeurope").storage(dir).transport(hub).engineOptions(FAST).build();
+            VaultConfiguration before;
+            List<Job> jobsBefore;
             try {
-                int steps = 4 + r.nextInt(10);
+                // most sequences start by registering both servers, so that the later steps have something to act on
+                if (r.nextInt(10) != 0) {
+                    a.register(vault, vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                }
+                if (r.nextInt(10) != 0) {
+                    b.register(vault, vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                }
+                int steps = 4 + r.nextInt(12);
                 for (int i = 0; i < steps; i++) {
                     step(r, vault, a, b, primary);
                 }
+                before = vault.configuration();
+                jobsBefore = vault.jobs(JobQuery.all());
             } finally {
-                var before = vault.configuration();
-                List<Job> jobsBefore = vault.jobs(JobQuery.all());
                 vault.close();
-                try (Vault reopened = Vault.open(dir, x -> x.transport(hub).engineOptions(FAST))) {
-                    assertEquals(before, reopened.configuration());
-                    assertEquals(jobsBefore, reopened.jobs(JobQuery.all()));
-                }
             }
+            try (Vault reopened = Vault.open(dir, x -> x.transport(hub).engineOptions(FAST))) {
+                assertEquals(before, reopened.configuration());
+                assertEquals(jobsBefore, reopened.jobs(JobQuery.all()));
+            }
+            return before;
         }
     }
 
