@@ -97,10 +97,14 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
         try {
             Restored restored = store == null ? null : restore(store);
             VaultRecord.Created created;
+            if (b.name == null && (restored == null || restored.created == null)) {
+                throw InvalidConfigurationException.of(Rule.J3, "vault storage", "dir", b.storage, "dir ("
+                        + b.storage + ") holds no vault; create one with Vault.builder(name, region).storage(dir)");
+            }
             if (restored != null && restored.created != null) {
                 created = restored.created;
                 VaultInfo stored = created.info();
-                if (!stored.name().equals(b.name) || !stored.region().equals(b.region)) {
+                if (b.name != null && (!stored.name().equals(b.name) || !stored.region().equals(b.region))) {
                     throw InvalidConfigurationException.of(Rule.V1, "vault " + stored.name(), "name", b.name,
                             "name ('" + b.name + "') and region ('" + b.region + "') must be those of the vault "
                                     + "kept in its storage ('" + stored.name() + "', '" + stored.region() + "')");
@@ -230,16 +234,8 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
      * whose name and region are the stored vault's.
      */
     public static Vault open(Path dir, java.util.function.Consumer<Builder> configure) {
-        VaultInfo info;
-        try (JournalStore probe = JournalStore.open(dir)) {
-            Restored restored = restore(probe);
-            if (restored.created == null) {
-                throw InvalidConfigurationException.of(Rule.J3, "vault storage", "dir", dir, "dir (" + dir
-                        + ") holds no vault; create one with Vault.builder(name, region).storage(dir)");
-            }
-            info = restored.created.info();
-        }
-        Builder b = builder(info.name(), info.region());
+        // no name or region: the stored vault's are taken, and an empty directory is refused
+        Builder b = new Builder(null, null);
         configure.accept(b);
         return b.storage(dir).build();
     }
@@ -251,7 +247,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
      * @param region the region it lives in (V1)
      */
     public static Builder builder(String name, String region) {
-        return new Builder(name, region);
+        return new Builder(requireNonNull(name, "name"), requireNonNull(region, "region"));
     }
 
     /** The vault's identity; its state is {@link VaultState#ACTIVE} from creation (V1). */
@@ -788,8 +784,8 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
 
     /** Builds a {@link Vault}. Not thread-safe. */
     public static final class Builder {
-        private final String name;
-        private final String region;
+        private final @Nullable String name;
+        private final @Nullable String region;
         private @Nullable String id;
         private Clock clock = Clock.systemUTC();
         private @Nullable byte[] signingSecret;
@@ -802,9 +798,10 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
         private @Nullable Path storage;
         private @Nullable StateStore store;
 
-        private Builder(String name, String region) {
-            this.name = requireNonNull(name, "name");
-            this.region = requireNonNull(region, "region");
+        /** Null name and region (only from {@link Vault#open}) mean: those of the vault kept in the storage. */
+        private Builder(@Nullable String name, @Nullable String region) {
+            this.name = name;
+            this.region = region;
         }
 
         /** The vault's id; a random UUID when not set. */
