@@ -236,7 +236,7 @@ public final class JobEngine implements AutoCloseable {
             step = r.waitingStep;
         }
         // recorded here, before the task wakes, so that the job is IN_PROGRESS when resume returns
-        emit(r, new JobEvent.TaskResumed(jobId, clock.instant(), taskId, step, comment));
+        emitForCaller(r, new JobEvent.TaskResumed(jobId, clock.instant(), taskId, step, comment));
         waiting.complete(comment);
     }
 
@@ -253,7 +253,7 @@ public final class JobEngine implements AutoCloseable {
                 throw new IllegalTransitionException("job " + jobId, r.record.state.name(), "cancel");
             }
         }
-        emit(r, new JobEvent.CancelRequested(jobId, clock.instant()));
+        emitForCaller(r, new JobEvent.CancelRequested(jobId, clock.instant()));
         CompletableFuture<String> waiting;
         synchronized (r.record) {
             waiting = r.resumeSignal;
@@ -277,7 +277,7 @@ public final class JobEngine implements AutoCloseable {
                 throw new IllegalTransitionException("job " + jobId, s.name(), "restart");
             }
         }
-        emit(r, new JobEvent.Restarted(jobId, clock.instant()));
+        emitForCaller(r, new JobEvent.Restarted(jobId, clock.instant()));
         drive(r);
     }
 
@@ -658,6 +658,15 @@ public final class JobEngine implements AutoCloseable {
      * the thread that finds nobody notifying delivers every notice queued meanwhile (by any thread) before it
      * returns, so a slow listener delays the tasks that happen to deliver, never the record.
      */
+    /** {@link #emit} for a user's call: a journal failure reaches the caller as the journal's own exception. */
+    private void emitForCaller(Running r, JobEvent event) {
+        try {
+            emit(r, event);
+        } catch (JournalFailedException e) {
+            throw (RuntimeException) e.getCause();
+        }
+    }
+
     private void emit(Running r, JobEvent event) {
         try {
             journal.append(event);

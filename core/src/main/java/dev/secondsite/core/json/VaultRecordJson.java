@@ -165,8 +165,8 @@ public final class VaultRecordJson {
         List<com.fasterxml.jackson.databind.JsonNode> nodes = in.nodes("jobs");
         for (int j = 0; j < nodes.size(); j++) {
             List<JobEvent> events = new ArrayList<>();
-            for (com.fasterxml.jackson.databind.JsonNode e : nodes.get(j)) {
-                events.add(JobEventJson.decode(e.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            for (int e = 0; e < nodes.get(j).size(); e++) {
+                events.add(JobEventJson.read(JsonIn.of(nodes.get(j).get(e), "/jobs/" + j + "/" + e)));
             }
             jobs.add(events);
         }

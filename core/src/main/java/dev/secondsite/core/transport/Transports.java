@@ -7,6 +7,7 @@ import dev.secondsite.core.Rule;
 import dev.secondsite.core.internal.ServiceDiscovery;
 import dev.secondsite.core.spi.Transport;
 import dev.secondsite.core.spi.TransportProvider;
+import dev.secondsite.core.transport.local.LocalTransport;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +23,7 @@ import java.util.TreeSet;
 public final class Transports {
     /** The artifact that serves each scheme Secondsite knows, for the error that says what to add. */
     private static final Map<String, String> ARTIFACTS = Map.of(
-            "local", "dev.secondsite:secondsite-core",
+            LocalTransport.SCHEME, "dev.secondsite:secondsite-core",
             "https", "dev.secondsite:secondsite-transport-https");
 
     private Transports() {

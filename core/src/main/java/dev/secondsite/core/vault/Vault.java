@@ -778,7 +778,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
 
         @Override
         public boolean isFailedOver(String vmId) {
-            return configuration.protection().protectedVm(vmId).map(VaultJobs::alreadyFailedOver).orElse(false);
+            return configuration.protection().protectedVm(vmId).map(VaultJobs::isFailedOver).orElse(false);
         }
     }
 

@@ -389,17 +389,14 @@ final class VaultJobs {
         return new JobSpec(jobKind, target, plan == null ? null : plan.name(), phases, warnings);
     }
 
-    private static boolean isFailedOver(ProtectedVm vm) {
+    /** RP9: whether a VM counts as already failed over by some run (a failover started and not reversed). */
+    static boolean isFailedOver(ProtectedVm vm) {
         return vm.state() == ProtectionState.PLANNED_FAILOVER_RUNNING
                 || vm.state() == ProtectionState.UNPLANNED_FAILOVER_RUNNING
                 || vm.state() == ProtectionState.FAILED_OVER || vm.state() == ProtectionState.COMMITTED
                 || vm.state() == ProtectionState.REVERSE_REPLICATING;
     }
 
-    /** RP9: whether a VM counts as already failed over by some run. */
-    static boolean alreadyFailedOver(ProtectedVm vm) {
-        return isFailedOver(vm);
-    }
 
     private static TaskSpec shutdownTask(Keys keys, VmRoute r, FailoverKind kind, boolean skipDone) {
         String id = "shutdown/" + r.vm.id();
