@@ -40,6 +40,11 @@ public final class Plans {
         return vault.plan(name).orElseThrow(() -> new NotFoundException("plan", name));
     }
 
+    /** The plan of that name, or empty. */
+    public java.util.Optional<RecoveryPlan> find(String name) {
+        return vault.plan(name);
+    }
+
     /** The plans, in the order they were first saved. */
     public List<RecoveryPlan> list() {
         return vault.planList();
