@@ -93,7 +93,9 @@ public final class DrDrill {
             CloudRef gold = new CloudRef("vmm-a", "Gold");
             ReplicationSettings settings = ReplicationSettings.builder().copyFrequency(CopyFrequency.FIVE_MINUTES)
                     .additionalRecoveryPoints(4).appConsistentFrequencyHours(2).build();
-            run("Pair Gold -> GoldDR", vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldDR", settings)));
+            JobHandle pairing = vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldDR", settings));
+            pairing.awaitCompletion(WAIT);          // the job, or JobFailedException carrying it
+            run("Pair Gold -> GoldDR", pairing);
             run("Map network Corp -> CorpDR", vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp",
                     "vmm-b", "CorpDR")));
             run("Map storage Gold-SSD -> DR-SSD", vault.mappings().mapStorage(new StorageMapping("vmm-a",
