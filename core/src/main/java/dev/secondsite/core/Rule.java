@@ -2,14 +2,19 @@ package dev.secondsite.core;
 
 /**
  * The rule ids of {@code SPEC.md}, so that every finding and every refusal can name the rule it enforces.
- * Two ids are not in the spec: {@link #INPUT} (a required value is missing or malformed, or a reference
- * points at nothing) and {@link #DOCUMENT} (a JSON document is not of a known version or shape).
+ * Ids not in the spec: {@link #INPUT} (a required value is missing or malformed, or a reference points at
+ * nothing), {@link #DOCUMENT} (a JSON document is not of a known version or shape), {@link #NOT_FOUND} (an id names
+ * no server, pairing, VM, plan or job of the vault: {@link NotFoundException}), {@link #J5} (one running job per
+ * VM: a second job that would touch a VM another job holds is refused before anything is sent) and {@link #J6} (a
+ * restart first checks that each VM is in the state the job left it, that its pairing still exists and that a
+ * plan job's plan is the one it started with).
  *
  * <p>Thread-safe (an enum).
  */
 public enum Rule {
     INPUT("a required value is present, well formed, and every reference resolves"),
     DOCUMENT("a document is of a known version and shape"),
+    NOT_FOUND("an id names an existing server, pairing, VM, plan or job"),
 
     P1("a VMM server runs System Center 2012 SP1 or later"),
     P2("one server needs two clouds; two servers need one cloud each"),
@@ -82,6 +87,8 @@ public enum Rule {
     J2("manual actions wait for resume; restart from the failed task; cancel between tasks"),
     J3("jobs and configuration survive a crash"),
     J4("jobs can be listed, filtered and exported"),
+    J5("a VM belongs to at most one running job at a time"),
+    J6("a restarted job's preconditions still hold: VM states, pairing and plan as the job left them"),
 
     T1("the provider talks to the vault over HTTPS"),
     T2("the provider connects out only");

@@ -35,14 +35,18 @@ import dev.secondsite.core.spi.TestNetwork;
 import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.FakeScriptRunner;
 import dev.secondsite.core.transport.local.LocalTransport;
-import dev.secondsite.core.vault.FailoverOptions;
+import dev.secondsite.core.vault.JobHandle;
+import dev.secondsite.core.vault.PlannedFailoverOptions;
+import dev.secondsite.core.vault.SettledJob;
+import dev.secondsite.core.vault.TestFailoverOptions;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The end-to-end DR drill on the embedded default: a vault (kept durably in a temporary directory) and two site
@@ -54,6 +58,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DrDrill {
     private static final URI HUB = URI.create("local:drill");
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     private DrDrill() {
     }
@@ -67,7 +72,8 @@ public final class DrDrill {
 
         // the vault keeps its state in a directory: every change and job event is journaled before it takes effect
         Path storage = Files.createTempDirectory("secondsite-drill");
-        Vault first = Vault.builder("Contoso DR", "westeurope").storage(storage).transport(HUB).build();
+        Vault first = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").storage(storage).transport(HUB)
+                .build());
         try (Provider siteA = Provider.builder("vmm-a.contoso.local", () -> primary).hostDriver(hosts)
                      .scriptRunner(scripts).build();
              Provider siteB = Provider.builder("vmm-b.contoso.local", () -> recovery).hostDriver(hosts)
@@ -76,33 +82,35 @@ public final class DrDrill {
             say("Vault '%s' in %s is %s, kept in %s", vault.info().name(), vault.info().region(),
                     vault.info().state(), storage);
 
-            Secret key = vault.generateRegistrationKey().encoded();
-            siteA.register(vault, key, RegistrationOptions.defaults());
-            siteB.register(vault, key, RegistrationOptions.defaults());
+            Secret key = vault.servers().generateRegistrationKey().encoded();
+            siteA.register(vault.servers().endpoint(), key, RegistrationOptions.defaults());
+            siteB.register(vault.servers().endpoint(), key, RegistrationOptions.defaults());
             siteA.attach(LocalTransport.forUri(HUB));
             siteB.attach(LocalTransport.forUri(HUB));
-            vault.servers().forEach(s -> say("Registered %s (%s), %d clouds synced", s.friendlyName(), s.vmmVersion(),
-                    s.syncedClouds().size()));
+            vault.servers().list().forEach(s -> say("Registered %s (%s), %d clouds synced", s.friendlyName(),
+                    s.vmmVersion(), s.syncedClouds().size()));
 
             CloudRef gold = new CloudRef("vmm-a", "Gold");
             ReplicationSettings settings = ReplicationSettings.builder().copyFrequency(CopyFrequency.FIVE_MINUTES)
                     .additionalRecoveryPoints(4).appConsistentFrequencyHours(2).build();
-            run(vault, "Pair Gold -> GoldDR", vault.pairClouds(CloudPairing.of(gold, "vmm-b", "GoldDR", settings)));
-            run(vault, "Map network Corp -> CorpDR", vault.mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b",
-                    "CorpDR")));
-            run(vault, "Map storage Gold-SSD -> DR-SSD", vault.mapStorage(new StorageMapping("vmm-a", "Gold-SSD",
-                    "vmm-b", "DR-SSD")));
+            JobHandle pairing = vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldDR", settings));
+            pairing.awaitCompletion(WAIT);          // the job, or JobFailedException carrying it
+            run("Pair Gold -> GoldDR", pairing);
+            run("Map network Corp -> CorpDR", vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp",
+                    "vmm-b", "CorpDR")));
+            run("Map storage Gold-SSD -> DR-SSD", vault.mappings().mapStorage(new StorageMapping("vmm-a",
+                    "Gold-SSD", "vmm-b", "DR-SSD")));
             say("Validation: %s", vault.configuration().validate());
-            run(vault, "Protect web, app, db", vault.enableProtection(gold, List.of("vm-web", "vm-app", "vm-db")));
+            run("Protect web, app, db", vault.protectedVms().enable(gold, List.of("vm-web", "vm-app", "vm-db")));
 
             // a restart of the control plane: everything comes back from the journal (J3)
             vault.close();
-            vault = Vault.open(storage, b -> b.transport(HUB));
+            vault = Vault.open(storage, VaultOptions.builder().transport(HUB).build());
             say("Reopened the vault from its journal: %d servers, %d protected VMs, %d jobs",
-                    vault.servers().size(), vault.configuration().protection().protectedVms().size(),
-                    vault.jobs(JobQuery.all()).size());
+                    vault.servers().list().size(), vault.configuration().protection().protectedVms().size(),
+                    vault.jobs().list(JobQuery.all()).size());
 
-            RecoveryPlan plan = RecoveryPlan.builder("Web tier", "vmm-a", "vmm-b", vault.planContext())
+            RecoveryPlan plan = RecoveryPlan.builder("Web tier", "vmm-a", "vmm-b", vault.plans().planContext())
                     .addVm("vm-db").addGroup().addVms(2, List.of("vm-app", "vm-web"))
                     .addDependency("vm-web", "vm-app")
                     .addAction(Slot.afterGroup(1), PlanAction.manual("Check the database",
@@ -111,35 +119,36 @@ public final class DrDrill {
                             "\\\\vmm-b\\library\\update-dns.ps1", ScriptSide.RECOVERY)
                             .withKinds(FailoverKind.PLANNED, FailoverKind.UNPLANNED))
                     .build();
-            vault.savePlan(plan);
+            vault.plans().save(plan);
             say("Plan '%s': %d VMs in %d groups", plan.name(), plan.vms().size(), plan.groupCount());
 
-            String test = vault.testFailover(plan.name(), FailoverOptions.builder()
-                    .testNetwork(TestNetwork.isolated("drill-isolated")).build());
-            resumeWhenWaiting(vault, test, "database mounted -- drill operator");
-            run(vault, "Test failover of the plan", test);
-            run(vault, "Clean up the test failover", vault.cleanupTestFailover(plan.name()));
+            JobHandle test = vault.plans().testFailover(plan.name(),
+                    TestFailoverOptions.into(TestNetwork.isolated("drill-isolated")));
+            resumeWhenWaiting(test, "database mounted -- drill operator");
+            run("Test failover of the plan", test);
+            run("Clean up the test failover", vault.plans().cleanupTestFailover(plan.name()));
 
-            String planned = vault.plannedFailover(plan.name(), FailoverOptions.defaults());
-            resumeWhenWaiting(vault, planned, "database mounted on the recovery site");
-            run(vault, "Planned failover to vmm-b", planned);
-            run(vault, "Commit", vault.commit(plan.name()));
-            run(vault, "Reverse replication", vault.reverseReplication(plan.name()));
+            JobHandle planned = vault.plans().plannedFailover(plan.name(), PlannedFailoverOptions.defaults());
+            resumeWhenWaiting(planned, "database mounted on the recovery site");
+            run("Planned failover to vmm-b", planned);
+            run("Commit", vault.plans().commit(plan.name()));
+            run("Reverse replication", vault.plans().reverseReplication(plan.name()));
 
-            String back = vault.failback(plan.name());
-            resumeWhenWaiting(vault, back, "database mounted back home");
-            run(vault, "Failback to vmm-a", back);
-            run(vault, "Commit the failback", vault.commit(plan.name()));
-            run(vault, "Reverse replication again", vault.reverseReplication(plan.name()));
+            JobHandle back = vault.plans().failback(plan.name());
+            resumeWhenWaiting(back, "database mounted back home");
+            run("Failback to vmm-a", back);
+            run("Commit the failback", vault.plans().commit(plan.name()));
+            run("Reverse replication again", vault.plans().reverseReplication(plan.name()));
 
             vault.configuration().protection().protectedVms().forEach(vm -> say("  %s: %s, running on %s",
                     vm.vmName(), vm.state(), vm.activeLocation()));
             say("Scripts run: %s", scripts.paths());
             say("%nConfiguration (secrets never exported):%n%s", ConfigurationJson.export(vault.configuration()));
-            String jobs = JobJson.export(vault.jobs(JobQuery.all()));
-            say("%nJob history: %d jobs, %d characters of JSON (J4)", vault.jobs(JobQuery.all()).size(),
+            String jobs = JobJson.export(vault.jobs().list(JobQuery.all()));
+            say("%nJob history: %d jobs, %d characters of JSON (J4)", vault.jobs().list(JobQuery.all()).size(),
                     jobs.length());
-            boolean allSucceeded = vault.jobs(JobQuery.all()).stream().allMatch(j -> j.state() == JobState.SUCCEEDED);
+            boolean allSucceeded = vault.jobs().list(JobQuery.all()).stream()
+                    .allMatch(j -> j.state() == JobState.SUCCEEDED);
             say("Drill %s", allSucceeded ? "PASSED: every job succeeded" : "FAILED");
             vault.close();
             if (!allSucceeded) {
@@ -154,8 +163,8 @@ public final class DrDrill {
     }
 
     /** Waits for a job to end (or to wait for its manual action) and prints it. */
-    private static void run(Vault vault, String what, String jobId) throws Exception {
-        Job job = vault.settled(jobId).get(60, TimeUnit.SECONDS);
+    private static void run(String what, JobHandle handle) {
+        Job job = handle.awaitSettled(WAIT).job();
         say("%-32s %-10s %3d%%  %d tasks%s", what, job.state(), job.progressPercent(), job.tasks().size(),
                 job.warnings().isEmpty() ? "" : ", " + job.warnings().size() + " warnings");
         for (String warning : job.warnings()) {
@@ -172,12 +181,13 @@ public final class DrDrill {
     }
 
     /** Plays the operator of a manual action: waits until the job asks, then resumes it. */
-    private static void resumeWhenWaiting(Vault vault, String jobId, String comment) throws Exception {
-        Job job = vault.settled(jobId).get(60, TimeUnit.SECONDS);
-        if (job.state() == JobState.WAITING_FOR_ACTION) {
+    private static void resumeWhenWaiting(JobHandle handle, String comment) {
+        SettledJob settled = handle.awaitSettled(WAIT);
+        Job job = settled.job();
+        if (settled.isWaitingForAction()) {
             say("  job waits for: %s", job.tasks().stream().filter(t -> t.state().name().startsWith("WAITING"))
                     .map(TaskStatus::name).findFirst().orElse("?"));
-            vault.resume(jobId, comment);
+            handle.resume(comment);
         }
     }
 

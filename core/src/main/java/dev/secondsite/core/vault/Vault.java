@@ -4,60 +4,61 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secondsite.core.Finding;
 import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.NotFoundException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.ValidationReport;
 import dev.secondsite.core.internal.Checks;
 import dev.secondsite.core.internal.ServiceDiscovery;
 import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.inventory.ProviderNode;
-import dev.secondsite.core.job.JobEvent;
-import dev.secondsite.core.json.JobEventJson;
-import dev.secondsite.core.json.VaultRecordJson;
-import dev.secondsite.core.spi.StateStore;
-import dev.secondsite.core.store.JournalStore;
-import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.inventory.VmmVersion;
 import dev.secondsite.core.job.ConfigChange;
-import dev.secondsite.core.job.EngineOptions;
 import dev.secondsite.core.job.Job;
 import dev.secondsite.core.job.JobEffects;
 import dev.secondsite.core.job.JobEngine;
+import dev.secondsite.core.job.JobEvent;
 import dev.secondsite.core.job.JobJournal;
 import dev.secondsite.core.job.JobKind;
 import dev.secondsite.core.job.JobListener;
 import dev.secondsite.core.job.JobQuery;
 import dev.secondsite.core.job.JobSpec;
+import dev.secondsite.core.job.Phase;
+import dev.secondsite.core.job.TaskSpec;
+import dev.secondsite.core.json.JobEventJson;
+import dev.secondsite.core.json.VaultRecordJson;
 import dev.secondsite.core.plan.FailoverDirection;
 import dev.secondsite.core.plan.FailoverKind;
 import dev.secondsite.core.plan.PlanContext;
 import dev.secondsite.core.plan.RecoveryPlan;
 import dev.secondsite.core.protection.CloudPairing;
 import dev.secondsite.core.protection.NetworkMapping;
+import dev.secondsite.core.protection.ProtectedVm;
 import dev.secondsite.core.protection.ProtectionConfiguration;
 import dev.secondsite.core.protection.StorageMapping;
-import dev.secondsite.core.spi.RecoveryPointChoice;
-import dev.secondsite.core.spi.Transport;
-import dev.secondsite.core.transport.Transports;
-import java.net.URI;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import dev.secondsite.core.inventory.VmmVersion;
 import dev.secondsite.core.spi.ProxyConnectivityCheck;
-import dev.secondsite.core.spi.VaultEndpoint;
+import dev.secondsite.core.spi.StateStore;
+import dev.secondsite.core.spi.Transport;
+import dev.secondsite.core.store.JournalStore;
+import dev.secondsite.core.transport.Transports;
 import dev.secondsite.core.vault.RegistrationRefusedException.Reason;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import javax.annotation.Nullable;
 import org.slf4j.Logger;
@@ -65,21 +66,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control plane users hold: a named vault in a region (V1) that issues registration keys (K1), registers VMM
- * servers (R1-R5), holds their synced inventory, and (through its configuration) pairings, mappings and protected
- * VMs.
+ * servers (R1-R5) through their providers, holds their synced inventory, and (through its configuration) pairings,
+ * mappings, protected VMs and recovery plans. Make one with {@link #create} or {@link #open}; these are the only
+ * calls that open files or start threads.
+ *
+ * <p>Its operations are grouped by resource: {@link #servers()}, {@link #pairings()}, {@link #mappings()},
+ * {@link #protectedVms()}, {@link #plans()} and {@link #jobs()}. Every operation that changes something on the hosts
+ * is a job (J1) and returns a {@link JobHandle}.
  *
  * <p>Every change is all or nothing: it is computed on the immutable {@link VaultConfiguration} and swapped in only
- * when it passed every check, so a refused call leaves the vault exactly as it was.
+ * when it passed every check, so a refused call leaves the vault exactly as it was. A VM belongs to at most one
+ * running job at a time (J5).
  *
  * <p>Thread-safe: changes are serialized; reads see the latest complete configuration without locking.
  */
-public final class Vault implements VaultEndpoint, AutoCloseable {
+public final class Vault implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Vault.class);
 
     private final Clock clock;
     private final KeySigner signer;
     private final @Nullable ProxyConnectivityCheck proxyCheck;
-    private final SecureRandom random;
+    private final SecureRandom random = new SecureRandom();
     private volatile VaultConfiguration configuration;
     private final VaultJobs jobPlans;
     private final JobEngine engine;
@@ -88,38 +95,69 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
     /** Where every change is journaled before it takes effect; null for a vault kept in memory only. */
     private final @Nullable StateStore store;
     private final boolean ownsStore;
+    /** J5: the job each VM belongs to; an entry whose job has ended holds nothing. Guarded by this. */
+    private final Map<String, String> vmHolders = new LinkedHashMap<>();
+    /** J6: what each job found or left: per VM its protection state (null: not protected), its plan. */
+    private final Map<String, JobContext> jobContexts = new ConcurrentHashMap<>();
+    private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
+    private final VaultEndpointAdapter endpoint = new VaultEndpointAdapter(this);
+    private final Servers servers = new Servers(this);
+    private final Pairings pairings = new Pairings(this);
+    private final Mappings mappings = new Mappings(this);
+    private final ProtectedVms protectedVms = new ProtectedVms(this);
+    private final Plans plans = new Plans(this);
+    private final Jobs jobs = new Jobs(this);
 
-    private Vault(Builder b) {
-        this.clock = b.clock;
-        this.random = b.random;
-        this.ownsStore = b.store == null && b.storage != null;
-        this.store = b.store != null ? b.store : b.storage != null ? JournalStore.open(b.storage) : null;
+    /** J6: what a job's VMs looked like as the job last saw them, and the plan it runs. */
+    private static final class JobContext {
+        final Map<String, String> vmStates = new ConcurrentHashMap<>();
+        volatile @Nullable RecoveryPlan plan;
+    }
+
+    private static final String UNPROTECTED = "not protected";
+
+    private Vault(VaultOptions o, @Nullable Path storage, @Nullable StateStore givenStore, boolean mustExist) {
+        this.clock = o.clock();
+        this.ownsStore = givenStore == null && storage != null;
+        this.store = givenStore != null ? givenStore : storage != null ? JournalStore.open(storage) : null;
+        Object where = storage != null ? storage : store;
         try {
             Restored restored = store == null ? null : restore(store);
             VaultRecord.Created created;
-            if (b.name == null && (restored == null || restored.created == null)) {
-                throw InvalidConfigurationException.of(Rule.J3, "vault storage", "dir", b.storage, "dir ("
-                        + b.storage + ") holds no vault; create one with Vault.builder(name, region).storage(dir)");
+            boolean stored = restored != null && restored.created != null;
+            if (mustExist && !stored) {
+                throw new NotFoundException("vault", String.valueOf(where), "create one with Vault.create");
             }
-            if (restored != null && restored.created != null) {
+            if (!mustExist && stored) {
+                throw InvalidConfigurationException.of(Rule.J3, "vault storage", "storage", where, "storage ("
+                        + where + ") already holds vault '" + restored.created.info().name() + "'; open it with "
+                        + "Vault.open");
+            }
+            if (stored) {
                 created = restored.created;
-                VaultInfo stored = created.info();
-                if (b.name != null && (!stored.name().equals(b.name) || !stored.region().equals(b.region))) {
-                    throw InvalidConfigurationException.of(Rule.V1, "vault " + stored.name(), "name", b.name,
-                            "name ('" + b.name + "') and region ('" + b.region + "') must be those of the vault "
-                                    + "kept in its storage ('" + stored.name() + "', '" + stored.region() + "')");
+                VaultInfo info = created.info();
+                boolean sameName = o.name().map(info.name()::equals).orElse(true)
+                        && o.region().map(info.region()::equals).orElse(true);
+                if (!sameName || !o.id().map(info.id()::equals).orElse(true)) {
+                    throw InvalidConfigurationException.of(Rule.V1, "vault " + info.name(), "name",
+                            o.name().orElse(null), "name ('" + o.name().orElse("") + "'), region ('"
+                                    + o.region().orElse("") + "') and id (" + o.id().orElse("") + ") must be those of "
+                                    + "the vault kept in " + where + " ('" + info.name() + "', '" + info.region()
+                                    + "', " + info.id() + ")");
                 }
                 this.configuration = restored.configuration;
                 this.appliedSteps.addAll(restored.appliedSteps);
             } else {
-                byte[] secret = b.signingSecret;
-                if (secret == null) {
-                    secret = new byte[32];
-                    random.nextBytes(secret);
-                }
-                String id = b.id != null ? b.id : UUID.randomUUID().toString();
-                VaultInfo info = new VaultInfo(id, Checks.text(Rule.V1, "vault", "name", b.name),
-                        Checks.text(Rule.V1, "vault " + b.name, "region", b.region), VaultState.ACTIVE,
+                byte[] secret = o.signingSecret().orElseGet(() -> {
+                    byte[] s = new byte[32];
+                    random.nextBytes(s);
+                    return s;
+                });
+                String id = o.id().orElseGet(() -> UUID.randomUUID().toString());
+                String name = o.name().orElseThrow(() -> InvalidConfigurationException.of(Rule.V1, "vault", "name",
+                        null, "name must be given to create a vault: VaultOptions.builder(name, region)"));
+                VaultInfo info = new VaultInfo(id, Checks.text(Rule.V1, "vault", "name", name),
+                        Checks.text(Rule.V1, "vault " + name, "region", o.region().orElse(null)), VaultState.ACTIVE,
                         clock.instant());
                 created = new VaultRecord.Created(info, secret);
                 this.configuration = VaultConfiguration.empty(info);
@@ -128,35 +166,48 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
                 }
             }
             this.signer = new KeySigner(created.info().id(), created.signingSecret());
-            this.proxyCheck = b.proxyCheck != null ? b.proxyCheck
-                    : ServiceDiscovery.first(ProxyConnectivityCheck.class, p -> true, "proxy checks").orElse(null);
+            this.proxyCheck = o.proxyCheck().orElseGet(() ->
+                    ServiceDiscovery.first(ProxyConnectivityCheck.class, p -> true, "proxy checks").orElse(null));
             this.jobPlans = new VaultJobs(clock);
-            Transport transport = b.transport != null ? b.transport : Transports.forUri(b.transportUri);
-            JobJournal journal = b.journal;
+            Transport transport = o.transport().orElseGet(() -> Transports.forUri(o.transportUri()));
+            JobJournal journal = o.journal();
             if (store != null) {
                 StateStore s = store;
-                JobJournal extra = b.journal;
+                JobJournal extra = o.journal();
                 journal = event -> {
                     s.append(VaultRecordJson.JOB_EVENT, JobEventJson.encode(event));
                     extra.append(event);
                 };
             }
-            this.engine = JobEngine.builder(transport, new Effects()).clock(clock).options(b.engineOptions)
+            this.engine = JobEngine.builder(transport, new Effects()).clock(clock).options(o.engineOptions())
                     .journal(journal).build();
-            if (restored != null && restored.created != null) {
+            engine.addListener((event, state, progress) -> {
+                for (JobListener l : listeners) {
+                    l.onEvent(event, state, progress);
+                }
+            });
+            if (stored) {
                 // one snapshot per opening keeps the journal short: what was replayed now lives in it
                 store.writeSnapshot(restored.lastSequence, VaultRecordJson.encode(new VaultRecord.Snapshot(created,
                         configuration, appliedSteps, List.copyOf(restored.jobs.values()))));
                 int resumed = 0;
                 for (List<JobEvent> events : restored.jobs.values()) {
-                    if (!engine.adopt(events).state().isFinal()) {
+                    Job job = engine.adopt(events);
+                    if (!job.state().isFinal()) {
                         resumed++;
+                    }
+                    synchronized (this) {
+                        // J5: a job that was running holds its VMs again
+                        job.tasks().forEach(t -> {
+                            if (t.vmId() != null) {
+                                vmHolders.putIfAbsent(t.vmId(), job.id());
+                            }
+                        });
                     }
                 }
                 LOG.info("Opened vault {} from {}: {} servers, {} protected VMs, {} jobs ({} resumed)",
-                        created.info().name(), b.storage != null ? b.storage : store,
-                        configuration.servers().size(), configuration.protection().protectedVms().size(),
-                        restored.jobs.size(), resumed);
+                        created.info().name(), where, configuration.servers().size(),
+                        configuration.protection().protectedVms().size(), restored.jobs.size(), resumed);
             }
         } catch (RuntimeException | Error e) {
             if (ownsStore && store != null) {
@@ -164,6 +215,91 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Creates a new vault (V1) with {@code options}: in memory, or kept durably in the options' storage directory or
+     * store (J3). Looks up the transport and starts the job engine.
+     *
+     * @throws InvalidConfigurationException (V1) when the options have no name or region, (J3) when the storage
+     *     already holds a vault (open it with {@link #open})
+     * @throws dev.secondsite.core.spi.StateStoreLockedException when another process has the storage open
+     */
+    public static Vault create(VaultOptions options) {
+        requireNonNull(options, "options");
+        return new Vault(options, options.storage().orElse(null), options.store().orElse(null), false);
+    }
+
+    /**
+     * Opens the vault kept in {@code dir}, restoring its whole configuration and every job; jobs that were running go
+     * on where they stopped (J3). A name, region or id in {@code options} must be the stored vault's.
+     *
+     * @throws NotFoundException (NOT_FOUND) when {@code dir} holds no vault
+     * @throws InvalidConfigurationException (V1) when it holds another vault than {@code options} names, (INPUT)
+     *     when the options name another storage
+     * @throws dev.secondsite.core.spi.StateStoreLockedException when another process has it open
+     * @throws dev.secondsite.core.spi.StateStoreCorruptedException when its journal is damaged before its end
+     */
+    public static Vault open(Path dir, VaultOptions options) {
+        requireNonNull(dir, "dir");
+        requireNonNull(options, "options");
+        if (options.store().isPresent() || options.storage().filter(s -> !s.equals(dir)).isPresent()) {
+            throw InvalidConfigurationException.of(Rule.INPUT, "vault", "storage", dir, "storage (" + dir
+                    + ") is not the storage the options name: " + options);
+        }
+        return new Vault(options, dir, null, true);
+    }
+
+    /**
+     * Opens the vault kept in {@code store} (the caller closes the store), as {@link #open(Path, VaultOptions)}.
+     *
+     * @throws NotFoundException (NOT_FOUND) when {@code store} holds no vault
+     * @throws InvalidConfigurationException (V1) when it holds another vault than {@code options} names, (INPUT)
+     *     when the options name another storage
+     */
+    public static Vault open(StateStore store, VaultOptions options) {
+        requireNonNull(store, "store");
+        requireNonNull(options, "options");
+        if (options.storage().isPresent() || options.store().filter(s -> s != store).isPresent()) {
+            throw InvalidConfigurationException.of(Rule.INPUT, "vault", "storage", store, "storage (" + store
+                    + ") is not the storage the options name: " + options);
+        }
+        return new Vault(options, null, store, true);
+    }
+
+    /** Registered servers: registration keys, listing, inventories, syncs, unregistering (K1, R1-R5). */
+    public Servers servers() {
+        return servers;
+    }
+
+    /** Cloud pairings (C1-C13). */
+    public Pairings pairings() {
+        return pairings;
+    }
+
+    /** Network and storage mappings (N1-N4, S1-S2). */
+    public Mappings mappings() {
+        return mappings;
+    }
+
+    /** Protected VMs: enable, onboard, disable, and the failover of one VM (E1-E4, RP6, F1-F5). */
+    public ProtectedVms protectedVms() {
+        return protectedVms;
+    }
+
+    /** Recovery plans and their failovers (RP1-RP10, F1-F5). */
+    public Plans plans() {
+        return plans;
+    }
+
+    /** Jobs: look up, list, handles and listeners (J1, J2, J4). */
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    /** What providers in this JVM register and sync through; see {@link Servers#endpoint()}. */
+    VaultEndpointAdapter endpoint() {
+        return endpoint;
     }
 
     /** What a store held: the vault's creation, its configuration, applied step keys, each job's events. */
@@ -217,38 +353,6 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
         }
     }
 
-    /**
-     * Opens the vault kept in {@code dir} with default settings (transport {@code local:default}), restoring its
-     * whole configuration and every job; jobs that were running go on where they stopped (J3).
-     *
-     * @throws InvalidConfigurationException (J3) when {@code dir} holds no vault
-     * @throws dev.secondsite.core.spi.StateStoreLockedException when another process has it open
-     * @throws dev.secondsite.core.spi.StateStoreCorruptedException when its journal is damaged before its end
-     */
-    public static Vault open(Path dir) {
-        return open(dir, b -> { });
-    }
-
-    /**
-     * {@link #open(Path)} with settings: {@code configure} sets the transport, engine options, clock... on a builder
-     * whose name and region are the stored vault's.
-     */
-    public static Vault open(Path dir, java.util.function.Consumer<Builder> configure) {
-        // no name or region: the stored vault's are taken, and an empty directory is refused
-        Builder b = new Builder(null, null);
-        configure.accept(b);
-        return b.storage(dir).build();
-    }
-
-    /**
-     * Starts building a vault.
-     *
-     * @param name the vault's friendly name (V1)
-     * @param region the region it lives in (V1)
-     */
-    public static Builder builder(String name, String region) {
-        return new Builder(requireNonNull(name, "name"), requireNonNull(region, "region"));
-    }
 
     /** The vault's identity; its state is {@link VaultState#ACTIVE} from creation (V1). */
     public VaultInfo info() {
@@ -264,7 +368,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
      * Generates a registration key, valid for {@link RegistrationKey#VALIDITY} from now (K1). Hand its
      * {@link RegistrationKey#encoded() encoded form} to the provider that registers.
      */
-    public RegistrationKey generateRegistrationKey() {
+    RegistrationKey generateRegistrationKey() {
         byte[] id = new byte[9];
         random.nextBytes(id);
         RegistrationKey key = signer.issue(java.util.HexFormat.of().formatHex(id), clock.instant());
@@ -285,8 +389,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
      *     version is older than 2012 SP1 (P1), the server is already registered, or its proxy cannot be reached;
      *     nothing is registered
      */
-    @Override
-    public synchronized RegistrationResult register(ServerRegistration request, Site inventory) {
+    synchronized RegistrationResult register(ServerRegistration request, Site inventory) {
         requireNonNull(request, "request");
         requireNonNull(inventory, "inventory");
         Instant now = clock.instant();
@@ -372,12 +475,12 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
     }
 
     /** The registered servers, in registration order (R5). */
-    public List<RegisteredServer> servers() {
+    List<RegisteredServer> serverList() {
         return List.copyOf(configuration.servers());
     }
 
     /** A registered server's inventory as the vault sees it (synced clouds only), or empty if not registered. */
-    public Optional<Site> site(String serverId) {
+    Optional<Site> site(String serverId) {
         return Optional.ofNullable(configuration.sites().get(serverId));
     }
 
@@ -390,8 +493,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
      * @throws InvalidConfigurationException (INPUT) when the server is not registered or the inventory is another
      *     server's; nothing changes
      */
-    @Override
-    public synchronized SyncReport sync(String serverId, Site inventory) {
+    synchronized SyncReport sync(String serverId, Site inventory) {
         RegisteredServer server = requireServer(serverId);
         if (!inventory.id().equals(serverId)) {
             throw InvalidConfigurationException.of(Rule.INPUT, "server " + serverId, "inventory.id", inventory.id(),
@@ -412,7 +514,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
      * @throws InvalidConfigurationException (R4) when the server reported no such cloud, (INPUT) when the server is
      *     not registered; nothing changes
      */
-    public synchronized SyncReport syncCloud(String serverId, String cloud) {
+    synchronized SyncReport syncCloud(String serverId, String cloud) {
         RegisteredServer server = requireServer(serverId);
         Site reported = configuration.reportedInventories().get(serverId);
         if (reported.cloud(cloud).isEmpty()) {
@@ -453,7 +555,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
      * @throws InvalidConfigurationException (INPUT) when the server is not registered, (C2) while pairings use
      *     it; nothing changes
      */
-    public synchronized void unregister(String serverId) {
+    synchronized void unregister(String serverId) {
         requireServer(serverId);
         List<String> used = configuration.protection().pairingsOnServer(serverId).stream()
                 .map(p -> p.primary() + " -> " + p.target()).toList();
@@ -467,9 +569,8 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
     }
 
     private RegisteredServer requireServer(String serverId) {
-        return configuration.server(serverId).orElseThrow(() -> InvalidConfigurationException.of(Rule.INPUT,
-                "vault " + info().name(), "serverId", serverId, "serverId ('" + serverId + "') names no registered "
-                        + "server; registered: " + new TreeMap<>(configuration.sites()).keySet()));
+        return configuration.server(serverId).orElseThrow(() -> new NotFoundException("server", serverId,
+                "registered: " + new TreeMap<>(configuration.sites()).keySet()));
     }
 
     // ---------------------------------------------------------------- recovery plans (RP1-RP10)
@@ -480,7 +581,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
      * @throws InvalidConfigurationException (RP1) naming a VM that is not protected on the plan's source server, or
      *     (INPUT) when the plan's servers are not registered; nothing changes
      */
-    public synchronized void savePlan(RecoveryPlan plan) {
+    synchronized void savePlan(RecoveryPlan plan) {
         requireNonNull(plan, "plan");
         requireServer(plan.sourceServer());
         requireServer(plan.targetServer());
@@ -496,29 +597,28 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
         LOG.info("Saved recovery plan {} ({} VMs in {} groups)", plan.name(), plan.vms().size(), plan.groupCount());
     }
 
-    public Optional<RecoveryPlan> plan(String name) {
+    Optional<RecoveryPlan> plan(String name) {
         return configuration.plan(name);
     }
 
-    public List<RecoveryPlan> plans() {
+    List<RecoveryPlan> planList() {
         return List.copyOf(configuration.plans());
     }
 
     /** @throws InvalidConfigurationException (RP1) when there is no such plan */
-    public synchronized void removePlan(String name) {
+    synchronized void removePlan(String name) {
         requirePlan(name);
         record(new VaultRecord.PlanRemoved(name));
         configuration = configuration.withoutPlan(name);
     }
 
     /** What plans are built against: the VMs this vault protects (RP1). */
-    public PlanContext planContext() {
+    PlanContext planContext() {
         return configuration.planContext();
     }
 
     private RecoveryPlan requirePlan(String name) {
-        return configuration.plan(name).orElseThrow(() -> InvalidConfigurationException.of(Rule.RP1, "vault "
-                + info().name(), "plan", name, "plan ('" + name + "') does not exist; plans: "
+        return configuration.plan(name).orElseThrow(() -> new NotFoundException("plan", name, "plans: "
                 + configuration.plans().stream().map(RecoveryPlan::name).toList()));
     }
 
@@ -532,7 +632,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
      * @return the job's id
      * @throws InvalidConfigurationException naming every broken rule; no job is created
      */
-    public synchronized String pairClouds(CloudPairing pairing) {
+    synchronized JobHandle pairClouds(CloudPairing pairing) {
         return submit(jobPlans.pair(configuration, pairing, false));
     }
 
@@ -541,39 +641,39 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
      *
      * @throws InvalidConfigurationException (C12) for a changed target, or naming any broken rule; no job is created
      */
-    public synchronized String editPairing(CloudPairing pairing) {
+    synchronized JobHandle editPairing(CloudPairing pairing) {
         return submit(jobPlans.pair(configuration, pairing, true));
     }
 
     /** @throws InvalidConfigurationException (E4) while VMs of the cloud are protected; no job is created */
-    public synchronized String unpairClouds(CloudRef primary) {
+    synchronized JobHandle unpairClouds(CloudRef primary) {
         return submit(jobPlans.unpair(configuration, primary));
     }
 
     /** Maps a VM network (N1, N2); replicas on it are reconnected (N4). */
-    public synchronized String mapNetwork(NetworkMapping mapping) {
+    synchronized JobHandle mapNetwork(NetworkMapping mapping) {
         return submit(jobPlans.mapNetwork(configuration, mapping, false));
     }
 
     /** Replaces the mapping of a source network (N1, N4). */
-    public synchronized String remapNetwork(NetworkMapping mapping) {
+    synchronized JobHandle remapNetwork(NetworkMapping mapping) {
         return submit(jobPlans.mapNetwork(configuration, mapping, true));
     }
 
-    public synchronized String unmapNetwork(String serverId, String vmNetwork) {
+    synchronized JobHandle unmapNetwork(String serverId, String vmNetwork) {
         return submit(jobPlans.unmapNetwork(configuration, serverId, vmNetwork));
     }
 
     /** Maps a storage classification (S1, S2). */
-    public synchronized String mapStorage(StorageMapping mapping) {
+    synchronized JobHandle mapStorage(StorageMapping mapping) {
         return submit(jobPlans.mapStorage(configuration, mapping, false));
     }
 
-    public synchronized String remapStorage(StorageMapping mapping) {
+    synchronized JobHandle remapStorage(StorageMapping mapping) {
         return submit(jobPlans.mapStorage(configuration, mapping, true));
     }
 
-    public synchronized String unmapStorage(String serverId, String classification) {
+    synchronized JobHandle unmapStorage(String serverId, String classification) {
         return submit(jobPlans.unmapStorage(configuration, serverId, classification));
     }
 
@@ -584,126 +684,122 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
      *
      * @throws InvalidConfigurationException naming every broken rule (E1, P5, P6, ...); no job is created
      */
-    public synchronized String enableProtection(CloudRef primaryCloud, List<String> vmIds) {
+    synchronized JobHandle enableProtection(CloudRef primaryCloud, List<String> vmIds) {
         return submit(jobPlans.enable(configuration, primaryCloud, vmIds));
     }
 
     /** Takes over a VM that Hyper-V Replica already replicates (E3, C13). */
-    public synchronized String onboard(CloudRef primaryCloud, String vmId) {
+    synchronized JobHandle onboard(CloudRef primaryCloud, String vmId) {
         return submit(jobPlans.onboard(configuration, primaryCloud, vmId));
     }
 
     /** Removes a VM's replication, and its replica when the pairing says so (E4, C11). */
-    public synchronized String disableProtection(String vmId) {
+    synchronized JobHandle disableProtection(String vmId) {
         return submit(jobPlans.disable(configuration, vmId));
     }
 
     // ---------------------------------------------------------------- jobs: failover (F1-F8, RP3-RP9)
 
-    /**
-     * Runs a failover of {@code kind} for a recovery plan, in its execution order (RP3, RP7): pre-flight check,
-     * shutdown (planned; unplanned when asked), failover, boot groups with their actions.
-     *
-     * @throws InvalidConfigurationException when the plan does not exist or a VM cannot fail over (not protected,
-     *     on the wrong side)
-     * @throws dev.secondsite.core.IllegalTransitionException when a VM's state does not allow it and no other run
-     *     failed it over (RP9)
-     */
-    public synchronized String failover(String planName, FailoverKind kind, FailoverOptions options) {
-        return submit(jobPlans.failover(configuration, requirePlan(planName), List.of(), kind, options));
+    synchronized JobHandle testFailover(String planName, TestFailoverOptions o) {
+        return submit(jobPlans.failover(configuration, requirePlan(planName), List.of(), FailoverKind.TEST,
+                VaultJobs.FailoverSettings.of(o)));
     }
 
-    /** Runs a failover of one VM on its own (RP6). */
-    public synchronized String failoverVm(String vmId, FailoverKind kind, FailoverOptions options) {
-        return submit(jobPlans.failover(configuration, null, List.of(vmId), kind, options));
+    synchronized JobHandle plannedFailover(String planName, PlannedFailoverOptions o) {
+        return submit(jobPlans.failover(configuration, requirePlan(planName), List.of(), FailoverKind.PLANNED,
+                VaultJobs.FailoverSettings.of(o)));
     }
 
-    /** F1: a test failover of a plan into {@link FailoverOptions#testNetwork()}. */
-    public String testFailover(String planName, FailoverOptions options) {
-        return failover(planName, FailoverKind.TEST, options);
+    synchronized JobHandle unplannedFailover(String planName, UnplannedFailoverOptions o) {
+        return submit(jobPlans.failover(configuration, requirePlan(planName), List.of(), FailoverKind.UNPLANNED,
+                VaultJobs.FailoverSettings.of(o)));
     }
 
-    /** F2: a planned failover of a plan, no data lost. */
-    public String plannedFailover(String planName, FailoverOptions options) {
-        return failover(planName, FailoverKind.PLANNED, options);
+    synchronized JobHandle testFailoverVm(String vmId, TestFailoverOptions o) {
+        return submit(jobPlans.failover(configuration, null, List.of(vmId), FailoverKind.TEST,
+                VaultJobs.FailoverSettings.of(o)));
     }
 
-    /** F3: an unplanned failover of a plan from the chosen recovery point. */
-    public String unplannedFailover(String planName, FailoverOptions options) {
-        return failover(planName, FailoverKind.UNPLANNED, options);
+    synchronized JobHandle plannedFailoverVm(String vmId, PlannedFailoverOptions o) {
+        return submit(jobPlans.failover(configuration, null, List.of(vmId), FailoverKind.PLANNED,
+                VaultJobs.FailoverSettings.of(o)));
     }
 
-    /**
-     * F5: fails a plan back to the primary site: a planned failover recovery-to-primary. Commit and reverse
-     * replication follow as their own jobs, as after any failover.
-     */
-    public String failback(String planName) {
-        return failover(planName, FailoverKind.PLANNED, FailoverOptions.builder()
-                .direction(FailoverDirection.RECOVERY_TO_PRIMARY).build());
+    synchronized JobHandle unplannedFailoverVm(String vmId, UnplannedFailoverOptions o) {
+        return submit(jobPlans.failover(configuration, null, List.of(vmId), FailoverKind.UNPLANNED,
+                VaultJobs.FailoverSettings.of(o)));
     }
 
-    /** F1: deletes the test VMs of a plan's test failover. */
-    public synchronized String cleanupTestFailover(String planName) {
-        return submit(jobPlans.afterFailover(configuration, requirePlan(planName), List.of(),
-                JobKind.CLEANUP_TEST_FAILOVER, null));
+    synchronized JobHandle afterFailover(String planName, JobKind kind) {
+        return submit(jobPlans.afterFailover(configuration, requirePlan(planName), List.of(), kind, null));
     }
 
-    /** F4: commits the failover of a plan's VMs. */
-    public synchronized String commit(String planName) {
-        return submit(jobPlans.afterFailover(configuration, requirePlan(planName), List.of(), JobKind.COMMIT, null));
-    }
-
-    /** F5: reverse replication of a plan's VMs. */
-    public synchronized String reverseReplication(String planName) {
-        return submit(jobPlans.afterFailover(configuration, requirePlan(planName), List.of(),
-                JobKind.REVERSE_REPLICATION, null));
-    }
-
-    /** F1, F4, F5 for one VM: {@code kind} is CLEANUP_TEST_FAILOVER, COMMIT or REVERSE_REPLICATION. */
-    public synchronized String afterFailoverOfVm(String vmId, JobKind kind) {
+    synchronized JobHandle afterFailoverOfVm(String vmId, JobKind kind) {
         return submit(jobPlans.afterFailover(configuration, null, List.of(vmId), kind, null));
     }
 
-    /** F4: before commit, fails the VM over to another recovery point. */
-    public synchronized String changeRecoveryPoint(String vmId, RecoveryPointChoice point) {
-        requireNonNull(point, "point");
+    synchronized JobHandle changeRecoveryPoint(String vmId, ChangeRecoveryPointOptions o) {
         return submit(jobPlans.afterFailover(configuration, null, List.of(vmId), JobKind.CHANGE_RECOVERY_POINT,
-                point));
+                o.recoveryPoint()));
+    }
+
+    synchronized JobHandle cancelFailover(String vmId) {
+        return submit(jobPlans.cancelFailover(configuration, vmId));
     }
 
     // ---------------------------------------------------------------- jobs: following them (J1, J2, J4)
 
-    public Job job(String jobId) {
-        return engine.job(jobId);
+    Job job(JobId id) {
+        try {
+            return engine.job(id.value());
+        } catch (InvalidConfigurationException e) {
+            throw notFound(id, e);
+        }
     }
 
-    /** Jobs matching {@code query}, oldest first (J4); {@code JobJson.export} turns them into a document. */
-    public List<Job> jobs(JobQuery query) {
+    private static RuntimeException notFound(JobId id, InvalidConfigurationException e) {
+        // the engine names an unknown job with J4; the vault's callers get it as not-found
+        return e.rule() == Rule.J4 ? new NotFoundException("job", id.value()) : e;
+    }
+
+    List<Job> jobList(JobQuery query) {
         return engine.jobs(query);
     }
 
-    /** Completes when the job has ended or waits for a manual action. */
-    public CompletableFuture<Job> settled(String jobId) {
-        return engine.settled(jobId);
+    CompletableFuture<Job> settled(JobId id) {
+        try {
+            return engine.settled(id.value());
+        } catch (InvalidConfigurationException e) {
+            throw notFound(id, e);
+        }
     }
 
-    /** J2: resumes a job waiting for a manual action. */
-    public void resume(String jobId, String comment) {
-        engine.resume(jobId, comment);
+    void resume(JobId id, String comment) {
+        job(id);
+        engine.resume(id.value(), comment);
     }
 
-    /** J2: cancels a job at its next safe point. */
-    public void cancel(String jobId) {
-        engine.cancel(jobId);
+    void cancel(JobId id) {
+        job(id);
+        engine.cancel(id.value());
     }
 
-    /** J2: runs a failed or cancelled job again from where it stopped. */
-    public void restart(String jobId) {
-        engine.restart(jobId);
+    /** J2 with J5 and J6: a restart takes its VMs again only when they are free and still as the job left them. */
+    synchronized void restart(JobId id) {
+        Job job = job(id);
+        Set<String> vms = vmsOf(job);
+        checkFree(vms, id.value());
+        checkUnchanged(job, vms);
+        engine.restart(id.value());
+        vms.forEach(vm -> vmHolders.put(vm, id.value()));
     }
 
-    public void addJobListener(JobListener listener) {
-        engine.addListener(listener);
+    void addListener(JobListener listener) {
+        listeners.add(requireNonNull(listener, "listener"));
+    }
+
+    void removeListener(JobListener listener) {
+        listeners.remove(listener);
     }
 
     /** Stops the job engine's threads and closes the vault's storage (jobs still running go on when it is opened). */
@@ -715,10 +811,94 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
         }
     }
 
-    private String submit(JobSpec spec) {
+    /** J5: checks that no other running job holds a VM of {@code spec}, then starts it holding them. */
+    private JobHandle submit(JobSpec spec) {
+        Set<String> vms = vmsOf(spec);
+        checkFree(vms, null);
+        JobContext context = new JobContext();
+        for (String vm : vms) {
+            context.vmStates.put(vm, stateOf(vm));
+        }
+        if (spec.planName() != null) {
+            context.plan = configuration.plan(spec.planName()).orElse(null);
+        }
         String id = engine.submit(spec);
+        jobContexts.put(id, context);
+        vms.forEach(vm -> vmHolders.put(vm, id));
         LOG.info("Job {} created: {} {}", id, spec.kind(), spec.target());
-        return id;
+        return new JobHandle(this, new JobId(id));
+    }
+
+    private static Set<String> vmsOf(JobSpec spec) {
+        Set<String> vms = new LinkedHashSet<>();
+        for (Phase phase : spec.phases()) {
+            for (TaskSpec task : phase.tasks()) {
+                if (task.vmId() != null) {
+                    vms.add(task.vmId());
+                }
+            }
+        }
+        return vms;
+    }
+
+    private static Set<String> vmsOf(Job job) {
+        Set<String> vms = new LinkedHashSet<>();
+        job.tasks().forEach(t -> {
+            if (t.vmId() != null) {
+                vms.add(t.vmId());
+            }
+        });
+        return vms;
+    }
+
+    /** J5: refuses when a job other than {@code self} that has not ended holds one of {@code vms}. */
+    private void checkFree(Set<String> vms, @Nullable String self) {
+        for (String vm : vms) {
+            String holder = vmHolders.get(vm);
+            if (holder == null || holder.equals(self)) {
+                continue;
+            }
+            Job job = engine.job(holder);
+            if (!job.state().isFinal()) {
+                throw InvalidConfigurationException.of(Rule.J5, "VM " + vm, "vmId", vm, "vmId (" + vm
+                        + ") belongs to job " + holder + " (" + job.kind() + " " + job.target() + ", "
+                        + job.state() + "); wait for it to end or cancel it first");
+            }
+        }
+    }
+
+    private String stateOf(String vmId) {
+        return configuration.protection().protectedVm(vmId).map(v -> v.state().name()).orElse(UNPROTECTED);
+    }
+
+    /**
+     * J6: every VM of the job must be in the state the job left it (or found it, if the job never changed it), its
+     * pairing must still exist, and a plan job's plan must be the one it started with.
+     */
+    private void checkUnchanged(Job job, Set<String> vms) {
+        JobContext context = jobContexts.get(job.id());
+        if (context == null) {
+            return; // a job of an earlier opening: what it found is not known, only its VMs' owner (J5) is checked
+        }
+        for (String vm : vms) {
+            String expected = context.vmStates.get(vm);
+            String now = stateOf(vm);
+            if (expected != null && !expected.equals(now)) {
+                throw InvalidConfigurationException.of(Rule.J6, "job " + job.id(), "vmId", vm, "vmId (" + vm
+                        + ") is " + now + " but job " + job.id() + " left it " + expected
+                        + "; another operation changed it, so the job cannot go on");
+            }
+            Optional<ProtectedVm> pvm = configuration.protection().protectedVm(vm);
+            if (pvm.isPresent() && configuration.protection().pairing(pvm.get().pairing()).isEmpty()) {
+                throw InvalidConfigurationException.of(Rule.J6, "job " + job.id(), "pairing", pvm.get().pairing(),
+                        "pairing (" + pvm.get().pairing() + ") of VM " + vm + " no longer exists");
+            }
+        }
+        if (job.planName() != null && context.plan != null
+                && !configuration.plan(job.planName()).map(context.plan::equals).orElse(false)) {
+            throw InvalidConfigurationException.of(Rule.J6, "job " + job.id(), "plan", job.planName(), "plan ('"
+                    + job.planName() + "') was changed or removed since job " + job.id() + " started");
+        }
     }
 
     /**
@@ -760,6 +940,19 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
         return c.withProtection(next);
     }
 
+    /** J6: remembers the state a job's step left its VM in; the step's key starts with the job's id. */
+    private void noteState(String key, ConfigChange change) {
+        String vmId = change instanceof ConfigChange.Protect x ? x.vmId()
+                : change instanceof ConfigChange.Onboard x ? x.vmId()
+                : change instanceof ConfigChange.Unprotect x ? x.vmId()
+                : change instanceof ConfigChange.Transition x ? x.vmId() : null;
+        int slash = key.indexOf('/');
+        JobContext context = slash < 0 ? null : jobContexts.get(key.substring(0, slash));
+        if (vmId != null && context != null) {
+            context.vmStates.put(vmId, stateOf(vmId));
+        }
+    }
+
     /** How jobs change the configuration: each step once (J3), all or nothing per step. */
     private final class Effects implements JobEffects {
         @Override
@@ -772,6 +965,7 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
                 record(new VaultRecord.Applied(key, change));
                 configuration = next;
                 appliedSteps.add(key);
+                noteState(key, change);
                 return change.describe();
             }
         }
@@ -779,115 +973,6 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
         @Override
         public boolean isFailedOver(String vmId) {
             return configuration.protection().protectedVm(vmId).map(VaultJobs::isFailedOver).orElse(false);
-        }
-    }
-
-    /** Builds a {@link Vault}. Not thread-safe. */
-    public static final class Builder {
-        private final @Nullable String name;
-        private final @Nullable String region;
-        private @Nullable String id;
-        private Clock clock = Clock.systemUTC();
-        private @Nullable byte[] signingSecret;
-        private @Nullable ProxyConnectivityCheck proxyCheck;
-        private SecureRandom random = new SecureRandom();
-        private @Nullable Transport transport;
-        private URI transportUri = URI.create("local:default");
-        private EngineOptions engineOptions = EngineOptions.defaults();
-        private JobJournal journal = JobJournal.NONE;
-        private @Nullable Path storage;
-        private @Nullable StateStore store;
-
-        /** Null name and region (only from {@link Vault#open}) mean: those of the vault kept in the storage. */
-        private Builder(@Nullable String name, @Nullable String region) {
-            this.name = name;
-            this.region = region;
-        }
-
-        /** The vault's id; a random UUID when not set. */
-        public Builder id(String id) {
-            this.id = requireNonNull(id, "id");
-            return this;
-        }
-
-        /** The clock that dates keys, registrations and syncs; the system UTC clock by default. */
-        public Builder clock(Clock clock) {
-            this.clock = requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * The secret registration keys are signed with (at least 32 bytes); random by default. Set it to keep keys
-         * valid across restarts of a vault kept elsewhere.
-         *
-         * @throws IllegalArgumentException when shorter than 32 bytes
-         */
-        public Builder signingSecret(byte[] secret) {
-            if (secret.length < 32) {
-                throw new IllegalArgumentException("K1: signingSecret must be at least 32 bytes, was "
-                        + secret.length);
-            }
-            this.signingSecret = secret.clone();
-            return this;
-        }
-
-        /** The proxy check used at registration; found with ServiceLoader when not set. */
-        public Builder proxyCheck(ProxyConnectivityCheck check) {
-            this.proxyCheck = requireNonNull(check, "check");
-            return this;
-        }
-
-        /** The transport to the providers; wins over {@link #transport(URI)}. */
-        public Builder transport(Transport transport) {
-            this.transport = requireNonNull(transport, "transport");
-            return this;
-        }
-
-        /**
-         * Where the providers connect, found with ServiceLoader by scheme; {@code local:default} (providers in the
-         * same JVM attach to the hub of that name) when nothing is set.
-         */
-        public Builder transport(URI uri) {
-            this.transportUri = requireNonNull(uri, "uri");
-            return this;
-        }
-
-        /** Parallelism, timeouts and retries of the job engine. */
-        public Builder engineOptions(EngineOptions options) {
-            this.engineOptions = requireNonNull(options, "options");
-            return this;
-        }
-
-        /**
-         * Keeps the vault durably in {@code dir} (J3): every change and every job event is journaled there before it
-         * takes effect. When {@code dir} already holds this vault, building restores it and resumes its jobs; the
-         * name and region given must be the stored vault's. Give the directory to the vault's account only: it holds
-         * the key-signing secret and proxy passwords.
-         */
-        public Builder storage(Path dir) {
-            this.storage = requireNonNull(dir, "dir");
-            return this;
-        }
-
-        /** Keeps the vault in {@code store} instead of the default journal; the caller closes it. */
-        public Builder store(StateStore store) {
-            this.store = requireNonNull(store, "store");
-            return this;
-        }
-
-        /** Also hands every job event to {@code journal} (after the vault's own storage, if any). */
-        public Builder journal(JobJournal journal) {
-            this.journal = requireNonNull(journal, "journal");
-            return this;
-        }
-
-        /**
-         * Builds an {@link VaultState#ACTIVE} vault (V1).
-         *
-         * @throws InvalidConfigurationException (V1) when the name or region is blank
-         */
-        public Vault build() {
-            return new Vault(this);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.secondsite.core.vault;
 import dev.secondsite.core.Finding;
 import dev.secondsite.core.IllegalTransitionException;
 import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.NotFoundException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.inventory.NetworkAdapter;
@@ -39,6 +40,7 @@ import dev.secondsite.core.protection.StorageMapping;
 import dev.secondsite.core.spi.CommandRequest;
 import dev.secondsite.core.spi.HostCommand;
 import dev.secondsite.core.spi.RecoveryPointChoice;
+import dev.secondsite.core.spi.TestNetwork;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +68,25 @@ final class VaultJobs {
 
     VaultJobs(Clock clock) {
         this.clock = clock;
+    }
+
+    /**
+     * What a failover job needs of its kind's options record: a planned failover always fails over to the latest
+     * point (F2) and shuts down (RP7); a test failover never shuts down.
+     */
+    record FailoverSettings(FailoverDirection direction, RecoveryPointChoice recoveryPoint, boolean shutdownSource,
+                            TestNetwork testNetwork) {
+        static FailoverSettings of(TestFailoverOptions o) {
+            return new FailoverSettings(o.direction(), o.recoveryPoint(), false, o.testNetwork());
+        }
+
+        static FailoverSettings of(PlannedFailoverOptions o) {
+            return new FailoverSettings(o.direction(), RecoveryPointChoice.latest(), true, TestNetwork.none());
+        }
+
+        static FailoverSettings of(UnplannedFailoverOptions o) {
+            return new FailoverSettings(o.direction(), o.recoveryPoint(), o.shutdownSource(), TestNetwork.none());
+        }
     }
 
     /** Builds the ids and idempotency keys of one job's tasks and steps. */
@@ -310,7 +331,7 @@ final class VaultJobs {
      *     over by another run, RP9)
      */
     JobSpec failover(VaultConfiguration config, @Nullable RecoveryPlan plan, List<String> vmIds, FailoverKind kind,
-                     FailoverOptions options) {
+                     FailoverSettings options) {
         FailoverDirection direction = options.direction();
         ExecutionOrder order = plan != null ? ExecutionOrder.of(plan, kind, direction, options.shutdownSource())
                 : ExecutionOrder.ofVm(vmIds.get(0), kind, direction, options.shutdownSource());
@@ -409,7 +430,7 @@ final class VaultJobs {
     }
 
     private static TaskSpec failoverTask(Keys keys, VmRoute r, FailoverKind kind, ProtectionOperation operation,
-                                         FailoverOptions options, boolean skipDone) {
+                                         FailoverSettings options, boolean skipDone) {
         String id = "failover/" + r.vm.id();
         String vmId = r.vm.id();
         String name = r.vm.name();
@@ -444,7 +465,7 @@ final class VaultJobs {
     }
 
     private static TaskSpec bootTask(VaultConfiguration config, Keys keys, VmRoute r, FailoverKind kind,
-                                     FailoverDirection direction, FailoverOptions options, boolean skipDone,
+                                     FailoverDirection direction, FailoverSettings options, boolean skipDone,
                                      int group) {
         String id = "boot/" + r.vm.id();
         boolean test = kind == FailoverKind.TEST;
@@ -545,7 +566,14 @@ final class VaultJobs {
                 }
                 default -> {
                     steps.add(new Step.Apply(new ConfigChange.Transition(vmId, operation)));
-                    steps.add(new Step.Command(keys.request(id, 1, activeServer, activeHost,
+                    if (pvm.lastFailover() == ProtectionOperation.UNPLANNED_FAILOVER) {
+                        // F5: the old primary becomes the replica, and Hyper-V refuses to reverse replication onto
+                        // a VM that runs; an unplanned failover may have left it running (no shutdown asked, or
+                        // the source was unreachable then), so it is turned off here first
+                        steps.add(new Step.Command(keys.request(id, steps.size(), replicaServer, replicaHost,
+                                new HostCommand.StopVm(vmId, name, true))));
+                    }
+                    steps.add(new Step.Command(keys.request(id, steps.size(), activeServer, activeHost,
                             new HostCommand.ReverseReplication(vmId, name, replicaHost, pairing.settings()))));
                     if (pvm.lastFailover() == ProtectionOperation.UNPLANNED_FAILOVER) {
                         // F5: after an unplanned failover the old side holds no usable copy; it gets a full one by
@@ -566,9 +594,55 @@ final class VaultJobs {
                         tasks)), List.of());
     }
 
+    /**
+     * Brings back a VM whose planned or unplanned failover did not complete: turns the failed-over copy off and
+     * cancels the failover where the host has one, undoes a planned failover's preparation on the source, marks the
+     * VM PROTECTED and starts it where it ran. Which host steps have anything to undo depends on where the failover
+     * stopped, so those are noted when they fail and the job goes on.
+     *
+     * @throws NotFoundException when the VM is not protected
+     * @throws IllegalTransitionException when no failover of it is running
+     */
+    JobSpec cancelFailover(VaultConfiguration config, String vmId) {
+        ProtectedVm pvm = protectedVm(config, vmId);
+        if (!pvm.allows(ProtectionOperation.CANCEL_FAILOVER)) {
+            throw new IllegalTransitionException(pvm.subject(), pvm.state().name(),
+                    ProtectionOperation.CANCEL_FAILOVER.name());
+        }
+        FailoverDirection direction = pvm.activeLocation() == ActiveLocation.PRIMARY
+                ? FailoverDirection.PRIMARY_TO_RECOVERY : FailoverDirection.RECOVERY_TO_PRIMARY;
+        VmRoute r = route(config, pvm, direction, false);
+        String name = r.vm.name();
+        Keys keys = new Keys();
+        List<Phase> phases = new ArrayList<>();
+        if (!r.targetHost.isEmpty()) {
+            String id = "undo-failover/" + vmId;
+            phases.add(new Phase("Undo failover", List.of(new TaskSpec(id, "Undo the failover of " + name, vmId,
+                    List.of(new Step.Command(keys.request(id, 0, r.targetServer, r.targetHost,
+                                    new HostCommand.StopVm(vmId, name, true))),
+                            new Step.Command(keys.request(id, 1, r.targetServer, r.targetHost,
+                                    new HostCommand.CancelFailover(vmId, name)))),
+                    TaskSpec.OnFailure.RECORD_AND_CONTINUE, false))));
+        }
+        if (pvm.state() == ProtectionState.PLANNED_FAILOVER_RUNNING) {
+            String id = "undo-prepare/" + vmId;
+            phases.add(new Phase("Undo preparation", List.of(new TaskSpec(id, "Undo the preparation of " + name,
+                    vmId, List.of(new Step.Command(keys.request(id, 0, r.sourceServer, r.sourceHost,
+                            new HostCommand.CancelFailover(vmId, name)))),
+                    TaskSpec.OnFailure.RECORD_AND_CONTINUE, false))));
+        }
+        phases.add(single("Mark protected", "protected/" + vmId, vmId, new Step.Apply(
+                new ConfigChange.Transition(vmId, ProtectionOperation.CANCEL_FAILOVER))));
+        String start = "start/" + vmId;
+        phases.add(new Phase("Start again", List.of(new TaskSpec(start, "Start " + name + " where it ran", vmId,
+                List.of(new Step.Command(keys.request(start, 0, r.sourceServer, r.sourceHost,
+                        new HostCommand.StartVm(vmId, name, false)))), TaskSpec.OnFailure.RECORD_AND_CONTINUE,
+                false))));
+        return new JobSpec(JobKind.CANCEL_FAILOVER, "vm " + vmId, null, phases, List.of());
+    }
+
     private static ProtectedVm protectedVm(VaultConfiguration config, String vmId) {
-        return config.protection().protectedVm(vmId).orElseThrow(() -> InvalidConfigurationException.of(Rule.RP1,
-                "VM " + vmId, "vmId", vmId, "vmId (" + vmId + ") is not a protected VM"));
+        return config.protection().protectedVm(vmId).orElseThrow(() -> new NotFoundException("protected VM", vmId));
     }
 
     private static Phase single(String phase, String taskId, @Nullable String vmId, Step step) {

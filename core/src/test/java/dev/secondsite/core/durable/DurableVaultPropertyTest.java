@@ -22,7 +22,9 @@ import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.transport.local.LocalTransport;
 import dev.secondsite.core.vault.CloudSync;
+import dev.secondsite.core.vault.JobHandle;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultOptions;
 import dev.secondsite.core.vault.VaultConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,29 +91,29 @@ class DurableVaultPropertyTest {
              Provider b = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).build()) {
             a.attach(LocalTransport.forUri(hub));
             b.attach(LocalTransport.forUri(hub));
-            Vault vault = Vault.builder("Prop", "westeurope").storage(dir).transport(hub).engineOptions(FAST).build();
+            Vault vault = Vault.create(VaultOptions.builder("Prop", "westeurope").storage(dir).transport(hub).engineOptions(FAST).build());
             VaultConfiguration before;
             List<Job> jobsBefore;
             try {
                 // most sequences start by registering both servers, so that the later steps have something to act on
                 if (r.nextInt(10) != 0) {
-                    a.register(vault, vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                    a.register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
                 }
                 if (r.nextInt(10) != 0) {
-                    b.register(vault, vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                    b.register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
                 }
                 int steps = 4 + r.nextInt(12);
                 for (int i = 0; i < steps; i++) {
                     step(r, vault, a, b, primary);
                 }
                 before = vault.configuration();
-                jobsBefore = vault.jobs(JobQuery.all());
+                jobsBefore = vault.jobs().list(JobQuery.all());
             } finally {
                 vault.close();
             }
-            try (Vault reopened = Vault.open(dir, x -> x.transport(hub).engineOptions(FAST))) {
+            try (Vault reopened = Vault.open(dir, VaultOptions.builder().transport(hub).engineOptions(FAST).build())) {
                 assertEquals(before, reopened.configuration());
-                assertEquals(jobsBefore, reopened.jobs(JobQuery.all()));
+                assertEquals(jobsBefore, reopened.jobs().list(JobQuery.all()));
             }
             return before;
         }
@@ -122,23 +124,23 @@ class DurableVaultPropertyTest {
         CloudRef gold = new CloudRef("vmm-a", "Gold");
         try {
             switch (r.nextInt(9)) {
-                case 0 -> a.register(vault, vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults()
+                case 0 -> a.register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults()
                         .withCloudSync(r.nextBoolean() ? CloudSync.ALL : CloudSync.ONE_BY_ONE));
-                case 1 -> b.register(vault, vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
-                case 2 -> vault.syncCloud(r.nextBoolean() ? "vmm-a" : "vmm-b", r.nextBoolean() ? "Gold" : "GoldB");
-                case 3 -> await(vault, vault.pairClouds(CloudPairing.of(gold, "vmm-b", r.nextBoolean() ? "GoldB"
+                case 1 -> b.register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                case 2 -> vault.servers().syncCloud(r.nextBoolean() ? "vmm-a" : "vmm-b", r.nextBoolean() ? "Gold" : "GoldB");
+                case 3 -> await(vault, vault.pairings().pair(CloudPairing.of(gold, "vmm-b", r.nextBoolean() ? "GoldB"
                         : "SilverB", ReplicationSettings.builder().additionalRecoveryPoints(r.nextInt(5)).build())));
-                case 4 -> await(vault, vault.mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
-                case 5 -> await(vault, vault.mapStorage(new StorageMapping("vmm-a", "Fast", "vmm-b", "FastB")));
-                case 6 -> await(vault, vault.enableProtection(gold, List.of(r.nextBoolean() ? "vm-1" : "vm-2")));
-                case 7 -> vault.savePlan(RecoveryPlan.builder("plan" + r.nextInt(2), "vmm-a", "vmm-b",
-                        vault.planContext()).addVms(1, vault.configuration().protection().protectedVms().stream()
+                case 4 -> await(vault, vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
+                case 5 -> await(vault, vault.mappings().mapStorage(new StorageMapping("vmm-a", "Fast", "vmm-b", "FastB")));
+                case 6 -> await(vault, vault.protectedVms().enable(gold, List.of(r.nextBoolean() ? "vm-1" : "vm-2")));
+                case 7 -> vault.plans().save(RecoveryPlan.builder("plan" + r.nextInt(2), "vmm-a", "vmm-b",
+                        vault.plans().planContext()).addVms(1, vault.configuration().protection().protectedVms().stream()
                         .map(ProtectedVm::vmId).sorted().toList()).build());
                 default -> {
                     if (r.nextBoolean()) {
-                        vault.removePlan("plan" + r.nextInt(2));
+                        vault.plans().remove("plan" + r.nextInt(2));
                     } else {
-                        vault.sync("vmm-a", primary.toBuilder().retainClouds(c -> r.nextInt(4) != 0).build());
+                        vault.servers().endpoint().sync("vmm-a", primary.toBuilder().retainClouds(c -> r.nextInt(4) != 0).build());
                     }
                 }
             }
@@ -147,9 +149,9 @@ class DurableVaultPropertyTest {
         }
     }
 
-    private static void await(Vault vault, String jobId) {
+    private static void await(Vault vault, JobHandle jobId) {
         try {
-            vault.settled(jobId).get(30, TimeUnit.SECONDS);
+            jobId.awaitSettled(java.time.Duration.ofSeconds(60)).job();
         } catch (Exception e) {
             throw new AssertionError("job " + jobId + " did not settle", e);
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.NotFoundException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.Secret;
 import dev.secondsite.core.inventory.CloudRef;
@@ -24,10 +25,12 @@ import dev.secondsite.core.spi.StateStoreLockedException;
 import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.transport.local.LocalTransport;
-import dev.secondsite.core.vault.FailoverOptions;
+import dev.secondsite.core.vault.PlannedFailoverOptions;
 import dev.secondsite.core.vault.ProxySettings;
 import dev.secondsite.core.vault.RegistrationKey;
+import dev.secondsite.core.vault.JobHandle;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultOptions;
 import dev.secondsite.core.vault.VaultConfiguration;
 import java.net.URI;
 import java.nio.file.Path;
@@ -62,32 +65,32 @@ class DurableVaultTest {
     }
 
     private Vault create() {
-        return Vault.builder("Durable DR", "westeurope").storage(dir).transport(hub).engineOptions(FAST).build();
+        return Vault.create(VaultOptions.builder("Durable DR", "westeurope").storage(dir).transport(hub).engineOptions(FAST).build());
     }
 
     private Vault reopen() {
-        return Vault.open(dir, b -> b.transport(hub).engineOptions(FAST));
+        return Vault.open(dir, VaultOptions.builder().transport(hub).engineOptions(FAST).build());
     }
 
-    private static Job settle(Vault vault, String jobId) throws Exception {
-        Job job = vault.settled(jobId).get(30, TimeUnit.SECONDS);
+    private static Job settle(Vault vault, JobHandle jobId) throws Exception {
+        Job job = jobId.awaitSettled(java.time.Duration.ofSeconds(60)).job();
         assertEquals(JobState.SUCCEEDED, job.state(), job + " " + job.errors());
         return job;
     }
 
     /** Registers both sites, pairs Gold, maps Corp, protects the three VMs, saves a two-group plan. */
     private void setUp(Vault vault) throws Exception {
-        RegistrationKey key = vault.generateRegistrationKey();
-        siteA.register(vault, key.encoded(), RegistrationOptions.defaults().withProxy(ProxySettings
+        RegistrationKey key = vault.servers().generateRegistrationKey();
+        siteA.register(vault.servers().endpoint(), key.encoded(), RegistrationOptions.defaults().withProxy(ProxySettings
                 .builder("proxy.contoso.local", 3128).user("svc").password(Secret.of("Pa55-w0rd!")).build()));
-        siteB.register(vault, key.encoded(), RegistrationOptions.defaults());
+        siteB.register(vault.servers().endpoint(), key.encoded(), RegistrationOptions.defaults());
         siteA.attach(LocalTransport.forUri(hub));
         siteB.attach(LocalTransport.forUri(hub));
         CloudRef gold = new CloudRef("vmm-a", "Gold");
-        settle(vault, vault.pairClouds(CloudPairing.of(gold, "vmm-b", "GoldB", ReplicationSettings.defaults())));
-        settle(vault, vault.mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
-        settle(vault, vault.enableProtection(gold, List.of("vm-1", "vm-2")));
-        vault.savePlan(RecoveryPlan.builder("Web", "vmm-a", "vmm-b", vault.planContext()).addVm("vm-1").addGroup()
+        settle(vault, vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldB", ReplicationSettings.defaults())));
+        settle(vault, vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
+        settle(vault, vault.protectedVms().enable(gold, List.of("vm-1", "vm-2")));
+        vault.plans().save(RecoveryPlan.builder("Web", "vmm-a", "vmm-b", vault.plans().planContext()).addVm("vm-1").addGroup()
                 .addVm(2, "vm-2").build());
     }
 
@@ -99,25 +102,25 @@ class DurableVaultTest {
         String keyText;
         try (Vault vault = create()) {
             setUp(vault);
-            settle(vault, vault.plannedFailover("Web", FailoverOptions.defaults()));
+            settle(vault, vault.plans().plannedFailover("Web", PlannedFailoverOptions.defaults()));
             before = vault.configuration();
-            jobsBefore = vault.jobs(JobQuery.all());
-            keyText = vault.generateRegistrationKey().encoded().reveal();
+            jobsBefore = vault.jobs().list(JobQuery.all());
+            keyText = vault.servers().generateRegistrationKey().encoded().reveal();
         }
         try (Vault vault = reopen()) {
             assertEquals(before, vault.configuration());
-            assertEquals(jobsBefore, vault.jobs(JobQuery.all()));
-            assertEquals("Pa55-w0rd!", vault.servers().get(0).proxySettings().orElseThrow().password().orElseThrow()
+            assertEquals(jobsBefore, vault.jobs().list(JobQuery.all()));
+            assertEquals("Pa55-w0rd!", vault.servers().list().get(0).proxySettings().orElseThrow().password().orElseThrow()
                     .reveal(), "the proxy password survives in the vault's own store");
             // the signing secret survived: a key issued before the restart still registers
             Site third = TestSites.site("vmm-c", "vmm-c.contoso.local", "c").build();
             Provider siteC = Provider.builder("vmm-c", () -> third).hostDriver(hosts).build();
-            siteC.register(vault, Secret.of(keyText), RegistrationOptions.defaults());
+            siteC.register(vault.servers().endpoint(), Secret.of(keyText), RegistrationOptions.defaults());
             siteC.close();
-            assertEquals(3, vault.servers().size());
+            assertEquals(3, vault.servers().list().size());
         }
         try (Vault vault = reopen()) {
-            assertEquals(3, vault.servers().size(), "a registration after a reopen is journaled too");
+            assertEquals(3, vault.servers().list().size(), "a registration after a reopen is journaled too");
         }
     }
 
@@ -125,12 +128,12 @@ class DurableVaultTest {
     @DisplayName("J3 a job interrupted by a crash goes on after the reopen; finished commands are not sent again")
     void resumesInterruptedJob() throws Exception {
         CrashableStore store = CrashableStore.open(dir);
-        Vault first = Vault.builder("Durable DR", "westeurope").store(store).transport(hub).engineOptions(FAST)
-                .build();
+        Vault first = Vault.create(VaultOptions.builder("Durable DR", "westeurope").store(store).transport(hub).engineOptions(FAST)
+                .build());
         setUp(first);
         FakeHostDriver.Hold held = hosts.hold(FakeHostDriver.isCommand(
                 dev.secondsite.core.spi.HostCommand.StartVm.class));
-        String jobId = first.plannedFailover("Web", FailoverOptions.defaults());
+        JobHandle jobId = first.plans().plannedFailover("Web", PlannedFailoverOptions.defaults());
         assertTrue(held.awaitHeld(1), "the job reached the boot of group 1");
         int historyAtCrash = hosts.history().size();
         store.crash();                     // from here on nothing the old process does is durable
@@ -138,7 +141,7 @@ class DurableVaultTest {
         held.release();
         store.closeUnderlying();
         try (Vault vault = reopen()) {
-            Job job = settle(vault, jobId);
+            Job job = settle(vault, vault.jobs().handle(jobId.id()));
             assertEquals(JobState.SUCCEEDED, job.state());
             List<String> keys = hosts.history().stream().map(e -> e.request().idempotencyKey()).toList();
             assertEquals(keys.size(), keys.stream().distinct().count(),
@@ -161,15 +164,18 @@ class DurableVaultTest {
     }
 
     @Test
-    @DisplayName("J3 opening an empty directory, or a vault under another name, is refused")
+    @DisplayName("J3 NOT_FOUND V1 opening an empty directory, or a vault under another name, or creating one where a vault is, is refused")
     void openChecks() {
-        InvalidConfigurationException empty = assertThrows(InvalidConfigurationException.class, this::reopen);
-        assertEquals(Rule.J3, empty.rule());
+        NotFoundException empty = assertThrows(NotFoundException.class, this::reopen);
+        assertEquals("vault", empty.kind());
+        assertTrue(empty.getMessage().startsWith(Rule.NOT_FOUND.name()), empty.getMessage());
         try (Vault vault = create()) {
             assertFalse(vault.info().id().isEmpty());
         }
         InvalidConfigurationException other = assertThrows(InvalidConfigurationException.class,
-                () -> Vault.builder("Another", "westeurope").storage(dir).build());
+                () -> Vault.open(dir, VaultOptions.builder("Another", "westeurope").build()));
         assertEquals(Rule.V1, other.rule());
+        InvalidConfigurationException again = assertThrows(InvalidConfigurationException.class, this::create);
+        assertEquals(Rule.J3, again.rule());
     }
 }

@@ -8,6 +8,7 @@ import dev.secondsite.core.job.JobKind;
 import dev.secondsite.core.job.JobQuery;
 import dev.secondsite.core.job.JobState;
 import dev.secondsite.core.job.TaskState;
+import dev.secondsite.core.vault.VaultOptions;
 import dev.secondsite.core.vault.Vault;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -83,10 +84,10 @@ class KillResumeTest {
                 "ConnectNetworkAdapter", 1L, "StartVm", 1L);
         perVm.forEach((vm, commands) -> assertEquals(once, commands, "side effects of " + vm));
 
-        try (Vault vault = Vault.open(work.resolve("vault"))) {
-            Job failover = vault.jobs(JobQuery.builder().kind(JobKind.PLANNED_FAILOVER).build()).get(0);
+        try (Vault vault = Vault.open(work.resolve("vault"), VaultOptions.defaults())) {
+            Job failover = vault.jobs().list(JobQuery.builder().kind(JobKind.PLANNED_FAILOVER).build()).get(0);
             assertEquals(JobState.SUCCEEDED, failover.state());
-            assertEquals(1, vault.jobs(JobQuery.builder().kind(JobKind.PLANNED_FAILOVER).build()).size());
+            assertEquals(1, vault.jobs().list(JobQuery.builder().kind(JobKind.PLANNED_FAILOVER).build()).size());
             assertTrue(failover.tasks().stream().allMatch(t -> t.state() == TaskState.SUCCEEDED),
                     "every task of the failover succeeded");
             assertEquals(VMS, vault.configuration().protection().protectedVms().stream()

@@ -22,8 +22,11 @@ import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.provider.Provider;
 import dev.secondsite.core.provider.RegistrationOptions;
 import dev.secondsite.core.transport.local.LocalTransport;
-import dev.secondsite.core.vault.FailoverOptions;
+import dev.secondsite.core.vault.PlannedFailoverOptions;
+import dev.secondsite.core.vault.JobHandle;
+import dev.secondsite.core.vault.JobId;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,26 +73,26 @@ public final class KillTestChild {
         EngineOptions options = EngineOptions.builder().parallelism(16).perSiteParallelism(32)
                 .backoff(Duration.ofMillis(1), Duration.ofMillis(10)).build();
         Vault vault = Files.isDirectory(storage) && hasVault(storage)
-                ? Vault.open(storage, b -> b.transport(hub).engineOptions(options))
-                : Vault.builder("Kill test", "westeurope").storage(storage).transport(hub).engineOptions(options)
-                        .build();
+                ? Vault.open(storage, VaultOptions.builder().transport(hub).engineOptions(options).build())
+                : Vault.create(VaultOptions.builder("Kill test", "westeurope").storage(storage).transport(hub).engineOptions(options)
+                        .build());
         System.out.println("OPENED");
         System.out.flush();
 
         for (Provider p : List.of(siteA, siteB)) {
             if (vault.configuration().server(p.serverId()).isEmpty()) {
-                p.register(vault, vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                p.register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
             }
         }
         CloudRef gold = new CloudRef("vmm-a", "Gold");
-        ensure(vault, JobKind.PAIR_CLOUDS, () -> vault.pairClouds(CloudPairing.of(gold, "vmm-b", "GoldDR",
+        ensure(vault, JobKind.PAIR_CLOUDS, () -> vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldDR",
                 ReplicationSettings.defaults())));
-        ensure(vault, JobKind.MAP_NETWORK, () -> vault.mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b",
+        ensure(vault, JobKind.MAP_NETWORK, () -> vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b",
                 "CorpDR")));
         List<String> vmIds = primary.vms().stream().map(Vm::id).sorted().toList();
-        ensure(vault, JobKind.ENABLE_PROTECTION, () -> vault.enableProtection(gold, vmIds));
-        if (vault.plan("Tiers").isEmpty()) {
-            RecoveryPlan.Builder plan = RecoveryPlan.builder("Tiers", "vmm-a", "vmm-b", vault.planContext());
+        ensure(vault, JobKind.ENABLE_PROTECTION, () -> vault.protectedVms().enable(gold, vmIds));
+        if (vault.plans().find("Tiers").isEmpty()) {
+            RecoveryPlan.Builder plan = RecoveryPlan.builder("Tiers", "vmm-a", "vmm-b", vault.plans().planContext());
             for (int g = 2; g <= GROUPS; g++) {
                 plan.addGroup();
             }
@@ -100,11 +103,11 @@ public final class KillTestChild {
             for (int i = GROUPS * 5; i < vmIds.size(); i += 5) {
                 plan.addDependency(vmIds.get(i), vmIds.get(i - GROUPS));
             }
-            vault.savePlan(plan.build());
+            vault.plans().save(plan.build());
         }
-        String failover = ensure(vault, JobKind.PLANNED_FAILOVER,
-                () -> vault.plannedFailover("Tiers", FailoverOptions.defaults()));
-        System.out.println("DONE " + failover);
+        JobHandle failover = ensure(vault, JobKind.PLANNED_FAILOVER,
+                () -> vault.plans().plannedFailover("Tiers", PlannedFailoverOptions.defaults()));
+        System.out.println("DONE " + failover.id());
         System.out.flush();
         vault.close();
         siteA.close();
@@ -120,10 +123,10 @@ public final class KillTestChild {
     }
 
     /** Runs the job of {@code kind} unless the vault has one; waits for it; exits 2 if it did not succeed. */
-    private static String ensure(Vault vault, JobKind kind, Supplier<String> create) throws Exception {
-        Optional<Job> existing = vault.jobs(JobQuery.builder().kind(kind).build()).stream().findFirst();
-        String id = existing.map(Job::id).orElseGet(create);
-        Job job = vault.settled(id).get(10, TimeUnit.MINUTES);
+    private static JobHandle ensure(Vault vault, JobKind kind, Supplier<JobHandle> create) throws Exception {
+        Optional<Job> existing = vault.jobs().list(JobQuery.builder().kind(kind).build()).stream().findFirst();
+        JobHandle id = existing.map(j -> vault.jobs().handle(JobId.of(j.id()))).orElseGet(create);
+        Job job = id.awaitSettled(java.time.Duration.ofSeconds(60)).job();
         if (job.state() != JobState.SUCCEEDED) {
             System.out.println("JOB " + kind + " ended " + job.state() + ": " + job.errors());
             System.out.flush();

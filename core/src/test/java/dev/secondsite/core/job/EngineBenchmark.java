@@ -26,8 +26,11 @@ import dev.secondsite.core.spi.CommandResult;
 import dev.secondsite.core.spi.HostDriver;
 import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.transport.local.LocalTransport;
-import dev.secondsite.core.vault.FailoverOptions;
+import dev.secondsite.core.vault.JobHandle;
+import dev.secondsite.core.vault.JobId;
+import dev.secondsite.core.vault.PlannedFailoverOptions;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultOptions;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -224,39 +227,40 @@ public final class EngineBenchmark {
         LocalTransport transport = LocalTransport.create();
         EngineOptions options = EngineOptions.builder().parallelism(PARALLELISM).perSiteParallelism(PARALLELISM)
                 .build();
-        try (Vault vault = Vault.builder("Bench", "westeurope").transport(transport).engineOptions(options).build();
+        try (Vault vault = Vault.create(VaultOptions.builder("Bench", "westeurope").transport(transport).engineOptions(options).build());
              Provider siteA = Provider.builder("vmm-a.bench.local", () -> primary).hostDriver(driver)
                      .maxConcurrentCommands(PARALLELISM).build();
              Provider siteB = Provider.builder("vmm-b.bench.local", () -> recovery).hostDriver(driver)
                      .maxConcurrentCommands(PARALLELISM).build()) {
-            Secret key = vault.generateRegistrationKey().encoded();
-            siteA.register(vault, key, RegistrationOptions.defaults());
-            siteB.register(vault, key, RegistrationOptions.defaults());
+            Secret key = vault.servers().generateRegistrationKey().encoded();
+            siteA.register(vault.servers().endpoint(), key, RegistrationOptions.defaults());
+            siteB.register(vault.servers().endpoint(), key, RegistrationOptions.defaults());
             siteA.attach(transport);
             siteB.attach(transport);
             CloudRef gold = new CloudRef("vmm-a", "Gold");
-            await(vault, vault.pairClouds(CloudPairing.of(gold, "vmm-b", "GoldDR", ReplicationSettings.defaults())));
-            await(vault, vault.mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpDR")));
-            await(vault, vault.mapStorage(new StorageMapping("vmm-a", "Fast", "vmm-b", "FastDR")));
+            await(vault, vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldDR", ReplicationSettings.defaults())));
+            await(vault, vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpDR")));
+            await(vault, vault.mappings().mapStorage(new StorageMapping("vmm-a", "Fast", "vmm-b", "FastDR")));
             List<String> ids = new ArrayList<>(VMS);
             for (int i = 0; i < VMS; i++) {
                 ids.add(vmId(i));
             }
-            await(vault, vault.enableProtection(gold, ids));
+            await(vault, vault.protectedVms().enable(gold, ids));
             RecoveryPlan plan = plan(vault, ids);
-            vault.savePlan(plan);
+            vault.plans().save(plan);
             if (driverName.equals("plain")) {
                 printTransitionCost(vault.configuration().protection(), ids);
             }
 
-            vault.addJobListener((event, state, percent) -> {
+            vault.jobs().addListener((event, state, percent) -> {
                 if (event instanceof JobEvent.Created c && c.spec().kind() == JobKind.PLANNED_FAILOVER) {
                     LAST_SPEC.set(c.spec());
                 }
             });
             latency.set(LATENCY);
-            Result result = measure(() -> vault.plannedFailover(plan.name(), FailoverOptions.defaults()),
-                    vault::settled, null);
+            Result result = measure(() -> vault.plans().plannedFailover(plan.name(), PlannedFailoverOptions.defaults())
+                    .id().value(), id -> java.util.concurrent.CompletableFuture.completedFuture(vault.jobs()
+                    .handle(JobId.of(id)).awaitSettled(Duration.ofMinutes(10)).job()), null);
             latency.set(Duration.ZERO);
             return result;
         } finally {
@@ -338,7 +342,7 @@ public final class EngineBenchmark {
     }
 
     private static RecoveryPlan plan(Vault vault, List<String> ids) {
-        RecoveryPlan.Builder b = RecoveryPlan.builder("Bench", "vmm-a", "vmm-b", vault.planContext());
+        RecoveryPlan.Builder b = RecoveryPlan.builder("Bench", "vmm-a", "vmm-b", vault.plans().planContext());
         int perGroup = VMS / GROUPS;
         for (int g = 1; g <= GROUPS; g++) {
             if (g > 1) {
@@ -355,8 +359,8 @@ public final class EngineBenchmark {
         return b.build();
     }
 
-    private static void await(Vault vault, String jobId) throws Exception {
-        Job job = vault.settled(jobId).get(10, TimeUnit.MINUTES);
+    private static void await(Vault vault, JobHandle jobId) throws Exception {
+        Job job = jobId.awaitSettled(java.time.Duration.ofSeconds(60)).job();
         if (job.state() != JobState.SUCCEEDED) {
             throw new IllegalStateException("setup job failed: " + job + " " + job.errors());
         }

@@ -13,6 +13,7 @@ import dev.secondsite.core.vault.CloudSync;
 import dev.secondsite.core.vault.ProxySettings;
 import dev.secondsite.core.vault.ServerRegistration;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultOptions;
 import dev.secondsite.core.vault.VaultConfiguration;
 import java.time.Instant;
 import java.util.Optional;
@@ -21,15 +22,15 @@ import org.junit.jupiter.api.Test;
 
 class ConfigurationJsonTest {
     private static Vault registeredVault() {
-        Vault vault = Vault.builder("Contoso DR", "westeurope").id("vault-1")
+        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").id("vault-1")
                 .clock(new MutableClock(Instant.parse("2026-11-02T10:00:00Z"))).proxyCheck(p -> Optional.empty())
-                .build();
-        vault.register(ServerRegistration.builder("vmm-a", vault.generateRegistrationKey().encoded())
+                .build());
+        vault.servers().endpoint().register(ServerRegistration.builder("vmm-a", vault.servers().generateRegistrationKey().encoded())
                 .proxy(ProxySettings.builder("proxy.contoso.local", 3128).user("svc").password(Secret.of("Pa55-w0rd!"))
                         .build()).build(), TestSites.primary());
-        vault.register(ServerRegistration.builder("vmm-b", vault.generateRegistrationKey().encoded())
+        vault.servers().endpoint().register(ServerRegistration.builder("vmm-b", vault.servers().generateRegistrationKey().encoded())
                 .cloudSync(CloudSync.ONE_BY_ONE).build(), TestSites.recovery());
-        vault.syncCloud("vmm-b", "GoldB");
+        vault.servers().syncCloud("vmm-b", "GoldB");
         return vault;
     }
 

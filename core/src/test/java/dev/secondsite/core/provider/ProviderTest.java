@@ -30,6 +30,7 @@ import dev.secondsite.core.vault.RegistrationRefusedException;
 import dev.secondsite.core.vault.RegistrationResult;
 import dev.secondsite.core.vault.SyncReport;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultOptions;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -190,18 +191,18 @@ class ProviderTest {
     @Test
     @DisplayName("R1 R5 a provider registers its server through VaultEndpoint; neither key nor proxy password is logged")
     void registersWithVault() {
-        Vault vault = Vault.builder("Contoso DR", "westeurope").clock(new MutableClock(Instant.now())).build();
-        Secret key = vault.generateRegistrationKey().encoded();
+        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").clock(new MutableClock(Instant.now())).build());
+        Secret key = vault.servers().generateRegistrationKey().encoded();
         ProxySettings proxy = ProxySettings.builder("proxy.contoso.local", 3128).user("svc-asr")
                 .password(Secret.of("hunter2-proxy")).build();
         CapturingLogs.clear();
 
-        RegistrationResult result = provider().register(vault, key, RegistrationOptions.defaults().withProxy(proxy));
+        RegistrationResult result = provider().register(vault.servers().endpoint(), key, RegistrationOptions.defaults().withProxy(proxy));
 
         assertEquals("vmm-a", result.server().serverId());
         assertEquals("vmm-a.contoso.local", result.server().friendlyName());
         assertEquals(Set.of("Gold", "Silver"), result.server().syncedClouds());
-        assertEquals(1, vault.servers().size());
+        assertEquals(1, vault.servers().list().size());
         assertTrue(result.warnings().cites(Rule.R1), "the proxy was not tested: " + result.warnings());
         String logs = CapturingLogs.allText();
         assertTrue(logs.contains("Registered server vmm-a"), logs);
@@ -212,9 +213,9 @@ class ProviderTest {
     @Test
     @DisplayName("R3 R4 encryption is accepted with a warning; one-by-one sync registers no cloud")
     void registrationOptions() {
-        Vault vault = Vault.builder("Contoso DR", "westeurope").build();
+        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").build());
 
-        RegistrationResult result = provider().register(vault, vault.generateRegistrationKey().encoded(),
+        RegistrationResult result = provider().register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(),
                 RegistrationOptions.defaults().withEncryption(true).withCloudSync(CloudSync.ONE_BY_ONE));
 
         assertTrue(result.warnings().cites(Rule.R3), result.warnings().toString());
@@ -225,30 +226,30 @@ class ProviderTest {
     @Test
     @DisplayName("K1 a key the vault refuses propagates RegistrationRefusedException; nothing is registered")
     void refusedKey() {
-        Vault vault = Vault.builder("Contoso DR", "westeurope").build();
+        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").build());
         Provider provider = provider();
 
-        assertThrows(RegistrationRefusedException.class, () -> provider.register(vault, Secret.of("not-a-key"),
+        assertThrows(RegistrationRefusedException.class, () -> provider.register(vault.servers().endpoint(), Secret.of("not-a-key"),
                 RegistrationOptions.defaults()));
-        assertTrue(vault.servers().isEmpty());
+        assertTrue(vault.servers().list().isEmpty());
     }
 
     @Test
     @DisplayName("R5 a sync reports the inventory as the supplier gives it now")
     void syncReportsFreshInventory() {
-        Vault vault = Vault.builder("Contoso DR", "westeurope").build();
+        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").build());
         AtomicReference<Site> inventory = new AtomicReference<>(primary);
         Provider provider = build(builder(inventory::get).hostDriver(driver));
-        provider.register(vault, vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+        provider.register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
         inventory.set(primary.toBuilder().retainClouds(c -> !c.name().equals("Silver")).build());
 
-        SyncReport report = provider.sync(vault);
+        SyncReport report = provider.sync(vault.servers().endpoint());
 
         assertEquals(Set.of("Silver"), report.removedClouds());
-        assertTrue(vault.site("vmm-a").orElseThrow().cloud("Silver").isEmpty());
+        assertTrue(vault.servers().inventory("vmm-a").orElseThrow().cloud("Silver").isEmpty());
         inventory.set(TestSites.recovery());
         InvalidConfigurationException moved = assertThrows(InvalidConfigurationException.class,
-                () -> provider.sync(vault));
+                () -> provider.sync(vault.servers().endpoint()));
         assertTrue(moved.getMessage().contains("must stay the id of server vmm-a"), moved.getMessage());
     }
 

@@ -42,7 +42,7 @@ class ConfigurationJobsTest {
     }
 
     private int jobCount() {
-        return vault.jobs(JobQuery.all()).size();
+        return vault.jobs().list(JobQuery.all()).size();
     }
 
     @Test
@@ -52,7 +52,7 @@ class ConfigurationJobsTest {
             assertFalse(world.hosts.isReplicaServer(host), host);
         }
         CloudPairing pairing = CloudPairing.of(GOLD, B, "GoldDR", world.settings);
-        Job job = world.succeed(vault.pairClouds(pairing));
+        Job job = world.succeed(vault.pairings().pair(pairing));
 
         assertEquals(JobKind.PAIR_CLOUDS, job.kind());
         assertEquals(100, job.progressPercent());
@@ -84,7 +84,7 @@ class ConfigurationJobsTest {
         CloudPairing edited = CloudPairing.of(GOLD, B, "GoldDR",
                 world.settings.toBuilder().compression(false).deleteReplicaOnDisable(true).build());
 
-        Job job = world.succeed(vault.editPairing(edited));
+        Job job = world.succeed(vault.pairings().edit(edited));
 
         assertEquals(JobKind.EDIT_PAIRING, job.kind());
         assertEquals(edited, vault.configuration().protection().pairing(GOLD).orElseThrow());
@@ -102,11 +102,11 @@ class ConfigurationJobsTest {
         int commands = world.hosts.history().size();
 
         InvalidConfigurationException otherCloud = assertThrows(InvalidConfigurationException.class,
-                () -> vault.editPairing(CloudPairing.of(GOLD, B, "SilverDR", world.settings)));
+                () -> vault.pairings().edit(CloudPairing.of(GOLD, B, "SilverDR", world.settings)));
         assertEquals(Rule.C12, otherCloud.rule());
         assertTrue(otherCloud.getMessage().contains("SilverDR"), otherCloud.getMessage());
         InvalidConfigurationException otherServer = assertThrows(InvalidConfigurationException.class,
-                () -> vault.editPairing(CloudPairing.of(GOLD, "vmm-c", "GoldDR", world.settings)));
+                () -> vault.pairings().edit(CloudPairing.of(GOLD, "vmm-c", "GoldDR", world.settings)));
         assertEquals(Rule.C12, otherServer.rule());
 
         assertEquals(jobs, jobCount(), "no job is created");
@@ -120,14 +120,14 @@ class ConfigurationJobsTest {
         world.pair().protect(DB1);
         int jobs = jobCount();
         InvalidConfigurationException refused = assertThrows(InvalidConfigurationException.class,
-                () -> vault.unpairClouds(GOLD));
+                () -> vault.pairings().unpair(GOLD));
         assertEquals(Rule.E4, refused.rule());
         assertTrue(refused.getMessage().contains(DB1), refused.getMessage());
         assertEquals(jobs, jobCount(), "no job is created");
         assertTrue(vault.configuration().protection().pairing(GOLD).isPresent());
 
-        world.succeed(vault.disableProtection(DB1));
-        Job job = world.succeed(vault.unpairClouds(GOLD));
+        world.succeed(vault.protectedVms().disable(DB1));
+        Job job = world.succeed(vault.pairings().unpair(GOLD));
 
         assertEquals(JobKind.UNPAIR_CLOUDS, job.kind());
         assertTrue(vault.configuration().protection().pairings().isEmpty());
@@ -140,7 +140,7 @@ class ConfigurationJobsTest {
         assertEquals(java.util.Optional.empty(), world.fake(DB1).replica().network("nic0"),
                 "a replica starts disconnected");
 
-        Job job = world.succeed(vault.mapNetwork(new NetworkMapping(A, "Corp", B, "CorpDR")));
+        Job job = world.succeed(vault.mappings().mapNetwork(new NetworkMapping(A, "Corp", B, "CorpDR")));
 
         assertEquals(JobKind.MAP_NETWORK, job.kind());
         assertEquals(Set.of("save", "reconnect/" + DB1, "reconnect/" + APP1),
@@ -152,7 +152,7 @@ class ConfigurationJobsTest {
         assertEquals(java.util.Optional.of("CorpDR"),
                 vault.configuration().protection().targetNetworkFor(A, "Corp", B));
 
-        world.succeed(vault.remapNetwork(new NetworkMapping(A, "Corp", B, "CorpDR2")));
+        world.succeed(vault.mappings().remapNetwork(new NetworkMapping(A, "Corp", B, "CorpDR2")));
 
         assertEquals("CorpDR2", world.fake(DB1).replica().network("nic0").orElse(null));
         assertEquals("CorpDR2", world.fake(APP1).replica().network("nic0").orElse(null));
@@ -164,7 +164,7 @@ class ConfigurationJobsTest {
     @DisplayName("N3 N4 J1 unmapping a network is a job whose warnings name the VMs that now fail over disconnected")
     void unmapNetwork() {
         world.pair().map().protect(DB1);
-        Job job = world.succeed(vault.unmapNetwork(A, "Corp"));
+        Job job = world.succeed(vault.mappings().unmapNetwork(A, "Corp"));
 
         assertEquals(JobKind.UNMAP_NETWORK, job.kind());
         assertTrue(vault.configuration().protection().networkMapping(A, "Corp").isEmpty());
@@ -176,22 +176,22 @@ class ConfigurationJobsTest {
     @DisplayName("S2 J1 storage mappings are saved, replaced and removed by jobs")
     void storageMapping() {
         world.pair();
-        Job map = world.succeed(vault.mapStorage(new StorageMapping(A, "Gold-SSD", B, "DR-SSD")));
+        Job map = world.succeed(vault.mappings().mapStorage(new StorageMapping(A, "Gold-SSD", B, "DR-SSD")));
         assertEquals(JobKind.MAP_STORAGE, map.kind());
         assertEquals("DR-SSD", vault.configuration().protection().storageMapping(A, "Gold-SSD").orElseThrow()
                 .targetClassification());
 
         int jobs = jobCount();
         InvalidConfigurationException twice = assertThrows(InvalidConfigurationException.class,
-                () -> vault.mapStorage(new StorageMapping(A, "Gold-SSD", B, "DR-HDD")));
+                () -> vault.mappings().mapStorage(new StorageMapping(A, "Gold-SSD", B, "DR-HDD")));
         assertEquals(Rule.S2, twice.rule());
         assertEquals(jobs, jobCount());
 
-        world.succeed(vault.remapStorage(new StorageMapping(A, "Gold-SSD", B, "DR-HDD")));
+        world.succeed(vault.mappings().remapStorage(new StorageMapping(A, "Gold-SSD", B, "DR-HDD")));
         assertEquals("DR-HDD", vault.configuration().protection().storageMapping(A, "Gold-SSD").orElseThrow()
                 .targetClassification());
 
-        Job unmap = world.succeed(vault.unmapStorage(A, "Gold-SSD"));
+        Job unmap = world.succeed(vault.mappings().unmapStorage(A, "Gold-SSD"));
         assertEquals(JobKind.UNMAP_STORAGE, unmap.kind());
         assertTrue(vault.configuration().protection().storageMappings().isEmpty());
     }
@@ -203,7 +203,7 @@ class ConfigurationJobsTest {
         int jobs = jobCount();
         int commands = world.hosts.history().size();
         InvalidConfigurationException refused = assertThrows(InvalidConfigurationException.class,
-                () -> vault.pairClouds(CloudPairing.of(new CloudRef(A, "Silver"), B, "GoldDR", world.settings)));
+                () -> vault.pairings().pair(CloudPairing.of(new CloudRef(A, "Silver"), B, "GoldDR", world.settings)));
         assertEquals(Rule.C3, refused.rule());
         assertEquals(jobs, jobCount());
         assertEquals(commands, world.hosts.history().size());

@@ -136,18 +136,18 @@ final class DrWorld implements AutoCloseable {
     DrWorld(ReplicationSettings settings, Clock vaultClock, Clock hostClock) {
         this.settings = settings;
         this.hosts = FakeHostDriver.builder().clock(hostClock).sites(primary, recovery).build();
-        this.vault = Vault.builder("DR suite", "westeurope").clock(vaultClock).transport(hub).engineOptions(FAST)
-                .build();
+        this.vault = Vault.create(VaultOptions.builder("DR suite", "westeurope").clock(vaultClock).transport(hub).engineOptions(FAST)
+                .build());
         this.siteA = provider("vmm-a.contoso.local", primary);
         this.siteB = provider("vmm-b.contoso.local", recovery);
-        vault.addJobListener((event, state, progress) -> {
+        vault.jobs().addListener((event, state, progress) -> {
             if (event instanceof JobEvent.TaskWaiting w) {
                 record(new Entry("", "", "Manual", w.instructions(), true));
             }
         });
-        Secret key = vault.generateRegistrationKey().encoded();
-        siteA.register(vault, key, RegistrationOptions.defaults());
-        siteB.register(vault, key, RegistrationOptions.defaults());
+        Secret key = vault.servers().generateRegistrationKey().encoded();
+        siteA.register(vault.servers().endpoint(), key, RegistrationOptions.defaults());
+        siteB.register(vault.servers().endpoint(), key, RegistrationOptions.defaults());
         LocalTransport transport = LocalTransport.forUri(hub);
         siteA.attach(transport);
         siteB.attach(transport);
@@ -236,27 +236,27 @@ final class DrWorld implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------- jobs
 
     /** Waits until the job ends or waits for a manual action. */
-    Job settle(String jobId) {
+    Job settle(JobHandle job) {
         try {
-            return vault.settled(jobId).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("job " + jobId + " did not settle: " + vault.job(jobId), e);
+            return job.awaitSettled(WAIT).job();
+        } catch (JobTimeoutException e) {
+            throw new AssertionError("job " + job.id() + " did not settle: " + job.poll(), e);
         }
     }
 
     /** Waits for the job, resuming each manual action it waits for with {@code comment}, until it ends. */
-    Job finish(String jobId, String comment) {
-        Job job = settle(jobId);
+    Job finish(JobHandle handle, String comment) {
+        Job job = settle(handle);
         while (job.state() == JobState.WAITING_FOR_ACTION) {
-            vault.resume(jobId, comment);
-            job = settle(jobId);
+            handle.resume(comment);
+            job = settle(handle);
         }
         return job;
     }
 
     /** {@link #finish} and asserts the job SUCCEEDED. */
-    Job succeed(String jobId) {
-        Job job = finish(jobId, "done by the suite");
+    Job succeed(JobHandle handle) {
+        Job job = finish(handle, "done by the suite");
         assertEquals(JobState.SUCCEEDED, job.state(), () -> "job " + job + " errors " + job.errors() + " tasks "
                 + job.tasks());
         return job;
@@ -264,19 +264,19 @@ final class DrWorld implements AutoCloseable {
 
     /** Pairs Gold with GoldDR. */
     DrWorld pair() {
-        succeed(vault.pairClouds(CloudPairing.of(GOLD, B, "GoldDR", settings)));
+        succeed(vault.pairings().pair(CloudPairing.of(GOLD, B, "GoldDR", settings)));
         return this;
     }
 
     /** Maps Corp to CorpDR and storage Gold-SSD to DR-SSD. */
     DrWorld map() {
-        succeed(vault.mapNetwork(new NetworkMapping(A, "Corp", B, "CorpDR")));
-        succeed(vault.mapStorage(new StorageMapping(A, "Gold-SSD", B, "DR-SSD")));
+        succeed(vault.mappings().mapNetwork(new NetworkMapping(A, "Corp", B, "CorpDR")));
+        succeed(vault.mappings().mapStorage(new StorageMapping(A, "Gold-SSD", B, "DR-SSD")));
         return this;
     }
 
     DrWorld protect(String... vmIds) {
-        succeed(vault.enableProtection(GOLD, List.of(vmIds)));
+        succeed(vault.protectedVms().enable(GOLD, List.of(vmIds)));
         return this;
     }
 
@@ -312,13 +312,13 @@ final class DrWorld implements AutoCloseable {
                 .addAction(Slot.afterGroup(3), PlanAction.script("Update DNS", DNS, ScriptSide.RECOVERY)
                         .withKinds(FailoverKind.PLANNED, FailoverKind.UNPLANNED))
                 .build();
-        vault.savePlan(plan);
+        vault.plans().save(plan);
         return plan;
     }
 
     /** A plan builder with {@code groups} (group 1 first), no dependencies and no actions. */
     RecoveryPlan.Builder plan(String name, List<List<String>> groups) {
-        RecoveryPlan.Builder b = RecoveryPlan.builder(name, A, B, vault.planContext());
+        RecoveryPlan.Builder b = RecoveryPlan.builder(name, A, B, vault.plans().planContext());
         for (int g = 1; g <= groups.size(); g++) {
             if (g > 1) {
                 b.addGroup();

@@ -54,15 +54,15 @@ class JobHistoryTest {
         world.protect(DB1);
         clock.advance(HOUR);
         world.hosts.failPermanently(FakeHostDriver.isCommand(HostCommand.TestFailover.class), "no memory left");
-        String failed = vault.failoverVm(DB1, FailoverKind.TEST, FailoverOptions.defaults());
+        JobHandle failed = Failovers.start(vault, DB1, FailoverKind.TEST, Failovers.options().build());
         assertEquals(JobState.FAILED, world.settle(failed).state());
-        return failed;
+        return failed.id().value();
     }
 
     private List<Job> jobs(Consumer<JobQuery.Builder> filter) {
         JobQuery.Builder b = JobQuery.builder();
         filter.accept(b);
-        return vault.jobs(b.build());
+        return vault.jobs().list(b.build());
     }
 
     private static Set<JobKind> kinds(List<Job> jobs) {
@@ -76,7 +76,7 @@ class JobHistoryTest {
     void listAndFilter() {
         String failed = history();
 
-        List<Job> all = vault.jobs(JobQuery.all());
+        List<Job> all = vault.jobs().list(JobQuery.all());
         assertEquals(5, all.size());
         for (int i = 1; i < all.size(); i++) {
             assertTrue(!all.get(i).createdAt().isBefore(all.get(i - 1).createdAt()), "oldest first");
@@ -105,7 +105,7 @@ class JobHistoryTest {
     @DisplayName("J4 jobs are exported as JSON with their state, errors and tasks")
     void exportJson() throws Exception {
         String failed = history();
-        List<Job> all = vault.jobs(JobQuery.all());
+        List<Job> all = vault.jobs().list(JobQuery.all());
 
         JsonNode doc = new ObjectMapper().readTree(JobJson.export(all));
 
@@ -134,17 +134,17 @@ class JobHistoryTest {
     void visibleWhileRunning() throws InterruptedException {
         world.ready();
         FakeHostDriver.Hold hold = world.hosts.hold(FakeHostDriver.isCommand(HostCommand.StartVm.class));
-        String id = vault.failoverVm(DB1, FailoverKind.TEST, FailoverOptions.defaults());
+        JobHandle id = Failovers.start(vault, DB1, FailoverKind.TEST, Failovers.options().build());
         try {
             assertTrue(hold.awaitHeld(1));
-            Job running = vault.job(id);
+            Job running = id.poll();
             assertEquals(JobState.IN_PROGRESS, running.state());
             assertNotNull(running.startedAt());
             assertNull(running.endedAt());
             assertTrue(running.progressPercent() > 0 && running.progressPercent() < 100, running::toString);
             assertEquals(TaskState.SUCCEEDED, running.task("failover/" + DB1).orElseThrow().state());
             assertEquals(TaskState.IN_PROGRESS, running.task("boot/" + DB1).orElseThrow().state());
-            assertEquals(List.of(id), vault.jobs(JobQuery.builder().state(JobState.IN_PROGRESS).build()).stream()
+            assertEquals(List.of(id.id().value()), vault.jobs().list(JobQuery.builder().state(JobState.IN_PROGRESS).build()).stream()
                     .map(Job::id).toList());
         } finally {
             hold.release();

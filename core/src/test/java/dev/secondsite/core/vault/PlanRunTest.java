@@ -64,13 +64,19 @@ class PlanRunTest {
         world.close();
     }
 
-    private static FailoverOptions.Builder options() {
-        return FailoverOptions.builder();
+    private JobHandle test(TestFailoverOptions options) {
+        world.savePlan();
+        return vault.plans().testFailover(PLAN, options);
     }
 
-    private String failover(FailoverKind kind, FailoverOptions options) {
+    private JobHandle planned() {
         world.savePlan();
-        return vault.failover(PLAN, kind, options);
+        return vault.plans().plannedFailover(PLAN, PlannedFailoverOptions.defaults());
+    }
+
+    private JobHandle unplanned(UnplannedFailoverOptions options) {
+        world.savePlan();
+        return vault.plans().unplannedFailover(PLAN, options);
     }
 
     /** The log from {@code since} on. */
@@ -142,8 +148,7 @@ class PlanRunTest {
     @DisplayName("RP3 RP4 RP7 F1 a test failover of the plan: no shutdown, all VMs fail over, groups boot in order; "
             + "only test actions run, in their slots")
     void testFailoverOrder() {
-        Job job = world.succeed(failover(FailoverKind.TEST, options().testNetwork(TestNetwork.isolated("iso-1"))
-                .build()));
+        Job job = world.succeed(test(TestFailoverOptions.into(TestNetwork.isolated("iso-1"))));
 
         assertEquals("plan " + PLAN, job.target());
         assertEquals(PLAN, job.planName());
@@ -163,12 +168,12 @@ class PlanRunTest {
             assertEquals(ProtectionState.TEST_FAILOVER_RUNNING, world.protectedVm(vm).state());
         }
 
-        int jobs = vault.jobs(JobQuery.all()).size();
-        assertThrows(IllegalTransitionException.class, () -> vault.testFailover(PLAN, options().build()),
+        int jobs = vault.jobs().list(JobQuery.all()).size();
+        assertThrows(IllegalTransitionException.class, () -> vault.plans().testFailover(PLAN, TestFailoverOptions.defaults()),
                 "F8: one test failover at a time");
-        assertEquals(jobs, vault.jobs(JobQuery.all()).size());
+        assertEquals(jobs, vault.jobs().list(JobQuery.all()).size());
 
-        Job cleanup = world.succeed(vault.cleanupTestFailover(PLAN));
+        Job cleanup = world.succeed(vault.plans().cleanupTestFailover(PLAN));
         assertEquals(JobKind.CLEANUP_TEST_FAILOVER, cleanup.kind());
         for (String vm : PLAN_VMS) {
             assertNull(world.fake(vm).testVm(), vm);
@@ -180,7 +185,7 @@ class PlanRunTest {
     @DisplayName("RP3 RP4 RP7 F2 J2 a planned failover of the plan: shutdown, failover, groups in order, actions in "
             + "their slots; the manual action waits until resumed with a comment")
     void plannedFailoverOrder() {
-        String id = failover(FailoverKind.PLANNED, options().build());
+        JobHandle id = planned();
 
         Job waiting = world.settle(id);
         assertEquals(JobState.WAITING_FOR_ACTION, waiting.state());
@@ -189,12 +194,12 @@ class PlanRunTest {
         assertTrue(boots(2).isEmpty() && boots(3).isEmpty(), "nothing after the manual action runs before resume");
         assertEquals(2, starts(1).size());
 
-        vault.resume(id, "databases mounted -- ops");
+        id.resume("databases mounted -- ops");
         Job job = world.succeed(id);
 
         assertTrue(job.task(action.id()).orElseThrow().notes().contains("resumed: databases mounted -- ops"),
                 job.task(action.id())::toString);
-        assertThrows(IllegalTransitionException.class, () -> vault.resume(id, "again"), "J2: nothing to resume");
+        assertThrows(IllegalTransitionException.class, () -> id.resume("again"), "J2: nothing to resume");
         assertAllBefore(script(DRAIN), all("StopVm"), "RP4: before-shutdown action first");
         assertEquals(List.of(A), scriptServers(DRAIN), "a primary-side script runs on the primary server");
         assertAllBefore(all("StopVm"), all("PrepareFailover"), "RP7: shutdown step before the failover step");
@@ -215,7 +220,7 @@ class PlanRunTest {
     @Test
     @DisplayName("RP7 F3 an unplanned failover shuts the source down (with its actions) only when asked")
     void unplannedShutdownOnlyWhenAsked() {
-        world.finish(failover(FailoverKind.UNPLANNED, options().build()), "ok");
+        world.finish(unplanned(UnplannedFailoverOptions.defaults()), "ok");
         assertTrue(all("StopVm").isEmpty(), "RP7: no shutdown step unless asked");
         assertTrue(script(DRAIN).isEmpty(), "RP4: the shutdown step's actions go with it");
         assertEquals(1, manual().size());
@@ -229,7 +234,7 @@ class PlanRunTest {
     @Test
     @DisplayName("RP7 F3 an unplanned failover asked to shut the source down runs the shutdown step and its actions")
     void unplannedWithShutdown() {
-        Job job = world.succeed(failover(FailoverKind.UNPLANNED, options().shutdownSource(true).build()));
+        Job job = world.succeed(unplanned(UnplannedFailoverOptions.defaults().withShutdownSource(true)));
         assertEquals(JobKind.UNPLANNED_FAILOVER, job.kind());
         assertAllBefore(script(DRAIN), all("StopVm"), "RP4");
         assertAllBefore(all("StopVm"), all("Failover"), "RP7");
@@ -244,20 +249,20 @@ class PlanRunTest {
     @DisplayName("F5 RP4 the plan fails back: commit, reverse replication, failback with the failback actions only, "
             + "commit, reverse again")
     void planFailback() {
-        world.succeed(failover(FailoverKind.PLANNED, options().build()));
-        world.succeed(vault.commit(PLAN));
-        world.succeed(vault.reverseReplication(PLAN));
+        world.succeed(planned());
+        world.succeed(vault.plans().commit(PLAN));
+        world.succeed(vault.plans().reverseReplication(PLAN));
         int since = world.log().size();
 
-        Job back = world.succeed(vault.failback(PLAN));
+        Job back = world.succeed(vault.plans().failback(PLAN));
 
         assertEquals(JobKind.PLANNED_FAILOVER, back.kind());
         List<String> scriptsRun = logSince(since).stream().filter(e -> e.what().equals("Script"))
                 .map(Entry::subject).toList();
         assertEquals(List.of(FAILBACK_PREP, DNS), scriptsRun, "RP4: only actions for recovery-to-primary run");
         assertEquals(A, scriptServers(FAILBACK_PREP).get(0));
-        world.succeed(vault.commit(PLAN));
-        world.succeed(vault.reverseReplication(PLAN));
+        world.succeed(vault.plans().commit(PLAN));
+        world.succeed(vault.plans().reverseReplication(PLAN));
         for (String vm : PLAN_VMS) {
             assertEquals(ProtectionState.PROTECTED, world.protectedVm(vm).state(), vm);
             assertEquals(ActiveLocation.PRIMARY, world.protectedVm(vm).activeLocation(), vm);
@@ -274,7 +279,7 @@ class PlanRunTest {
         world.hosts.failRandomly(0.1, 20261102L);
         int since = world.hosts.history().size();
 
-        Job job = world.succeed(failover(FailoverKind.PLANNED, options().build()));
+        Job job = world.succeed(planned());
 
         List<FakeHostDriver.Execution> history = world.hosts.history();
         history = history.subList(since, history.size());
@@ -303,7 +308,7 @@ class PlanRunTest {
     void permanentFaultThenRestart() {
         world.hosts.failPermanently(FakeHostDriver.isCommand(HostCommand.Failover.class)
                 .and(FakeHostDriver.isForVm(APP1)), "Start-VMFailover: the replica's disk is offline");
-        String id = failover(FailoverKind.PLANNED, options().build());
+        JobHandle id = planned();
 
         Job failed = world.settle(id);
 
@@ -319,7 +324,7 @@ class PlanRunTest {
         assertFalse(finished.isEmpty());
 
         world.hosts.clearFaults();
-        vault.restart(id);
+        id.restart();
         Job job = world.succeed(id);
 
         for (TaskStatus before : finished.values()) {
@@ -346,10 +351,10 @@ class PlanRunTest {
     void cancel() throws InterruptedException {
         FakeHostDriver.Hold hold = world.hosts.hold(FakeHostDriver.isCommand(HostCommand.StartVm.class)
                 .and(FakeHostDriver.isForVm(DB1)));
-        String id = failover(FailoverKind.TEST, options().build());
+        JobHandle id = test(TestFailoverOptions.defaults());
         try {
             assertTrue(hold.awaitHeld(1), "db1's start is in flight");
-            vault.cancel(id);
+            id.cancel();
         } finally {
             hold.release();
         }
@@ -364,9 +369,9 @@ class PlanRunTest {
             assertEquals(-1, firstBoot(vm), vm + " was not touched");
         }
         assertTrue(script(SMOKE).isEmpty());
-        assertThrows(IllegalTransitionException.class, () -> vault.cancel(id), "J2: an ended job is not cancelled");
+        assertThrows(IllegalTransitionException.class, () -> id.cancel(), "J2: an ended job is not cancelled");
 
-        vault.restart(id);
+        id.restart();
         world.succeed(id);
         assertEquals(1, world.hosts.commandNamesFor(DB1).stream().filter("StartVm"::equals).count());
         assertNotNull(world.fake(WEB1).testVm());
@@ -375,18 +380,18 @@ class PlanRunTest {
     @Test
     @DisplayName("J2 a job waiting for a manual action is cancelled at once; restarted, it waits again until resumed")
     void cancelWhileWaiting() {
-        String id = failover(FailoverKind.PLANNED, options().build());
+        JobHandle id = planned();
         assertEquals(JobState.WAITING_FOR_ACTION, world.settle(id).state());
 
-        vault.cancel(id);
+        id.cancel();
         Job cancelled = world.settle(id);
 
         assertEquals(JobState.CANCELLED, cancelled.state());
         assertEquals(1, cancelled.tasksIn(TaskState.CANCELLED).size(), "the manual action's task");
-        assertThrows(IllegalTransitionException.class, () -> vault.resume(id, "too late"));
+        assertThrows(IllegalTransitionException.class, () -> id.resume("too late"));
         assertTrue(boots(2).isEmpty(), "nothing after the manual action ran");
 
-        vault.restart(id);
+        id.restart();
         assertEquals(JobState.WAITING_FOR_ACTION, world.settle(id).state());
         assertEquals(2, manual().size(), "the manual action asks again");
         world.succeed(id);
@@ -398,7 +403,7 @@ class PlanRunTest {
     @DisplayName("RP8 J2 a failing script stops a planned failover at that task; a restart runs it again and finishes")
     void failingScriptStopsPlanned() {
         world.scripts = DrWorld.scriptsExcept(FIX_IPS).fail(FIX_IPS, 1, "cannot reach DHCP").succeed(FIX_IPS);
-        String id = failover(FailoverKind.PLANNED, options().build());
+        JobHandle id = planned();
 
         Job failed = world.settle(id);
 
@@ -409,7 +414,7 @@ class PlanRunTest {
         assertTrue(script.error().contains("cannot reach DHCP"), script.error());
         assertTrue(boots(1).isEmpty(), "no VM starts after the failed script");
 
-        vault.restart(id);
+        id.restart();
         world.succeed(id);
 
         assertEquals(2, world.scripts.runs().stream().filter(r -> r.path().equals(FIX_IPS)).count());
@@ -426,7 +431,7 @@ class PlanRunTest {
     void failingScriptRecordedUnplanned() {
         world.scripts = DrWorld.scriptsExcept(FIX_IPS).fail(FIX_IPS, 2, "cannot reach DHCP");
 
-        Job job = world.succeed(failover(FailoverKind.UNPLANNED, options().build()));
+        Job job = world.succeed(unplanned(UnplannedFailoverOptions.defaults()));
 
         assertTrue(job.errors().stream().anyMatch(e -> e.contains("Fix IPs") && e.contains("cannot reach DHCP")),
                 job.errors()::toString);
@@ -442,12 +447,12 @@ class PlanRunTest {
     @DisplayName("RP9 two plans share a VM: the second plan's failover skips the VM the first failed over, with a "
             + "note")
     void sharedVmSkipped() {
-        vault.savePlan(world.plan("Back end", List.of(List.of(DB1, APP1))).build());
-        vault.savePlan(world.plan("Front end", List.of(List.of(APP1), List.of(WEB1))).build());
-        world.succeed(vault.plannedFailover("Back end", options().build()));
+        vault.plans().save(world.plan("Back end", List.of(List.of(DB1, APP1))).build());
+        vault.plans().save(world.plan("Front end", List.of(List.of(APP1), List.of(WEB1))).build());
+        world.succeed(vault.plans().plannedFailover("Back end", PlannedFailoverOptions.defaults()));
         int since = world.log().size();
 
-        Job job = world.succeed(vault.plannedFailover("Front end", options().build()));
+        Job job = world.succeed(vault.plans().plannedFailover("Front end", PlannedFailoverOptions.defaults()));
 
         for (String task : List.of("check/", "shutdown/", "failover/", "boot/")) {
             TaskStatus skipped = job.task(task + APP1).orElseThrow();

@@ -60,7 +60,7 @@ class ProtectionJobsTest {
     @DisplayName("E1 C10 J1 protection over the network now: enable replication, initial replication, finalize")
     void enableOverNetworkNow() {
         DrWorld w = world(new DrWorld()).pair().map();
-        Job job = w.succeed(w.vault.enableProtection(GOLD, List.of(DB1, APP1)));
+        Job job = w.succeed(w.vault.protectedVms().enable(GOLD, List.of(DB1, APP1)));
 
         assertEquals(JobKind.ENABLE_PROTECTION, job.kind());
         assertEquals(List.of("enable/" + DB1, "enable/" + APP1), job.tasks().stream().map(t -> t.id()).toList());
@@ -85,7 +85,7 @@ class ProtectionJobsTest {
         DrWorld w = world(new DrWorld(DrWorld.defaultSettings()
                 .initialReplication(InitialReplication.overNetworkAt(LocalTime.of(23, 30))).build(), clock, clock));
         w.pair().map();
-        w.succeed(w.vault.enableProtection(GOLD, List.of(DB1)));
+        w.succeed(w.vault.protectedVms().enable(GOLD, List.of(DB1)));
 
         HostCommand.StartInitialReplication start = (HostCommand.StartInitialReplication) w.hosts.commandsFor(DB1)
                 .get(1);
@@ -101,13 +101,13 @@ class ProtectionJobsTest {
     void enableOffline() {
         DrWorld w = world(new DrWorld(DrWorld.defaultSettings()
                 .initialReplication(InitialReplication.offline(EXPORT, IMPORT)).build()));
-        Job pairing = w.succeed(w.vault.pairClouds(dev.secondsite.core.protection.CloudPairing.of(GOLD, B, "GoldDR",
+        Job pairing = w.succeed(w.vault.pairings().pair(dev.secondsite.core.protection.CloudPairing.of(GOLD, B, "GoldDR",
                 w.settings)));
         assertTrue(pairing.warnings().stream().anyMatch(s -> s.startsWith("O2")), pairing.warnings()::toString);
         assertTrue(pairing.warnings().stream().anyMatch(s -> s.startsWith("O4")), pairing.warnings()::toString);
         w.map();
 
-        w.succeed(w.vault.enableProtection(GOLD, List.of(APP1)));
+        w.succeed(w.vault.protectedVms().enable(GOLD, List.of(APP1)));
 
         List<FakeHostDriver.Execution> runs = w.hosts.historyFor(APP1);
         assertEquals(List.of("EnableReplication", "StartInitialReplication", "ImportInitialReplication"),
@@ -129,7 +129,7 @@ class ProtectionJobsTest {
     void onboard() {
         DrWorld w = world(new DrWorld()).pair().map();
         FakeVm before = w.fake(LEGACY);
-        Job job = w.succeed(w.vault.onboard(GOLD, LEGACY));
+        Job job = w.succeed(w.vault.protectedVms().onboard(GOLD, LEGACY));
 
         assertEquals(JobKind.ONBOARD, job.kind());
         assertEquals(ProtectionState.PROTECTED, w.protectedVm(LEGACY).state());
@@ -146,7 +146,7 @@ class ProtectionJobsTest {
     void enableOnboardsReplicatedVm() {
         DrWorld w = world(new DrWorld()).pair().map();
         FakeVm before = w.fake(LEGACY);
-        w.succeed(w.vault.enableProtection(GOLD, List.of(LEGACY, DB1)));
+        w.succeed(w.vault.protectedVms().enable(GOLD, List.of(LEGACY, DB1)));
 
         assertEquals(ProtectionState.PROTECTED, w.protectedVm(LEGACY).state());
         assertEquals(HV12, w.replicaHost(LEGACY));
@@ -160,17 +160,17 @@ class ProtectionJobsTest {
     @DisplayName("E3 C13 onboarding with other settings is refused naming each difference; no job, nothing changes")
     void onboardMismatchRefused() {
         DrWorld w = world(new DrWorld()).pair().map();
-        int jobs = w.vault.jobs(JobQuery.all()).size();
+        int jobs = w.vault.jobs().list(JobQuery.all()).size();
         int commands = w.hosts.history().size();
 
         InvalidConfigurationException refused = assertThrows(InvalidConfigurationException.class,
-                () -> w.vault.onboard(GOLD, LEGACY_MISMATCH));
+                () -> w.vault.protectedVms().onboard(GOLD, LEGACY_MISMATCH));
 
         List<String> errors = refused.errors().stream().map(f -> f.rule() + " " + f.field()).toList();
         assertTrue(errors.contains("C13 observedReplication.recoveryHistory"), errors::toString);
         assertTrue(errors.contains("E3 observedReplication.vssSnapshotFrequencyHour"), errors::toString);
         assertTrue(errors.contains("E3 observedReplication.compressionEnabled"), errors::toString);
-        assertEquals(jobs, w.vault.jobs(JobQuery.all()).size());
+        assertEquals(jobs, w.vault.jobs().list(JobQuery.all()).size());
         assertEquals(commands, w.hosts.history().size());
         assertTrue(w.vault.configuration().protection().protectedVm(LEGACY_MISMATCH).isEmpty());
     }
@@ -181,10 +181,10 @@ class ProtectionJobsTest {
         DrWorld w = world(new DrWorld()).pair();
         int commands = w.hosts.history().size();
         InvalidConfigurationException refused = assertThrows(InvalidConfigurationException.class,
-                () -> w.vault.enableProtection(new CloudRef(A, "Silver"), List.of(DB1)));
+                () -> w.vault.protectedVms().enable(new CloudRef(A, "Silver"), List.of(DB1)));
         assertEquals(Rule.E1, refused.rule());
         assertEquals(commands, w.hosts.history().size());
-        assertEquals(1, w.vault.jobs(JobQuery.all()).size());
+        assertEquals(1, w.vault.jobs().list(JobQuery.all()).size());
     }
 
     @Test
@@ -194,7 +194,7 @@ class ProtectionJobsTest {
         w.pair().map().protect(DB1);
         String replicaHost = w.replicaHost(DB1);
 
-        Job job = w.succeed(w.vault.disableProtection(DB1));
+        Job job = w.succeed(w.vault.protectedVms().disable(DB1));
 
         assertEquals(JobKind.DISABLE_PROTECTION, job.kind());
         assertTrue(w.vault.configuration().protection().protectedVm(DB1).isEmpty());
@@ -214,7 +214,7 @@ class ProtectionJobsTest {
         DrWorld w = world(new DrWorld()).pair().map().protect(DB1);
         String replicaHost = w.replicaHost(DB1);
 
-        w.succeed(w.vault.disableProtection(DB1));
+        w.succeed(w.vault.protectedVms().disable(DB1));
 
         assertTrue(w.vault.configuration().protection().protectedVm(DB1).isEmpty());
         FakeVm fake = w.fake(DB1);

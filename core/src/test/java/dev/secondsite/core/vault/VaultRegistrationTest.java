@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.NotFoundException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.Secret;
 import dev.secondsite.core.inventory.Site;
@@ -33,13 +34,13 @@ class VaultRegistrationTest {
     @BeforeEach
     void setUp() {
         clock = new MutableClock(T0);
-        vault = Vault.builder("Contoso DR", "westeurope").id("vault-1").clock(clock).build();
+        vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").id("vault-1").clock(clock).build());
         CapturingLogs.clear();
     }
 
     private RegistrationResult register(String name, Site site) {
-        Secret key = vault.generateRegistrationKey().encoded();
-        return vault.register(ServerRegistration.builder(name, key).build(), site);
+        Secret key = vault.servers().generateRegistrationKey().encoded();
+        return vault.servers().endpoint().register(ServerRegistration.builder(name, key).build(), site);
     }
 
     @Test
@@ -56,11 +57,11 @@ class VaultRegistrationTest {
     @DisplayName("V1 a vault without a name or region is refused naming the field")
     void vaultNeedsNameAndRegion() {
         InvalidConfigurationException noName = assertThrows(InvalidConfigurationException.class,
-                () -> Vault.builder(" ", "westeurope").build());
+                () -> Vault.create(VaultOptions.builder(" ", "westeurope").build()));
         assertEquals(Rule.V1, noName.rule());
         assertTrue(noName.getMessage().contains("name"), noName.getMessage());
         InvalidConfigurationException noRegion = assertThrows(InvalidConfigurationException.class,
-                () -> Vault.builder("DR", "").build());
+                () -> Vault.create(VaultOptions.builder("DR", "").build()));
         assertEquals(Rule.V1, noRegion.rule());
         assertTrue(noRegion.getMessage().contains("region"), noRegion.getMessage());
     }
@@ -68,29 +69,29 @@ class VaultRegistrationTest {
     @Test
     @DisplayName("K1 a key registers a server until 5 days minus one second after generation")
     void keyValidJustBeforeFiveDays() {
-        Secret key = vault.generateRegistrationKey().encoded();
+        Secret key = vault.servers().generateRegistrationKey().encoded();
         clock.advance(Duration.ofDays(5).minusSeconds(1));
-        vault.register(ServerRegistration.builder("vmm-a.contoso.local", key).build(), TestSites.primary());
-        assertEquals(1, vault.servers().size());
+        vault.servers().endpoint().register(ServerRegistration.builder("vmm-a.contoso.local", key).build(), TestSites.primary());
+        assertEquals(1, vault.servers().list().size());
     }
 
     @Test
     @DisplayName("K1 a key is refused as expired 5 days plus one second after generation; nothing is registered")
     void keyExpiredJustAfterFiveDays() {
-        Secret key = vault.generateRegistrationKey().encoded();
+        Secret key = vault.servers().generateRegistrationKey().encoded();
         clock.advance(Duration.ofDays(5).plusSeconds(1));
-        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.register(
+        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
                 ServerRegistration.builder("vmm-a.contoso.local", key).build(), TestSites.primary()));
         assertEquals(Rule.K1, e.rule());
         assertEquals(Reason.KEY_EXPIRED, e.reason());
         assertTrue(e.getMessage().contains("expired"), e.getMessage());
-        assertTrue(vault.servers().isEmpty());
+        assertTrue(vault.servers().list().isEmpty());
     }
 
     @Test
     @DisplayName("K1 the key's expiry is its generation plus exactly 5 days")
     void keyExpiry() {
-        RegistrationKey key = vault.generateRegistrationKey();
+        RegistrationKey key = vault.servers().generateRegistrationKey();
         assertEquals(T0.plus(Duration.ofDays(5)), key.expiresAt());
         assertTrue(key.isValidAt(T0.plus(Duration.ofDays(5)).minusSeconds(1)));
         assertFalse(key.isValidAt(T0.plus(Duration.ofDays(5))));
@@ -99,19 +100,19 @@ class VaultRegistrationTest {
     @Test
     @DisplayName("K1 a key of another vault is refused as foreign; nothing is registered")
     void foreignKeyRefused() {
-        Vault other = Vault.builder("Other", "westeurope").id("vault-2").clock(clock).build();
-        Secret key = other.generateRegistrationKey().encoded();
-        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.register(
+        Vault other = Vault.create(VaultOptions.builder("Other", "westeurope").id("vault-2").clock(clock).build());
+        Secret key = other.servers().generateRegistrationKey().encoded();
+        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
                 ServerRegistration.builder("vmm-a.contoso.local", key).build(), TestSites.primary()));
         assertEquals(Reason.KEY_FOREIGN, e.reason());
         assertTrue(e.getMessage().contains("vault-2"), e.getMessage());
-        assertTrue(vault.servers().isEmpty());
+        assertTrue(vault.servers().list().isEmpty());
     }
 
     @Test
     @DisplayName("K1 a key whose content was changed (a later issue date) is refused as tampered")
     void tamperedPayloadRefused() {
-        String encoded = vault.generateRegistrationKey().encoded().reveal();
+        String encoded = vault.servers().generateRegistrationKey().encoded().reveal();
         String[] parts = encoded.substring("ssk1.".length()).split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
         String forged = payload.replace(T0.toString(), T0.plus(Duration.ofDays(30)).toString());
@@ -119,54 +120,54 @@ class VaultRegistrationTest {
         String tampered = "ssk1." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(forged.getBytes(StandardCharsets.UTF_8)) + "." + parts[1];
         clock.advance(Duration.ofDays(10));
-        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.register(
+        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
                 ServerRegistration.builder("vmm-a", Secret.of(tampered)).build(), TestSites.primary()));
         assertEquals(Reason.KEY_TAMPERED, e.reason());
-        assertTrue(vault.servers().isEmpty());
+        assertTrue(vault.servers().list().isEmpty());
     }
 
     @Test
     @DisplayName("K1 a key with a changed signature is refused as tampered, garbage as malformed")
     void badSignatureAndGarbage() {
-        String encoded = vault.generateRegistrationKey().encoded().reveal();
+        String encoded = vault.servers().generateRegistrationKey().encoded().reveal();
         char last = encoded.charAt(encoded.length() - 2);
         String flipped = encoded.substring(0, encoded.length() - 2) + (last == 'A' ? 'B' : 'A')
                 + encoded.charAt(encoded.length() - 1);
-        assertEquals(Reason.KEY_TAMPERED, assertThrows(RegistrationRefusedException.class, () -> vault.register(
+        assertEquals(Reason.KEY_TAMPERED, assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
                 ServerRegistration.builder("vmm-a", Secret.of(flipped)).build(), TestSites.primary())).reason());
-        assertEquals(Reason.KEY_MALFORMED, assertThrows(RegistrationRefusedException.class, () -> vault.register(
+        assertEquals(Reason.KEY_MALFORMED, assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
                 ServerRegistration.builder("vmm-a", Secret.of("hello")).build(), TestSites.primary())).reason());
-        assertTrue(vault.servers().isEmpty());
+        assertTrue(vault.servers().list().isEmpty());
     }
 
     @Test
     @DisplayName("K1 the key's encoded form never shows in toString or the logs")
     void keyNeverShown() {
-        RegistrationKey key = vault.generateRegistrationKey();
+        RegistrationKey key = vault.servers().generateRegistrationKey();
         String encoded = key.encoded().reveal();
         assertFalse(key.toString().contains(encoded));
         assertFalse(key.encoded().toString().contains(encoded.substring(5, 20)));
         ServerRegistration request = ServerRegistration.builder("vmm-a", key.encoded()).build();
         assertFalse(request.toString().contains(encoded.substring(5, 20)), request.toString());
-        vault.register(request, TestSites.primary());
+        vault.servers().endpoint().register(request, TestSites.primary());
         assertFalse(CapturingLogs.allText().contains(encoded.substring(5, 20)), CapturingLogs.allText());
     }
 
     @Test
     @DisplayName("R1 the friendly name is mandatory")
     void friendlyNameMandatory() {
-        Secret key = vault.generateRegistrationKey().encoded();
-        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.register(
+        Secret key = vault.servers().generateRegistrationKey().encoded();
+        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
                 ServerRegistration.builder("  ", key).build(), TestSites.primary()));
         assertEquals(Rule.R1, e.rule());
         assertTrue(e.getMessage().contains("friendlyName"), e.getMessage());
-        assertTrue(vault.servers().isEmpty());
+        assertTrue(vault.servers().list().isEmpty());
     }
 
     @Test
     @DisplayName("R1 the key is mandatory")
     void keyMandatory() {
-        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.register(
+        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
                 ServerRegistration.builder("vmm-a", Secret.of("")).build(), TestSites.primary()));
         assertEquals(Rule.R1, e.rule());
     }
@@ -177,11 +178,11 @@ class VaultRegistrationTest {
         ProxySettings proxy = ProxySettings.builder("proxy.contoso.local", 3128).user("svc-asr")
                 .password(Secret.of("Pa55-w0rd!")).build();
         assertFalse(proxy.toString().contains("Pa55-w0rd!"), proxy.toString());
-        Vault checked = Vault.builder("DR", "westeurope").clock(clock).proxyCheck(p -> Optional.empty()).build();
-        Secret key = checked.generateRegistrationKey().encoded();
+        Vault checked = Vault.create(VaultOptions.builder("DR", "westeurope").clock(clock).proxyCheck(p -> Optional.empty()).build());
+        Secret key = checked.servers().generateRegistrationKey().encoded();
         ServerRegistration request = ServerRegistration.builder("vmm-a", key).proxy(proxy).build();
         assertFalse(request.toString().contains("Pa55-w0rd!"), request.toString());
-        RegistrationResult result = checked.register(request, TestSites.primary());
+        RegistrationResult result = checked.servers().endpoint().register(request, TestSites.primary());
         assertFalse(result.toString().contains("Pa55-w0rd!"), result.toString());
         assertFalse(checked.configuration().toString().contains("Pa55-w0rd!"));
         assertFalse(CapturingLogs.allText().contains("Pa55-w0rd!"));
@@ -193,21 +194,21 @@ class VaultRegistrationTest {
     @DisplayName("R1 a custom proxy is tested at registration; an unreachable one refuses the registration")
     void proxyTested() {
         ProxySettings proxy = ProxySettings.builder("proxy.contoso.local", 3128).build();
-        Vault checked = Vault.builder("DR", "westeurope").clock(clock)
-                .proxyCheck(p -> Optional.of("connection refused by " + p.address())).build();
-        Secret key = checked.generateRegistrationKey().encoded();
-        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> checked.register(
+        Vault checked = Vault.create(VaultOptions.builder("DR", "westeurope").clock(clock)
+                .proxyCheck(p -> Optional.of("connection refused by " + p.address())).build());
+        Secret key = checked.servers().generateRegistrationKey().encoded();
+        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> checked.servers().endpoint().register(
                 ServerRegistration.builder("vmm-a", key).proxy(proxy).build(), TestSites.primary()));
         assertEquals(Reason.PROXY_UNREACHABLE, e.reason());
         assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
-        assertTrue(checked.servers().isEmpty());
+        assertTrue(checked.servers().list().isEmpty());
     }
 
     @Test
     @DisplayName("R1 with no proxy check available the registration goes on with a warning that the proxy was not tested")
     void proxyUntestedWarning() {
-        Secret key = vault.generateRegistrationKey().encoded();
-        RegistrationResult result = vault.register(ServerRegistration.builder("vmm-a", key)
+        Secret key = vault.servers().generateRegistrationKey().encoded();
+        RegistrationResult result = vault.servers().endpoint().register(ServerRegistration.builder("vmm-a", key)
                 .proxy(ProxySettings.builder("proxy", 8080).build()).build(), TestSites.primary());
         assertTrue(result.warnings().cites(Rule.R1), result.warnings().toString());
     }
@@ -245,18 +246,18 @@ class VaultRegistrationTest {
         assertEquals(Rule.R2, e.rule());
         assertTrue(e.getMessage().contains("node0=5.0.1") && e.getMessage().contains("node1=5.1.0"),
                 e.getMessage());
-        assertTrue(vault.servers().isEmpty());
+        assertTrue(vault.servers().list().isEmpty());
     }
 
     @Test
     @DisplayName("R3 the encryption setting is accepted and ignored with a warning")
     void encryptionIgnored() {
-        Secret key = vault.generateRegistrationKey().encoded();
-        RegistrationResult result = vault.register(ServerRegistration.builder("vmm-a", key).encryption(true).build(),
+        Secret key = vault.servers().generateRegistrationKey().encoded();
+        RegistrationResult result = vault.servers().endpoint().register(ServerRegistration.builder("vmm-a", key).encryption(true).build(),
                 TestSites.primary());
         assertTrue(result.warnings().cites(Rule.R3), result.warnings().toString());
         assertFalse(result.warnings().hasErrors());
-        assertEquals(1, vault.servers().size());
+        assertEquals(1, vault.servers().list().size());
         assertTrue(CapturingLogs.events().stream().anyMatch(ev -> ev.message().contains("R3")));
     }
 
@@ -264,25 +265,25 @@ class VaultRegistrationTest {
     @DisplayName("R4 registration syncs every cloud when asked")
     void syncAll() {
         register("vmm-a", TestSites.primary());
-        assertEquals(Set.of("Gold", "Silver"), vault.servers().get(0).syncedClouds());
-        assertEquals(2, vault.site("vmm-a").orElseThrow().clouds().size());
+        assertEquals(Set.of("Gold", "Silver"), vault.servers().list().get(0).syncedClouds());
+        assertEquals(2, vault.servers().inventory("vmm-a").orElseThrow().clouds().size());
     }
 
     @Test
     @DisplayName("R4 registration without cloud sync syncs none; clouds are then synced one by one")
     void syncOneByOne() {
-        Secret key = vault.generateRegistrationKey().encoded();
-        vault.register(ServerRegistration.builder("vmm-a", key).cloudSync(CloudSync.ONE_BY_ONE).build(),
+        Secret key = vault.servers().generateRegistrationKey().encoded();
+        vault.servers().endpoint().register(ServerRegistration.builder("vmm-a", key).cloudSync(CloudSync.ONE_BY_ONE).build(),
                 TestSites.primary());
-        assertTrue(vault.site("vmm-a").orElseThrow().clouds().isEmpty());
-        SyncReport report = vault.syncCloud("vmm-a", "Gold");
+        assertTrue(vault.servers().inventory("vmm-a").orElseThrow().clouds().isEmpty());
+        SyncReport report = vault.servers().syncCloud("vmm-a", "Gold");
         assertEquals(Set.of("Gold"), report.addedClouds());
-        assertEquals(Set.of("Gold"), vault.site("vmm-a").orElseThrow().clouds().stream().map(c -> c.name())
+        assertEquals(Set.of("Gold"), vault.servers().inventory("vmm-a").orElseThrow().clouds().stream().map(c -> c.name())
                 .collect(java.util.stream.Collectors.toSet()));
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> vault.syncCloud("vmm-a", "Bronze"));
+                () -> vault.servers().syncCloud("vmm-a", "Bronze"));
         assertEquals(Rule.R4, e.rule());
-        assertEquals(Set.of("Gold"), vault.servers().get(0).syncedClouds(), "a refused sync changes nothing");
+        assertEquals(Set.of("Gold"), vault.servers().list().get(0).syncedClouds(), "a refused sync changes nothing");
     }
 
     @Test
@@ -291,13 +292,13 @@ class VaultRegistrationTest {
         register("vmm-a", TestSites.primary());
         register("vmm-b", TestSites.recovery());
         assertEquals(java.util.List.of("vmm-a", "vmm-b"),
-                vault.servers().stream().map(RegisteredServer::friendlyName).toList());
-        Site a = vault.site("vmm-a").orElseThrow();
+                vault.servers().list().stream().map(RegisteredServer::friendlyName).toList());
+        Site a = vault.servers().inventory("vmm-a").orElseThrow();
         assertEquals(3, a.vms().size());
         assertEquals(2, a.hosts().size());
         assertTrue(a.vmNetwork("Corp").isPresent());
         assertTrue(a.storageClassification("Fast").isPresent());
-        assertEquals(T0, vault.servers().get(0).registeredAt());
+        assertEquals(T0, vault.servers().list().get(0).registeredAt());
     }
 
     @Test
@@ -306,10 +307,10 @@ class VaultRegistrationTest {
         register("vmm-a", TestSites.primary());
         Site shrunk = TestSites.primary().toBuilder().retainClouds(c -> c.name().equals("Gold")).build();
         clock.advance(Duration.ofHours(1));
-        SyncReport report = vault.sync("vmm-a", shrunk);
+        SyncReport report = vault.servers().endpoint().sync("vmm-a", shrunk);
         assertEquals(Set.of("Silver"), report.removedClouds());
-        assertEquals(Set.of("Gold"), vault.servers().get(0).syncedClouds());
-        assertEquals(T0.plus(Duration.ofHours(1)), vault.servers().get(0).lastSyncAt());
+        assertEquals(Set.of("Gold"), vault.servers().list().get(0).syncedClouds());
+        assertEquals(T0.plus(Duration.ofHours(1)), vault.servers().list().get(0).lastSyncAt());
     }
 
     @Test
@@ -319,9 +320,10 @@ class VaultRegistrationTest {
         RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class,
                 () -> register("vmm-a again", TestSites.primary()));
         assertEquals(Reason.ALREADY_REGISTERED, e.reason());
-        assertEquals("vmm-a", vault.servers().get(0).friendlyName());
-        InvalidConfigurationException unknown = assertThrows(InvalidConfigurationException.class,
-                () -> vault.sync("vmm-x", TestSites.recovery()));
+        assertEquals("vmm-a", vault.servers().list().get(0).friendlyName());
+        NotFoundException unknown = assertThrows(NotFoundException.class,
+                () -> vault.servers().endpoint().sync("vmm-x", TestSites.recovery()));
+        assertEquals("server", unknown.kind());
         assertTrue(unknown.getMessage().contains("vmm-x"), unknown.getMessage());
     }
 

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.secondsite.core.IllegalTransitionException;
 import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.NotFoundException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.inventory.PowerState;
 import dev.secondsite.core.job.Job;
@@ -63,20 +64,16 @@ class VmFailoverJobsTest {
         }
     }
 
-    private static FailoverOptions.Builder options() {
-        return FailoverOptions.builder();
-    }
-
-    private Job failover(String vm, FailoverKind kind, FailoverOptions options) {
-        return world.succeed(vault.failoverVm(vm, kind, options));
+    private Job failover(String vm, FailoverKind kind, Failovers.Spec options) {
+        return world.succeed(Failovers.start(vault, vm, kind, options));
     }
 
     private Job after(String vm, JobKind kind) {
-        return world.succeed(vault.afterFailoverOfVm(vm, kind));
+        return world.succeed(Failovers.after(vault, vm, kind));
     }
 
     private int jobCount() {
-        return vault.jobs(JobQuery.all()).size();
+        return vault.jobs().list(JobQuery.all()).size();
     }
 
     @Test
@@ -88,7 +85,7 @@ class VmFailoverJobsTest {
                 WEB1, TestNetwork.isolated("drill-isolated"));
         for (Map.Entry<String, TestNetwork> choice : choices.entrySet()) {
             String vm = choice.getKey();
-            Job job = failover(vm, FailoverKind.TEST, options().testNetwork(choice.getValue()).build());
+            Job job = failover(vm, FailoverKind.TEST, Failovers.options().testNetwork(choice.getValue()).build());
 
             assertEquals(JobKind.TEST_FAILOVER, job.kind());
             assertEquals(List.of("check/" + vm, "failover/" + vm, "boot/" + vm),
@@ -117,13 +114,13 @@ class VmFailoverJobsTest {
     @DisplayName("F8 one test failover per VM: a second one while the first runs is refused; no job, nothing changes")
     void secondTestFailoverRefused() {
         world(new DrWorld()).ready();
-        failover(DB1, FailoverKind.TEST, options().build());
+        failover(DB1, FailoverKind.TEST, Failovers.options().build());
         int jobs = jobCount();
         int commands = world.hosts.history().size();
         VaultConfiguration before = vault.configuration();
 
         IllegalTransitionException refused = assertThrows(IllegalTransitionException.class,
-                () -> vault.failoverVm(DB1, FailoverKind.TEST, options().build()));
+                () -> Failovers.start(vault, DB1, FailoverKind.TEST, Failovers.options().build()));
 
         assertTrue(refused.getMessage().contains("TEST_FAILOVER_RUNNING"), refused.getMessage());
         assertEquals(jobs, jobCount());
@@ -139,14 +136,14 @@ class VmFailoverJobsTest {
         world.hosts.failPermanently(FakeHostDriver.isCommand(dev.secondsite.core.spi.HostCommand.TestFailover.class),
                 "Start-VMFailover -AsTest: not enough memory on the host");
 
-        Job failed = world.finish(vault.failoverVm(DB1, FailoverKind.TEST, options().build()), "");
+        Job failed = world.finish(Failovers.start(vault, DB1, FailoverKind.TEST, Failovers.options().build()), "");
 
         assertEquals(JobState.FAILED, failed.state());
         assertNull(world.fake(DB1).testVm());
         assertEquals(ProtectionState.PROTECTED, world.protectedVm(DB1).state(), "the vault agrees with the host");
 
         world.hosts.clearFaults();
-        failover(DB1, FailoverKind.TEST, options().build());
+        failover(DB1, FailoverKind.TEST, Failovers.options().build());
         assertNotNull(world.fake(DB1).testVm());
         after(DB1, JobKind.CLEANUP_TEST_FAILOVER);
         assertNull(world.fake(DB1).testVm());
@@ -159,7 +156,7 @@ class VmFailoverJobsTest {
         world(new DrWorld()).ready();
         world.hosts.startResynchronization(DB1);
 
-        Job job = world.finish(vault.failoverVm(DB1, FailoverKind.TEST, options().build()), "");
+        Job job = world.finish(Failovers.start(vault, DB1, FailoverKind.TEST, Failovers.options().build()), "");
 
         assertEquals(JobState.FAILED, job.state());
         TaskStatus check = job.task("check/" + DB1).orElseThrow();
@@ -170,7 +167,7 @@ class VmFailoverJobsTest {
         assertEquals(ProtectionState.PROTECTED, world.protectedVm(DB1).state());
 
         world.hosts.finishResynchronization(DB1);
-        failover(DB1, FailoverKind.TEST, options().build());
+        failover(DB1, FailoverKind.TEST, Failovers.options().build());
         assertNotNull(world.fake(DB1).testVm());
     }
 
@@ -182,7 +179,7 @@ class VmFailoverJobsTest {
         List<RecoveryPoint> pointsBefore = world.fake(DB1).recoveryPoints();
         int since = world.log().size();
 
-        Job job = failover(DB1, FailoverKind.PLANNED, options().build());
+        Job job = failover(DB1, FailoverKind.PLANNED, Failovers.options().build());
 
         assertEquals(JobKind.PLANNED_FAILOVER, job.kind());
         assertEquals(List.of("StopVm", "PrepareFailover", "Failover", "ConnectNetworkAdapter", "StartVm"),
@@ -225,10 +222,10 @@ class VmFailoverJobsTest {
         List<RecoveryPoint> web1 = world.fake(WEB1).recoveryPoints();
         assertTrue(app1.get(0).appConsistent() && !app1.get(app1.size() - 1).appConsistent(), app1::toString);
 
-        failover(DB1, FailoverKind.UNPLANNED, options().build());
-        failover(APP1, FailoverKind.UNPLANNED, options().recoveryPoint(RecoveryPointChoice.latestAppConsistent())
+        failover(DB1, FailoverKind.UNPLANNED, Failovers.options().build());
+        failover(APP1, FailoverKind.UNPLANNED, Failovers.options().recoveryPoint(RecoveryPointChoice.latestAppConsistent())
                 .shutdownSource(true).build());
-        failover(WEB1, FailoverKind.UNPLANNED, options().recoveryPoint(RecoveryPointChoice.of(web1.get(1).id()))
+        failover(WEB1, FailoverKind.UNPLANNED, Failovers.options().recoveryPoint(RecoveryPointChoice.of(web1.get(1).id()))
                 .build());
 
         assertEquals(db1.get(db1.size() - 1), world.fake(DB1).failoverPoint());
@@ -253,7 +250,7 @@ class VmFailoverJobsTest {
         world.hosts.failPermanently(FakeHostDriver.isCommand(dev.secondsite.core.spi.HostCommand.StopVm.class),
                 "the host hv02 is gone");
 
-        Job job = failover(DB1, FailoverKind.UNPLANNED, options().shutdownSource(true).build());
+        Job job = failover(DB1, FailoverKind.UNPLANNED, Failovers.options().shutdownSource(true).build());
 
         assertTrue(job.errors().stream().anyMatch(e -> e.contains("hv02 is gone")), job.errors()::toString);
         assertEquals(PowerState.RUNNING, world.fake(DB1).replica().power());
@@ -265,10 +262,10 @@ class VmFailoverJobsTest {
         world(new DrWorld()).ready();
         world.hosts.replicate(DB1, false);
         List<RecoveryPoint> points = world.fake(DB1).recoveryPoints();
-        failover(DB1, FailoverKind.UNPLANNED, options().build());
+        failover(DB1, FailoverKind.UNPLANNED, Failovers.options().build());
         assertEquals(points.get(points.size() - 1), world.fake(DB1).failoverPoint());
 
-        Job change = world.succeed(vault.changeRecoveryPoint(DB1, RecoveryPointChoice.of(points.get(0).id())));
+        Job change = world.succeed(vault.protectedVms().changeRecoveryPoint(DB1, ChangeRecoveryPointOptions.to(RecoveryPointChoice.of(points.get(0).id()))));
 
         assertEquals(JobKind.CHANGE_RECOVERY_POINT, change.kind());
         assertEquals(points.get(0), world.fake(DB1).failoverPoint());
@@ -284,7 +281,7 @@ class VmFailoverJobsTest {
         assertTrue(fake.recoveryPoints().isEmpty(), "the other points are deleted");
         assertEquals(ProtectionState.COMMITTED, world.protectedVm(DB1).state());
         assertThrows(IllegalTransitionException.class,
-                () -> vault.changeRecoveryPoint(DB1, RecoveryPointChoice.latest()), "no change after commit");
+                () -> vault.protectedVms().changeRecoveryPoint(DB1, ChangeRecoveryPointOptions.to(RecoveryPointChoice.latest())), "no change after commit");
     }
 
     @Test
@@ -294,7 +291,7 @@ class VmFailoverJobsTest {
         String home = world.primaryHost(DB2);
         String replica = world.replicaHost(DB2);
 
-        failover(DB2, FailoverKind.PLANNED, options().build());
+        failover(DB2, FailoverKind.PLANNED, Failovers.options().build());
         after(DB2, JobKind.COMMIT);
         assertTrue(world.protectedVm(DB2).isProtected(), "F7: protected throughout after a planned failover");
         Job reverse = after(DB2, JobKind.REVERSE_REPLICATION);
@@ -308,7 +305,7 @@ class VmFailoverJobsTest {
         assertEquals(ActiveLocation.RECOVERY, world.protectedVm(DB2).activeLocation());
 
         int since = world.log().size();
-        failover(DB2, FailoverKind.PLANNED, options().direction(FailoverDirection.RECOVERY_TO_PRIMARY).build());
+        failover(DB2, FailoverKind.PLANNED, Failovers.options().direction(FailoverDirection.RECOVERY_TO_PRIMARY).build());
         for (Entry e : world.log().subList(since, world.log().size())) {
             if (e.succeeded() && DB2.equals(e.subject()) && DrWorld.RECOVERY_SIDE_COMMANDS.contains(e.what())) {
                 assertEquals(A, e.server(), "F6: failing back, the primary's provider starts the VM: " + e);
@@ -335,7 +332,7 @@ class VmFailoverJobsTest {
             + "it back so that it can fail back")
     void unplannedThenReverse() {
         world(new DrWorld()).ready();
-        failover(APP1, FailoverKind.UNPLANNED, options().shutdownSource(true).build());
+        failover(APP1, FailoverKind.UNPLANNED, Failovers.options().shutdownSource(true).build());
         assertFalse(world.protectedVm(APP1).isProtected());
         after(APP1, JobKind.COMMIT);
         assertFalse(world.protectedVm(APP1).isProtected());
@@ -344,7 +341,7 @@ class VmFailoverJobsTest {
 
         assertTrue(world.protectedVm(APP1).isProtected());
         assertEquals("Replicating", world.fake(APP1).state(), "the old primary received a full copy");
-        failover(APP1, FailoverKind.PLANNED, options().direction(FailoverDirection.RECOVERY_TO_PRIMARY).build());
+        failover(APP1, FailoverKind.PLANNED, Failovers.options().direction(FailoverDirection.RECOVERY_TO_PRIMARY).build());
         assertEquals(world.primaryHost(APP1), world.fake(APP1).replica().host());
         assertEquals(PowerState.RUNNING, world.fake(APP1).replica().power(), "failed back home");
     }
@@ -358,16 +355,17 @@ class VmFailoverJobsTest {
         world(new DrWorld(DrWorld.defaultSettings()
                 .initialReplication(dev.secondsite.core.protection.InitialReplication.offline(export, imports))
                 .build())).ready();
-        failover(APP1, FailoverKind.UNPLANNED, options().shutdownSource(true).build());
+        failover(APP1, FailoverKind.UNPLANNED, Failovers.options().shutdownSource(true).build());
         after(APP1, JobKind.COMMIT);
         int since = world.hosts.history().size();
 
         after(APP1, JobKind.REVERSE_REPLICATION);
 
         List<FakeHostDriver.Execution> reverse = world.hosts.history().subList(since, world.hosts.history().size());
-        assertEquals(List.of("ReverseReplication", "StartInitialReplication", "ImportInitialReplication"),
+        assertEquals(List.of("StopVm", "ReverseReplication", "StartInitialReplication", "ImportInitialReplication"),
                 reverse.stream().map(FakeHostDriver.Execution::commandName).toList());
-        assertEquals(List.of(world.replicaHost(APP1), world.replicaHost(APP1), world.primaryHost(APP1)),
+        assertEquals(List.of(world.primaryHost(APP1), world.replicaHost(APP1), world.replicaHost(APP1),
+                        world.primaryHost(APP1)),
                 reverse.stream().map(FakeHostDriver.Execution::host).toList(), "exported there, imported back home");
         assertEquals("Replicating", world.fake(APP1).state());
         assertTrue(world.protectedVm(APP1).isProtected());
@@ -379,7 +377,7 @@ class VmFailoverJobsTest {
         world(new DrWorld()).ready();
         int since = world.log().size();
 
-        Job job = failover(WEB2, FailoverKind.PLANNED, options().build());
+        Job job = failover(WEB2, FailoverKind.PLANNED, Failovers.options().build());
 
         assertEquals("vm " + WEB2, job.target());
         assertNull(job.planName());
@@ -399,7 +397,7 @@ class VmFailoverJobsTest {
     void disconnectedWarning() {
         world(new DrWorld()).ready().protect(ISO);
 
-        Job job = failover(ISO, FailoverKind.PLANNED, options().build());
+        Job job = failover(ISO, FailoverKind.PLANNED, Failovers.options().build());
 
         assertTrue(job.warnings().stream().anyMatch(w -> w.startsWith("N3") && w.contains("Lab")),
                 job.warnings()::toString);
@@ -416,7 +414,7 @@ class VmFailoverJobsTest {
         MutableClock vaultClock = new MutableClock(t0.plus(Duration.ofMinutes(45)));
         world(new DrWorld(DrWorld.defaultSettings().build(), vaultClock, new MutableClock(t0))).ready();
 
-        Job job = failover(DB1, FailoverKind.TEST, options().build());
+        Job job = failover(DB1, FailoverKind.TEST, Failovers.options().build());
 
         TaskStatus check = job.task("check/" + DB1).orElseThrow();
         assertTrue(check.notes().stream().anyMatch(n -> n.startsWith("stale recovery point")), check.notes()
@@ -433,7 +431,7 @@ class VmFailoverJobsTest {
         world(new DrWorld()).pair().map();
         world.hosts.failPermanently(FakeHostDriver.isForVm(APP1).and(FakeHostDriver.isCommand(
                 dev.secondsite.core.spi.HostCommand.StartInitialReplication.class)), "the disk is full");
-        Job enable = world.finish(vault.enableProtection(GOLD, List.of(APP1)), "");
+        Job enable = world.finish(vault.protectedVms().enable(GOLD, List.of(APP1)), "");
         assertEquals(JobState.FAILED, enable.state());
         assertEquals(ProtectionState.INITIAL_REPLICATION, world.protectedVm(APP1).state());
         int jobs = jobCount();
@@ -442,12 +440,13 @@ class VmFailoverJobsTest {
 
         for (FailoverKind kind : FailoverKind.values()) {
             IllegalTransitionException refused = assertThrows(IllegalTransitionException.class,
-                    () -> vault.failoverVm(APP1, kind, options().build()), kind::name);
+                    () -> Failovers.start(vault, APP1, kind, Failovers.options().build()), kind::name);
             assertTrue(refused.getMessage().contains("INITIAL_REPLICATION"), refused.getMessage());
         }
-        InvalidConfigurationException unknown = assertThrows(InvalidConfigurationException.class,
-                () -> vault.failoverVm(WEB2, FailoverKind.PLANNED, options().build()));
-        assertEquals(Rule.RP1, unknown.rule());
+        NotFoundException unknown = assertThrows(NotFoundException.class,
+                () -> Failovers.start(vault, WEB2, FailoverKind.PLANNED, Failovers.options().build()));
+        assertEquals(WEB2, unknown.id());
+        assertTrue(unknown.getMessage().startsWith(Rule.NOT_FOUND.name()), unknown.getMessage());
 
         assertEquals(jobs, jobCount(), "no job is created");
         assertEquals(commands, world.hosts.history().size(), "no host is touched");

@@ -1,0 +1,150 @@
+package dev.secondsite.core.vault;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secondsite.core.job.Job;
+import dev.secondsite.core.job.JobListener;
+import dev.secondsite.core.job.JobState;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A long-running operation of the vault (J1): every call that starts a job returns one. Poll it, wait until it
+ * {@link #awaitSettled settles} (finished, or waiting for a manual action) or {@link #awaitCompletion completes},
+ * and act on it: {@link #resume}, {@link #cancel}, {@link #restart} (J2). A handle holds only the job's id: it may
+ * be made again for any job with {@link Jobs#handle(JobId)}, also after the vault was opened again.
+ *
+ * <p>Thread-safe.
+ */
+public final class JobHandle {
+    private final Vault vault;
+    private final JobId id;
+
+    JobHandle(Vault vault, JobId id) {
+        this.vault = requireNonNull(vault, "vault");
+        this.id = requireNonNull(id, "id");
+    }
+
+    public JobId id() {
+        return id;
+    }
+
+    /** The job as it stands now. */
+    public Job poll() {
+        return vault.job(id);
+    }
+
+    /**
+     * Waits until the job has finished or waits for a manual action (at once if it does now).
+     *
+     * @throws JobTimeoutException when neither happened within {@code timeout}; the job goes on
+     * @throws dev.secondsite.core.SecondsiteException when the thread is interrupted while waiting (its interrupt
+     *     flag is set again)
+     */
+    public SettledJob awaitSettled(Duration timeout) {
+        return SettledJob.of(await(vault.settled(id), timeout, "settle"));
+    }
+
+    /**
+     * Waits until the job has ended, through any manual actions it waits for (someone else resumes them).
+     *
+     * @return the job, SUCCEEDED
+     * @throws JobFailedException when it ended FAILED or CANCELLED, carrying the job
+     * @throws JobTimeoutException when it did not end within {@code timeout}; the job goes on
+     */
+    public Job awaitCompletion(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        CompletableFuture<Job> ended = new CompletableFuture<>();
+        JobListener listener = (event, state, progress) -> {
+            if (event.jobId().equals(id.value()) && state.isFinal()) {
+                ended.complete(vault.job(id));
+            }
+        };
+        vault.addListener(listener);
+        try {
+            // the job may have ended before the listener was added
+            Job now = vault.job(id);
+            if (now.state().isFinal()) {
+                ended.complete(now);
+            }
+            Job job = await(ended, timeout, "complete");
+            if (job.state() != JobState.SUCCEEDED) {
+                throw new JobFailedException(job);
+            }
+            return job;
+        } finally {
+            vault.removeListener(listener);
+        }
+    }
+
+    private Job await(CompletableFuture<Job> future, Duration timeout, String what) {
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new JobTimeoutException(vault.job(id), timeout, what);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobTimeoutException(vault.job(id), Duration.ZERO, what + " (interrupted)");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("job " + id + ": waiting failed", e.getCause());
+        }
+    }
+
+    /**
+     * Resumes the job's manual action with {@code comment} recorded (J2).
+     *
+     * @throws dev.secondsite.core.IllegalTransitionException when the job does not wait for a manual action
+     */
+    public void resume(String comment) {
+        vault.resume(id, comment);
+    }
+
+    /**
+     * Asks the job to stop at its next safe point (J2).
+     *
+     * @throws dev.secondsite.core.IllegalTransitionException when the job has already ended
+     */
+    public void cancel() {
+        vault.cancel(id);
+    }
+
+    /**
+     * Runs a failed or cancelled job again from where it stopped (J2), once its preconditions are checked again
+     * (J6) and its VMs are free (J5).
+     *
+     * @throws dev.secondsite.core.IllegalTransitionException when the job has not failed or been cancelled
+     * @throws dev.secondsite.core.InvalidConfigurationException (J5) when another running job holds one of its VMs,
+     *     (J6) when a VM, the pairing or the plan is no longer as the job left it; nothing is sent
+     */
+    public void restart() {
+        vault.restart(id);
+    }
+
+    /**
+     * Tells {@code listener} every event of this job from now on (J1); remove it with {@link #removeListener}.
+     * Called on the engine's threads; keep it quick.
+     */
+    public JobListener addListener(JobListener listener) {
+        requireNonNull(listener, "listener");
+        JobListener filtered = (event, state, progress) -> {
+            if (event.jobId().equals(id.value())) {
+                listener.onEvent(event, state, progress);
+            }
+        };
+        vault.addListener(filtered);
+        return filtered;
+    }
+
+    /** Stops telling the listener {@link #addListener} returned. */
+    public void removeListener(JobListener registered) {
+        vault.removeListener(registered);
+    }
+
+    @Override
+    public String toString() {
+        return "JobHandle[" + id + "]";
+    }
+}
