@@ -2,14 +2,17 @@ package dev.secondsite.core;
 
 /**
  * The rule ids of {@code SPEC.md}, so that every finding and every refusal can name the rule it enforces.
- * Two ids are not in the spec: {@link #INPUT} (a required value is missing or malformed, or a reference
- * points at nothing) and {@link #DOCUMENT} (a JSON document is not of a known version or shape).
+ * Three ids are not in the spec: {@link #INPUT} (a required value is missing or malformed, or a reference
+ * points at nothing), {@link #DOCUMENT} (a JSON document is not of a known version or shape, or exceeds the
+ * readers' limits) and {@link #STATE} (an operation the object's state table does not allow in its current state,
+ * e.g. a protected VM's table of SPEC section 6).
  *
  * <p>Thread-safe (an enum).
  */
 public enum Rule {
     INPUT("a required value is present, well formed, and every reference resolves"),
-    DOCUMENT("a document is of a known version and shape"),
+    DOCUMENT("a document is of a known version and shape, within the readers' size limits"),
+    STATE("an object changes state only as its state table allows; anything else is refused naming the state"),
 
     P1("a VMM server runs System Center 2012 SP1 or later"),
     P2("one server needs two clouds; two servers need one cloud each"),
