@@ -3,17 +3,19 @@ package dev.secondsite.core;
 /**
  * The rule ids of {@code SPEC.md}, so that every finding and every refusal can name the rule it enforces.
  * Ids not in the spec: {@link #INPUT} (a required value is missing or malformed, or a reference points at
- * nothing), {@link #DOCUMENT} (a JSON document is not of a known version or shape), {@link #NOT_FOUND} (an id names
- * no server, pairing, VM, plan or job of the vault: {@link NotFoundException}), {@link #J5} (one running job per
- * VM: a second job that would touch a VM another job holds is refused before anything is sent) and {@link #J6} (a
- * restart first checks that each VM is in the state the job left it, that its pairing still exists and that a
- * plan job's plan is the one it started with).
+ * nothing), {@link #DOCUMENT} (a JSON document is not of a known version or shape, or exceeds the readers' limits),
+ * {@link #STATE} (an operation the object's state table does not allow in its current state, e.g. a protected VM's
+ * table of SPEC section 6), {@link #NOT_FOUND} (an id names no server, pairing, VM, plan or job of the vault:
+ * {@link NotFoundException}), {@link #J5} (one running job per VM: a second job that would touch a VM another job
+ * holds is refused before anything is sent) and {@link #J6} (a restart first checks that each VM is in the state the
+ * job left it, that its pairing still exists and that a plan job's plan is the one it started with).
  *
  * <p>Thread-safe (an enum).
  */
 public enum Rule {
     INPUT("a required value is present, well formed, and every reference resolves"),
-    DOCUMENT("a document is of a known version and shape"),
+    DOCUMENT("a document is of a known version and shape, within the readers' size limits"),
+    STATE("an object changes state only as its state table allows; anything else is refused naming the state"),
     NOT_FOUND("an id names an existing server, pairing, VM, plan or job"),
 
     P1("a VMM server runs System Center 2012 SP1 or later"),

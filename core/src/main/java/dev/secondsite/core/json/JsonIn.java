@@ -1,6 +1,9 @@
 package dev.secondsite.core.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,23 +52,89 @@ final class JsonIn {
     }
 
     /**
-     * Parses {@code json} and returns its top-level object.
+     * Reads public documents: exactly one value, within {@link DocumentLimits}. Journal records keep {@link
+     * #EXACT_READER}, whose records the store bounds already.
+     */
+    private static final ObjectReader DOCUMENT_READER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(DocumentLimits.MAX_NESTING_DEPTH)
+                    .maxStringLength(DocumentLimits.MAX_STRING_CHARS)
+                    .maxNameLength(DocumentLimits.MAX_STRING_CHARS)
+                    .maxDocumentLength(DocumentLimits.MAX_DOCUMENT_CHARS)
+                    .build())
+            .build())
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * Parses the public document {@code json}, which must hold exactly one JSON object within {@link DocumentLimits},
+     * and returns it.
      *
-     * @throws InvalidDocumentException when it is not well-formed JSON or not an object
+     * @throws InvalidDocumentException when it is not well-formed JSON, not an object, followed by more, or past a
+     *     limit
      */
     static JsonIn parse(String json) {
-        JsonNode root;
+        if (json.length() > DocumentLimits.MAX_DOCUMENT_CHARS) {
+            throw overLimit("the document has " + json.length() + " characters");
+        }
         try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new InvalidDocumentException("", Rule.DOCUMENT, "not well-formed JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
+            return root(DOCUMENT_READER.readTree(json));
+        } catch (StreamConstraintsException e) {
+            throw overLimit(e.getOriginalMessage());
+        } catch (IOException e) {
+            throw notWellFormed(e);
         }
-        if (root == null || !root.isObject()) {
-            throw new InvalidDocumentException("", Rule.DOCUMENT, "the document must be a JSON object");
+    }
+
+    /**
+     * Reads {@code node}, a public document already parsed by the caller, after checking it against {@link
+     * DocumentLimits} as {@link #parse} would.
+     *
+     * @throws InvalidDocumentException when it is not an object or past a limit
+     */
+    static JsonIn document(@Nullable JsonNode node) {
+        if (node != null) {
+            checkLimits(node);
         }
-        return new JsonIn(root, "");
+        return of(node, "");
+    }
+
+    /** Walks {@code root} without recursion, so that a tree of any depth is refused rather than overflowing. */
+    private static void checkLimits(JsonNode root) {
+        java.util.ArrayDeque<JsonNode> nodes = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> depths = new java.util.ArrayDeque<>();
+        nodes.push(root);
+        depths.push(root.isContainerNode() ? 1 : 0);
+        while (!nodes.isEmpty()) {
+            JsonNode node = nodes.pop();
+            int depth = depths.pop();
+            if (depth > DocumentLimits.MAX_NESTING_DEPTH) {
+                throw overLimit("the document is nested " + depth + " levels deep");
+            }
+            if (node.isTextual() && node.textValue().length() > DocumentLimits.MAX_STRING_CHARS) {
+                throw overLimit("a string has " + node.textValue().length() + " characters");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (field.getKey().length() > DocumentLimits.MAX_STRING_CHARS) {
+                    throw overLimit("a field name has " + field.getKey().length() + " characters");
+                }
+                nodes.push(field.getValue());
+                depths.push(field.getValue().isContainerNode() ? depth + 1 : depth);
+            }
+            if (node.isArray()) {
+                for (JsonNode element : node) {
+                    nodes.push(element);
+                    depths.push(element.isContainerNode() ? depth + 1 : depth);
+                }
+            }
+        }
+    }
+
+    private static InvalidDocumentException overLimit(String what) {
+        return new InvalidDocumentException("", Rule.DOCUMENT, "the document exceeds a reader limit ("
+                + DocumentLimits.describe() + "): " + what);
     }
 
     /**
@@ -479,6 +548,10 @@ final class JsonIn {
             return "null";
         }
         String type = value.getNodeType().name().toLowerCase(Locale.ROOT);
+        if (value.isContainerNode()) {
+            // never serialized: a caller's tree may be too deep or too large to print
+            return type + " of " + value.size() + (value.isArray() ? " elements" : " fields");
+        }
         String text = value.toString();
         return type + " " + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
     }

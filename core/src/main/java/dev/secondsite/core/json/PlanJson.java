@@ -136,7 +136,7 @@ public final class PlanJson {
      * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
      */
     public static RecoveryPlan read(JsonNode document, PlanContext context) {
-        return read(JsonIn.of(document, ""), requireNonNull(context, "context"));
+        return read(JsonIn.document(document), requireNonNull(context, "context"));
     }
 
     private static RecoveryPlan read(JsonIn root, PlanContext context) {

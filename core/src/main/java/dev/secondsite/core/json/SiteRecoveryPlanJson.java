@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secondsite.core.Finding;
 import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
+import dev.secondsite.core.internal.Checks;
 import dev.secondsite.core.plan.Dependency;
 import dev.secondsite.core.plan.FailoverDirection;
 import dev.secondsite.core.plan.FailoverKind;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.annotation.Nullable;
 
 /**
  * A {@link RecoveryPlan} in the JSON shape of the public site-recovery API's recovery plan resource
@@ -65,6 +67,10 @@ import java.util.Set;
  * Dependencies#EXTENSION} writes them into each Boot group as an extension field {@value #DEPENDENCIES_FIELD} ({@code
  * [{"vm": ..., "after": ...}]}), which {@link #read} reads back, so that a round trip keeps them.
  *
+ * <p>The service carries a plan's name in its URL: {@link #read(String, String, PlanContext)} takes it, and reads the
+ * body of a PUT request ({@code {"properties": {...}}}, no name) or of a response ({@code {"id", "name", "type",
+ * "properties": {...}}}, whose name must be the same) as they are.
+ *
  * <p>Import is all or nothing: problems throw {@link InvalidDocumentException} naming the JSON Pointer of the node
  * at fault ({@link Rule#DOCUMENT} for shape, the plan's rule for content).
  *
@@ -90,7 +96,8 @@ public final class SiteRecoveryPlanJson {
             // read-only fields of the service's responses
             "friendlyName", "primaryFabricFriendlyName", "recoveryFabricFriendlyName", "replicationProviders",
             "allowedOperations", "lastPlannedFailoverTime", "lastUnplannedFailoverTime", "lastTestFailoverTime",
-            "currentScenario", "currentScenarioStatus", "providerSpecificDetails");
+            "currentScenario", "currentScenarioStatus", "currentScenarioStatusDescription",
+            "providerSpecificDetails");
     private static final Set<String> GROUP_FIELDS = Set.of("groupType", "replicationProtectedItems",
             "startGroupActions", "endGroupActions", DEPENDENCIES_FIELD);
     private static final Set<String> ITEM_FIELDS = Set.of("id", "virtualMachineId");
@@ -193,13 +200,14 @@ public final class SiteRecoveryPlanJson {
     }
 
     /**
-     * Reads a plan from {@code json} in the site-recovery shape; VMs are checked against {@code context} as they are
-     * added (RP1, RP2). A field given twice is refused, as by every document reader of this package.
+     * Reads a plan from {@code json} in the site-recovery shape, which must name the plan ({@code "name"}, as the
+     * service's responses do); VMs are checked against {@code context} as they are added (RP1, RP2). A field given
+     * twice is refused, as by every document reader of this package.
      *
      * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
      */
     public static RecoveryPlan read(String json, PlanContext context) {
-        return read(JsonIn.parse(json), requireNonNull(context, "context"));
+        return read(JsonIn.parse(json), null, requireNonNull(context, "context"));
     }
 
     /**
@@ -209,12 +217,50 @@ public final class SiteRecoveryPlanJson {
      * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
      */
     public static RecoveryPlan read(JsonNode document, PlanContext context) {
-        return read(JsonIn.of(document, ""), requireNonNull(context, "context"));
+        return read(JsonIn.document(document), null, requireNonNull(context, "context"));
     }
 
-    private static RecoveryPlan read(JsonIn root, PlanContext context) {
+    /**
+     * Reads the plan {@code name} from {@code json}, as the service carries it: the name in the URL
+     * ({@code .../replicationRecoveryPlans/<name>}) and the body either a PUT request's {@code {"properties": {...}}}
+     * without a name, or a response's {@code {"id", "name", "type", "properties": {...}}}, whose name must then be
+     * {@code name}.
+     *
+     * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule, e.g. at
+     *     {@code /name} when the body names another plan
+     */
+    public static RecoveryPlan read(String name, String json, PlanContext context) {
+        return read(JsonIn.parse(json), JsonIn.at("/name", () -> Checks.text(Rule.RP1, "plan", "name", name)),
+                requireNonNull(context, "context"));
+    }
+
+    /**
+     * {@link #read(String, String, PlanContext)} for a body already parsed.
+     *
+     * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
+     */
+    public static RecoveryPlan read(String name, JsonNode document, PlanContext context) {
+        return read(JsonIn.document(document), JsonIn.at("/name", () -> Checks.text(Rule.RP1, "plan", "name", name)),
+                requireNonNull(context, "context"));
+    }
+
+    /** {@code urlName}: the name the service carries in the URL, or null when the body must name the plan. */
+    private static RecoveryPlan read(JsonIn root, @Nullable String urlName, PlanContext context) {
         root.only(ROOT_FIELDS);
-        String name = root.text("name");
+        String name;
+        if (urlName == null) {
+            if (!root.has("name")) {
+                throw root.error("name", "'name' is missing: a request body without it is read with "
+                        + "read(name, json, context), the name being the one in the service's URL");
+            }
+            name = root.text("name");
+        } else {
+            String bodyName = root.optText("name");
+            if (bodyName != null && !bodyName.equals(urlName)) {
+                throw root.error("name", "'name' is '" + bodyName + "' but the plan read is '" + urlName + "'");
+            }
+            name = urlName;
+        }
         JsonIn properties = root.object("properties").only(PROPERTY_FIELDS);
         String source = lastSegment(properties.text("primaryFabricId"), "/replicationFabrics/");
         String target = lastSegment(properties.text("recoveryFabricId"), "/replicationFabrics/");
@@ -304,7 +350,7 @@ public final class SiteRecoveryPlanJson {
             case "ManualActionDetails" -> {
                 details.only(MANUAL_FIELDS);
                 String description = details.optText("description");
-                what = new PlanAction.Manual(description == null ? "" : description);
+                what = details.build(() -> new PlanAction.Manual(description == null ? "" : description));
             }
             default -> throw details.error("instanceType", "instanceType '" + type + "' is not one of "
                     + "ScriptActionDetails, ManualActionDetails"

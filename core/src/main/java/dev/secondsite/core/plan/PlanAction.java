@@ -72,7 +72,7 @@ public record PlanAction(String name, Set<FailoverKind> kinds, Set<FailoverDirec
     /**
      * A manual action for every kind and direction.
      *
-     * @throws InvalidConfigurationException (RP4) when the name is blank
+     * @throws InvalidConfigurationException (RP4) when the name or the instructions are blank
      */
     public static PlanAction manual(String name, String instructions) {
         return new PlanAction(name, EnumSet.allOf(FailoverKind.class), EnumSet.allOf(FailoverDirection.class),
@@ -147,12 +147,16 @@ public record PlanAction(String name, Set<FailoverKind> kinds, Set<FailoverDirec
     /**
      * Makes the job wait until someone resumes it (J2), showing {@code instructions}. Immutable and thread-safe.
      *
-     * @param instructions what the operator should do; may be empty
+     * <p>RP4: an action is checked here, where every plan is built (by code or by any document reader), against
+     * everything a failover needs of it, so that a plan that saves can also run: a manual action without
+     * instructions would leave the operator a waiting job and nothing to do, and the failover refuses it.
+     *
+     * @param instructions what the operator should do; not blank
      */
     public record Manual(String instructions) implements Details {
-        /** @throws InvalidConfigurationException (RP4) when instructions are missing */
+        /** @throws InvalidConfigurationException (RP4) when instructions are missing or blank */
         public Manual {
-            Checks.present(Rule.RP4, "manual action", "instructions", instructions);
+            Checks.text(Rule.RP4, "manual action", "instructions", instructions);
         }
     }
 }

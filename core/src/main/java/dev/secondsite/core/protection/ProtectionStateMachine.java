@@ -39,7 +39,8 @@ import java.util.Set;
 /**
  * The protected-VM state machine of SPEC section 6, as one table: {@link #TABLE} is the only place that allows a
  * transition. Anything not in it is refused ({@link ProtectedVm#apply} throws
- * {@link dev.secondsite.core.IllegalTransitionException} naming the VM, its state and the operation).
+ * {@link dev.secondsite.core.IllegalTransitionException} with rule {@code STATE}, naming the VM, its state and the
+ * operation).
  *
  * <pre>
  * UNPROTECTED -ENABLE-> ENABLING -START_INITIAL_REPLICATION-> INITIAL_REPLICATION -FINALIZE-> PROTECTED
@@ -66,7 +67,9 @@ import java.util.Set;
  *       failover (Hyper-V's Stop-VMFailover) and returns to {@code PROTECTED} on the same side.</li>
  *   <li>{@code FAILED_OVER}: {@code CHANGE_RECOVERY_POINT} tries another point; there is no way back to the old
  *       side except a planned failover after commit and reverse replication.</li>
- *   <li>{@code COMMITTED}, {@code REVERSE_REPLICATING}: restart reverse replication, or {@code DISABLE}.</li>
+ *   <li>{@code COMMITTED}, {@code REVERSE_REPLICATING}: restart reverse replication, or {@code DISABLE}. Hyper-V
+ *       allows Remove-VMReplication after Complete-VMFailover: the failed-over VM goes on running where it is, and
+ *       the copy on the other side is kept or deleted per C11.</li>
  * </ul>
  * {@code DISABLE} is refused while a failover or test failover runs (cancel or clean up first) and in
  * {@code FAILED_OVER} (commit first): removing replication there would leave Hyper-V with a half-done failover.

@@ -18,7 +18,13 @@ import javax.annotation.Nullable;
  * snapshot file snapshot-&lt;upto sequence, 20 digits&gt;.snap
  *               magic "SSSN" (4) | version (4) | upto sequence (8) | state length (4) |
  *               CRC32C of the 20 bytes before and the state (4) | state
+ * head file     journal.head
+ *               magic "SSJH" (4) | version (4) | base sequence of the newest segment (8) | CRC32C of the 16 bytes
+ *               before (4)
  * </pre>
+ *
+ * The head file is replaced atomically each time a segment is started, after the segment is durable, so that a
+ * newest segment that goes missing is noticed at open instead of the store quietly going back to an older state.
  *
  * The checksum covers the length so that a damaged length is caught before it is believed; the sequence is in
  * every record so that a misplaced or repeated record is caught even when its checksum is intact.
@@ -47,6 +53,9 @@ final class JournalFormat {
     static final String SNAPSHOT_SUFFIX = ".snap";
     static final String TEMP_SUFFIX = ".tmp";
     static final String LOCK_FILE = "store.lock";
+    static final String HEAD_FILE = "journal.head";
+    static final int HEAD_MAGIC = 0x53534A48;
+    static final int HEAD_BYTES = 20;
 
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -114,6 +123,32 @@ final class JournalFormat {
         if (getLong(header, 8) != baseSequence) {
             return "segment header says it starts at sequence " + getLong(header, 8) + " but its name says "
                     + baseSequence;
+        }
+        return null;
+    }
+
+    static byte[] headFile(long newestSegment) {
+        byte[] head = new byte[HEAD_BYTES];
+        putInt(head, 0, HEAD_MAGIC);
+        putInt(head, 4, VERSION);
+        putLong(head, 8, newestSegment);
+        putInt(head, 16, crc(head, 0, 16));
+        return head;
+    }
+
+    /** What is wrong with a head file's bytes, or null when they are a valid head. */
+    static @Nullable String headProblem(byte[] head) {
+        if (head.length != HEAD_BYTES) {
+            return "head file of " + head.length + " bytes, not " + HEAD_BYTES;
+        }
+        if (getInt(head, 0) != HEAD_MAGIC) {
+            return "not a journal head (bad magic number)";
+        }
+        if (getInt(head, 16) != crc(head, 0, 16)) {
+            return "head file fails its CRC32C";
+        }
+        if (getInt(head, 4) != VERSION) {
+            return "head format version " + getInt(head, 4) + " is not supported";
         }
         return null;
     }

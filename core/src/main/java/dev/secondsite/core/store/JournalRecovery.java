@@ -47,7 +47,7 @@ final class JournalRecovery {
      */
     record Plan(@Nullable Path snapshotFile, long snapshotSequence, List<Segment> sealed, @Nullable Segment active,
                 long activeSize, long nextSequence, @Nullable Path truncate, long truncateAt, List<Path> deletions,
-                List<TornTail> tornTails, long recordsScanned) {
+                List<TornTail> tornTails, long recordsScanned, long head) {
     }
 
     private final Path directory;
@@ -90,6 +90,7 @@ final class JournalRecovery {
         }
         temps.sort(Comparator.naturalOrder());
         deletions.addAll(temps);
+        long head = checkHead(segmentFiles);
 
         Path snapshotFile = null;
         long snapshotSequence = -1;
@@ -179,7 +180,37 @@ final class JournalRecovery {
             }
         }
         return new Plan(snapshotFile, snapshotSequence, List.copyOf(kept), active, activeSize, nextSequence,
-                truncate, truncateAt, List.copyOf(deletions), List.copyOf(tornTails), recordsScanned);
+                truncate, truncateAt, List.copyOf(deletions), List.copyOf(tornTails), recordsScanned, head);
+    }
+
+    /**
+     * The newest segment the head file names, after checking that it is there; -1 when there is no head file (a
+     * store written before the head file existed, or a crash while the very first segment was created).
+     *
+     * @throws StoreFileMissingException when the segment it names is gone
+     * @throws StateStoreCorruptedException when the head file is damaged
+     */
+    private long checkHead(TreeMap<Long, Path> segmentFiles) throws IOException {
+        Path headFile = directory.resolve(JournalFormat.HEAD_FILE);
+        if (!Files.exists(headFile)) {
+            return -1;
+        }
+        byte[] bytes = Files.readAllBytes(headFile);
+        String problem = JournalFormat.headProblem(bytes);
+        if (problem != null) {
+            throw new StateStoreCorruptedException(headFile, 0, problem);
+        }
+        long head = JournalFormat.getLong(bytes, 8);
+        if (!segmentFiles.containsKey(head)) {
+            Path missing = directory.resolve(JournalFormat.segmentName(head));
+            Long before = segmentFiles.floorKey(head);
+            throw new StoreFileMissingException(missing, "the newest journal segment " + missing.getFileName()
+                    + " is missing: " + JournalFormat.HEAD_FILE + " records that the journal goes on in it, so the"
+                    + " records from sequence " + head + " on are gone"
+                    + (before == null ? "" : " (the newest segment left is " + segmentFiles.get(before).getFileName()
+                    + ")") + "; restore it from a backup");
+        }
+        return head;
     }
 
     /** Why an empty segment's header is unusable, or null when it is a valid header. */

@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * the current one passes {@link JournalOptions#segmentBytes()}. Each record carries its length, a CRC32C and its
  * sequence (see {@code JournalFormat}). A snapshot ({@code snapshot-<upto>.snap}) is written to a temporary file,
  * forced, renamed over atomically and made durable by forcing the directory; then segments wholly covered by it
- * are deleted. {@code store.lock} holds an OS file lock while the store is open.
+ * are deleted. {@code store.lock} holds an OS file lock while the store is open. {@code journal.head} names the
+ * newest segment, replaced atomically whenever one starts. The directory is created 0700 and every file 0600 (POSIX;
+ * owner-only ACL elsewhere).
  *
  * <p><b>Durability and group commit.</b> {@link #append(String, byte[])} returns only after its record was forced
  * to the disk ({@link FileChannel#force}). One writer thread does all journal I/O: appenders encode their record
@@ -152,13 +154,19 @@ public final class JournalStore implements StateStore {
      * @throws StateStoreLockedException when the store is open elsewhere, in this process or another
      * @throws StateStoreCorruptedException naming file and byte offset when its files are damaged other than by a
      *         torn final write; nothing was changed
+     * @throws StorePermissionsException when the directory or a file in it has POSIX group or others permissions
+     *         and {@link JournalOptions#allowSharedPermissions()} is false
+     * @throws StoreFileMissingException when the newest segment {@code journal.head} names is gone
      * @throws StateStoreException when the directory cannot be read or written
      */
     public static JournalStore open(Path directory, JournalOptions options) {
         Path dir;
         try {
-            Files.createDirectories(directory);
+            StoreFiles.createDirectory(directory);
             dir = directory.toRealPath();
+            if (!options.allowSharedPermissions()) {
+                StoreFiles.checkPrivate(dir);
+            }
         } catch (IOException e) {
             throw new StateStoreException(directory, "cannot create or read the store directory: " + e, e);
         }
@@ -170,8 +178,8 @@ public final class JournalStore implements StateStore {
         FileChannel lockChannel = null;
         FileLock fileLock = null;
         try {
-            lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            lockChannel = StoreFiles.open(lockPath, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE));
             fileLock = lock(lockPath, lockChannel);
             return recover(dir, options, lockPath, lockChannel, fileLock);
         } catch (IOException e) {
@@ -239,14 +247,12 @@ public final class JournalStore implements StateStore {
             log.warn("J3: discarded a torn write at the end of the journal: {} bytes of {} from byte offset {} ({})",
                     torn.bytesDiscarded(), torn.file(), torn.offset(), torn.reason());
         }
-        for (Path file : plan.deletions()) {
-            Files.deleteIfExists(file);
-            log.info("J3: removed leftover store file {}", file);
-        }
         List<Segment> segments = new ArrayList<>(plan.sealed());
         Segment active = plan.active();
         FileChannel activeChannel;
         long activeSize;
+        // The new segment and the head naming it are made durable before anything is deleted, so that a crash in
+        // between never leaves a head naming a segment that is gone.
         if (active == null) {
             active = new Segment(dir.resolve(JournalFormat.segmentName(plan.nextSequence())), plan.nextSequence());
             activeChannel = createSegment(dir, active);
@@ -254,9 +260,21 @@ public final class JournalStore implements StateStore {
         } else {
             activeChannel = FileChannel.open(active.path(), StandardOpenOption.WRITE);
             activeSize = plan.activeSize();
+        }
+        try {
+            if (plan.head() != active.baseSequence()) {
+                writeHead(dir, active.baseSequence());
+            }
+            for (Path file : plan.deletions()) {
+                Files.deleteIfExists(file);
+                log.info("J3: removed leftover store file {}", file);
+            }
             if (!plan.deletions().isEmpty()) {
                 forceDirectory(dir);
             }
+        } catch (IOException | RuntimeException e) {
+            activeChannel.close();
+            throw e;
         }
         segments.add(active);
         OpenReport report = new OpenReport(plan.recordsScanned(), plan.nextSequence() - 1, plan.snapshotSequence(),
@@ -267,8 +285,8 @@ public final class JournalStore implements StateStore {
 
     /** Creates a segment holding only its header, durably (file and directory entry forced). */
     private static FileChannel createSegment(Path dir, Segment segment) throws IOException {
-        FileChannel channel = FileChannel.open(segment.path(), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE);
+        FileChannel channel = StoreFiles.open(segment.path(), Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE));
         try {
             ByteBuffer header = ByteBuffer.wrap(JournalFormat.segmentHeader(segment.baseSequence()));
             while (header.hasRemaining()) {
@@ -282,6 +300,25 @@ public final class JournalStore implements StateStore {
             Files.deleteIfExists(segment.path());
             throw e;
         }
+    }
+
+    /**
+     * Records durably, by an atomic replace of the head file, that the newest segment starts at {@code newestSegment};
+     * called after that segment itself is durable.
+     */
+    private static void writeHead(Path dir, long newestSegment) throws IOException {
+        Path head = dir.resolve(JournalFormat.HEAD_FILE);
+        Path temp = dir.resolve(JournalFormat.HEAD_FILE + JournalFormat.TEMP_SUFFIX);
+        try (FileChannel channel = StoreFiles.open(temp, Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))) {
+            ByteBuffer bytes = ByteBuffer.wrap(JournalFormat.headFile(newestSegment));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes, bytes.position());
+            }
+            channel.force(true);
+        }
+        Files.move(temp, head, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory(dir);
     }
 
     /** Makes renames, creations and deletions in {@code dir} durable. */
@@ -483,8 +520,8 @@ public final class JournalStore implements StateStore {
     private void writeSnapshotFile(Path target, byte[] content) {
         Path temp = target.resolveSibling(target.getFileName() + JournalFormat.TEMP_SUFFIX);
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = StoreFiles.open(temp, Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))) {
                 ByteBuffer bytes = ByteBuffer.wrap(content);
                 while (bytes.hasRemaining()) {
                     channel.write(bytes, bytes.position());
@@ -523,6 +560,12 @@ public final class JournalStore implements StateStore {
     private void roll(long baseSequence) throws IOException {
         Segment next = new Segment(directory.resolve(JournalFormat.segmentName(baseSequence)), baseSequence);
         FileChannel channel = createSegment(directory, next);
+        try {
+            writeHead(directory, baseSequence);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         FileChannel sealed = activeChannel;
         activeChannel = channel;
         activeSize = SEGMENT_HEADER_BYTES;

@@ -18,6 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Issues and checks registration keys for one vault. A key is {@code ssk1.<payload>.<signature>}: the payload is
  * base64url JSON {@code {"v":1,"vault":...,"key":...,"issued":...}}, the signature an HMAC-SHA256 of the payload
  * under the vault's signing secret. Only the vault can sign, so a changed payload (say, a later issue date) fails.
+ * Only the canonical text is accepted (K1): unpadded base64url with zero unused bits and nothing around it, so that
+ * one key has exactly one text.
  */
 final class KeySigner {
     private static final String PREFIX = "ssk1.";
@@ -47,7 +49,7 @@ final class KeySigner {
      * @throws RegistrationRefusedException (K1) saying which of malformed, foreign, tampered or expired it is
      */
     RegistrationKey verify(Secret encoded, Instant now) {
-        String text = encoded.reveal().strip();
+        String text = encoded.reveal();
         String[] parts = text.startsWith(PREFIX) ? text.substring(PREFIX.length()).split("\\.", -1) : new String[0];
         if (parts.length != 2) {
             throw refused(Reason.KEY_MALFORMED, "the text given is not a Secondsite registration key");
@@ -59,6 +61,13 @@ final class KeySigner {
             signature = B64D.decode(parts[1]);
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw refused(Reason.KEY_MALFORMED, "the key's content cannot be read");
+        }
+        // The decoder accepts padding and ignores the unused low bits of the last character, so several texts decode
+        // to the same bytes; only the one text this vault issued is a key, so that a key's text cannot be varied.
+        if (!B64.encodeToString(B64D.decode(parts[0])).equals(parts[0])
+                || !B64.encodeToString(signature).equals(parts[1])) {
+            throw refused(Reason.KEY_MALFORMED, "the key's text is not in its canonical form (unpadded base64url, "
+                    + "no whitespace, unused bits zero): copy the key exactly as it was issued");
         }
         if (payload == null || !payload.path("vault").isTextual() || !payload.path("key").isTextual()
                 || !payload.path("issued").isTextual() || payload.path("v").asInt() != 1) {

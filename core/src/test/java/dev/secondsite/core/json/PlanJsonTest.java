@@ -1,6 +1,7 @@
 package dev.secondsite.core.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -186,5 +187,16 @@ class PlanJsonTest {
         assertEquals(rule, e.rule(), e.getMessage());
         assertTrue(e.getMessage().contains(path.isEmpty() ? "/" : path), e.getMessage());
         return e;
+    }
+
+    @Test
+    @DisplayName("RP4 a manual action with blank instructions is refused on import at its node, not saved")
+    void blankInstructionsRefused() {
+        String document = DOCUMENT.replace("\"instructions\": \"drain the balancer\"", "\"instructions\": \" \"");
+        assertFalse(document.equals(DOCUMENT));
+        InvalidDocumentException e = assertThrows(InvalidDocumentException.class,
+                () -> PlanJson.read(document, CONTEXT));
+        assertEquals(Rule.RP4, e.rule(), e.getMessage());
+        assertEquals("/shutdown/before/0", e.path(), e.getMessage());
     }
 }

@@ -254,4 +254,55 @@ class SiteRecoveryPlanJsonTest {
         assertEquals(rule, e.rule(), e.getMessage());
         assertTrue(e.getMessage().contains(path), e.getMessage());
     }
+
+    @Test
+    @DisplayName("RP4 a manual action imported without a description, or a blank one, is refused at its node, not saved")
+    void manualActionWithoutDescription() {
+        String path = "/properties/groups/1/endGroupActions/0/customDetails";
+        for (String details : new String[] {"{\"instanceType\": \"ManualActionDetails\"}",
+            "{\"instanceType\": \"ManualActionDetails\", \"description\": \"  \"}"}) {
+            String document = DOCUMENT.replace(
+                    "{\"instanceType\": \"ManualActionDetails\", \"description\": \"ask the owner\"}", details);
+            assertFalse(document.equals(DOCUMENT));
+            InvalidDocumentException e = assertThrows(InvalidDocumentException.class,
+                    () -> SiteRecoveryPlanJson.read(document, CONTEXT));
+            assertEquals(Rule.RP4, e.rule(), e.getMessage());
+            assertEquals(path, e.path(), e.getMessage());
+        }
+    }
+
+    @Test
+    @DisplayName("RP1 the service's PUT body ({\"properties\"} without a name) is read with the name from the URL")
+    void requestBodyWithNameFromUrl() throws Exception {
+        ObjectNode body = (ObjectNode) MAPPER.readTree(DOCUMENT);
+        ObjectNode put = MAPPER.createObjectNode();
+        put.set("properties", body.get("properties"));
+        String request = MAPPER.writeValueAsString(put);
+
+        assertEquals(expected(), SiteRecoveryPlanJson.read("erp", request, CONTEXT));
+        assertEquals(expected(), SiteRecoveryPlanJson.read("erp", put, CONTEXT));
+        InvalidDocumentException unnamed = assertThrows(InvalidDocumentException.class,
+                () -> SiteRecoveryPlanJson.read(request, CONTEXT));
+        assertEquals("/name", unnamed.path());
+        assertTrue(unnamed.getMessage().contains("read(name, json, context)"), unnamed.getMessage());
+        assertEquals("/name", assertThrows(InvalidDocumentException.class,
+                () -> SiteRecoveryPlanJson.read(" ", request, CONTEXT)).path());
+    }
+
+    @Test
+    @DisplayName("RP1 the service's response ({id, name, type, properties}) is read with the URL's name, which must "
+            + "match its own")
+    void responseWithNameFromUrl() throws Exception {
+        ObjectNode response = (ObjectNode) MAPPER.readTree(DOCUMENT);
+        ((ObjectNode) response.get("properties")).put("currentScenarioStatusDescription", "None");
+        response.put("location", "westeurope");
+        String json = MAPPER.writeValueAsString(response);
+        assertEquals(expected(), SiteRecoveryPlanJson.read("erp", json, CONTEXT));
+        assertEquals(expected(), SiteRecoveryPlanJson.read(json, CONTEXT));
+
+        InvalidDocumentException other = assertThrows(InvalidDocumentException.class,
+                () -> SiteRecoveryPlanJson.read("crm", json, CONTEXT));
+        assertEquals("/name", other.path());
+        assertTrue(other.getMessage().contains("'erp'") && other.getMessage().contains("'crm'"), other.getMessage());
+    }
 }

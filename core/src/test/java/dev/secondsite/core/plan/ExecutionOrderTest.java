@@ -29,7 +29,7 @@ class ExecutionOrderTest {
                         .withDirections(FORWARD))
                 .addAction(Slot.afterFailover(), PlanAction.script("ip-back", "ip.ps1", ScriptSide.PRIMARY)
                         .withDirections(BACK))
-                .addAction(Slot.beforeGroup(2), PlanAction.manual("check-db", "").withKinds(FailoverKind.PLANNED,
+                .addAction(Slot.beforeGroup(2), PlanAction.manual("check-db", "check the DB").withKinds(FailoverKind.PLANNED,
                         FailoverKind.UNPLANNED))
                 .addAction(Slot.afterGroup(3), PlanAction.script("smoke", "smoke.ps1", ScriptSide.RECOVERY)
                         .withKinds(FailoverKind.TEST))

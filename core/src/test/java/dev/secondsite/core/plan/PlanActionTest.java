@@ -55,7 +55,7 @@ class PlanActionTest {
     @Test
     @DisplayName("RP4 an action must run for some kind and some direction, and has a name")
     void nonEmpty() {
-        PlanAction a = PlanAction.manual("note", "");
+        PlanAction a = PlanAction.manual("note", "read this");
         assertEquals(Rule.RP4, assertThrows(InvalidConfigurationException.class, () -> a.withKinds()).rule());
         assertEquals(Rule.RP4, assertThrows(InvalidConfigurationException.class,
                 () -> a.withDirections(List.of())).rule());
@@ -65,9 +65,23 @@ class PlanActionTest {
     @Test
     @DisplayName("RP10 kinds and directions are sets in enum order: the order they were given in cannot leak")
     void setsInEnumOrder() {
-        PlanAction a = PlanAction.manual("note", "").withKinds(FailoverKind.UNPLANNED, FailoverKind.TEST);
+        PlanAction a = PlanAction.manual("note", "read this").withKinds(FailoverKind.UNPLANNED, FailoverKind.TEST);
         assertEquals(List.of(FailoverKind.TEST, FailoverKind.UNPLANNED), List.copyOf(a.kinds()));
-        assertEquals(a, PlanAction.manual("note", "").withKinds(Set.of(FailoverKind.TEST, FailoverKind.UNPLANNED)));
+        assertEquals(a, PlanAction.manual("note", "read this").withKinds(Set.of(FailoverKind.TEST, FailoverKind.UNPLANNED)));
         assertThrows(UnsupportedOperationException.class, () -> a.kinds().add(FailoverKind.PLANNED));
+    }
+
+    @Test
+    @DisplayName("RP4 a manual action without instructions, which no failover could run, is refused where it is built")
+    void manualActionNeedsInstructions() {
+        for (String blank : new String[] {"", " ", "\t\n"}) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> PlanAction.manual("approve", blank));
+            assertEquals(Rule.RP4, e.rule());
+            assertTrue(e.getMessage().startsWith("RP4: ") && e.getMessage().contains("instructions"), e.getMessage());
+            assertThrows(InvalidConfigurationException.class, () -> new PlanAction.Manual(blank));
+        }
+        assertEquals("call the owner", ((PlanAction.Manual) PlanAction.manual("approve", "call the owner").details())
+                .instructions());
     }
 }

@@ -77,7 +77,7 @@ class PlanInvariantsTest {
     @Test
     @DisplayName("RP4 actions of a shutdown stage that must not run are misplaced")
     void shutdownActionsOfATest() {
-        RecoveryPlan plan = plan().withAction(Slot.beforeShutdown(), PlanAction.manual("drain", ""));
+        RecoveryPlan plan = plan().withAction(Slot.beforeShutdown(), PlanAction.manual("drain", "drain the balancer"));
         ExecutionOrder planned = ExecutionOrder.of(plan, FailoverKind.PLANNED, FORWARD);
         ExecutionOrder test = ExecutionOrder.of(plan, FailoverKind.TEST, FORWARD);
         List<Stage> stages = new java.util.ArrayList<>(test.stages());

@@ -264,9 +264,9 @@ class RecoveryPlanTest {
         assertThrows(InvalidConfigurationException.class,
                 () -> plan.withActionReplaced("smoke", PlanAction.manual("dns", "again")));
         assertThrows(InvalidConfigurationException.class,
-                () -> plan.withAction(Slot.afterGroup(4), PlanAction.manual("x", "")));
+                () -> plan.withAction(Slot.afterGroup(4), PlanAction.manual("x", "note")));
         assertThrows(InvalidConfigurationException.class,
-                () -> plan.withAction(Slot.afterGroup(3), 3, PlanAction.manual("x", "")));
+                () -> plan.withAction(Slot.afterGroup(3), 3, PlanAction.manual("x", "note")));
     }
 
     @Test
@@ -335,7 +335,7 @@ class RecoveryPlanTest {
                 () -> builder().build().withGroupRemoved(1)).rule());
         // the removed group's action names are free again
         assertEquals(1, threeTier().withGroupRemoved(2).withAction(Slot.beforeFailover(),
-                PlanAction.manual("check-db", "")).actions(Slot.beforeFailover()).size());
+                PlanAction.manual("check-db", "note")).actions(Slot.beforeFailover()).size());
     }
 
     @Test

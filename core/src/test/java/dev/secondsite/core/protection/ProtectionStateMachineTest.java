@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.secondsite.core.IllegalTransitionException;
+import dev.secondsite.core.Rule;
 import dev.secondsite.core.inventory.CloudRef;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -100,7 +101,8 @@ class ProtectionStateMachineTest {
     }
 
     @Test
-    @DisplayName("E1 every state and operation pair follows SPEC section 6; anything else names VM, state, operation")
+    @DisplayName("E1 STATE every state and operation pair follows SPEC section 6; anything else is refused with rule "
+            + "STATE naming VM, state and operation")
     void everyPair() {
         int allowed = 0;
         for (ProtectionState state : ProtectionState.values()) {
@@ -117,7 +119,8 @@ class ProtectionStateMachineTest {
                     assertEquals("VM web-01 (vm-1)", e.subject());
                     assertEquals(state.name(), e.state());
                     assertEquals(op.name(), e.operation());
-                    assertEquals("VM web-01 (vm-1): cannot " + op + " in state " + state, e.getMessage());
+                    assertEquals("STATE: VM web-01 (vm-1): cannot " + op + " in state " + state, e.getMessage());
+                    assertEquals(Rule.STATE, e.rule());
                     assertFalse(vm.allows(op));
                 }
             }

@@ -256,7 +256,7 @@ class VmProtectionTest {
         assertEquals(ProtectionState.PROTECTED, c.protectedVm(DB).orElseThrow().state());
         IllegalTransitionException e = assertThrows(IllegalTransitionException.class,
                 () -> c.transition(WEB, PLANNED_FAILOVER));
-        assertEquals("VM web-01 (vm-web): cannot PLANNED_FAILOVER in state COMMITTED", e.getMessage());
+        assertEquals("STATE: VM web-01 (vm-web): cannot PLANNED_FAILOVER in state COMMITTED", e.getMessage());
         assertRefused(Rule.INPUT, () -> c.transition(WEB, ProtectionOperation.DISABLE));
         assertRefused(Rule.INPUT, () -> c.transition(LAB, ProtectionOperation.TEST_FAILOVER));
         assertRefused(Rule.INPUT, () -> c.transition(WEB, ProtectionOperation.ENABLE));

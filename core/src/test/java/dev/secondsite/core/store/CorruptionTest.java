@@ -151,4 +151,43 @@ class CorruptionTest {
         Files.write(segment, bytes);
         assertTrue(assertRefused(dir, segment, 0).getMessage().contains("version 2"));
     }
+
+    @Test
+    @DisplayName("J3 a deleted newest segment refuses the open with StoreFileMissingException naming it, instead of "
+            + "opening with older state; the files are left as they were")
+    void missingNewestSegment() throws IOException {
+        var segments = writeSegments(dir);
+        assertTrue(segments.size() >= 3);
+        Path newest = segments.get(segments.size() - 1);
+        Files.delete(newest);
+        StateStoreCorruptedException e = assertRefused(dir, newest, 0);
+        assertTrue(e instanceof StoreFileMissingException, e.toString());
+        assertTrue(e.getMessage().contains("is missing") && e.getMessage().contains(JournalFormat.HEAD_FILE),
+                e.getMessage());
+        assertTrue(e.getMessage().contains(segments.get(segments.size() - 2).getFileName().toString()),
+                "names the newest segment left: " + e.getMessage());
+    }
+
+    @Test
+    @DisplayName("J3 the only segment after a snapshot, deleted, refuses the open: the snapshot alone is older state")
+    void missingSegmentAfterSnapshot() throws IOException {
+        try (JournalStore store = JournalStore.open(dir)) {
+            appendRecords(store, 4, SIZE);
+            store.writeSnapshot(4, "state".getBytes());
+            appendRecords(store, 3, SIZE);
+        }
+        List<Path> segments = segments(dir);
+        assertEquals(1, segments.size(), segments.toString());
+        Files.delete(segments.get(0));
+        assertTrue(assertRefused(dir, segments.get(0), 0) instanceof StoreFileMissingException);
+    }
+
+    @Test
+    @DisplayName("J3 a damaged journal.head refuses the open naming it")
+    void corruptHead() throws IOException {
+        writeSegments(dir);
+        Path head = dir.resolve(JournalFormat.HEAD_FILE);
+        flipByte(head, 9);
+        assertRefused(dir, head, 0);
+    }
 }

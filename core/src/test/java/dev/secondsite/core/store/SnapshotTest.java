@@ -97,7 +97,7 @@ class SnapshotTest {
         }
         byte[] newer = JournalFormat.snapshotFile(9, "state-9".getBytes());
         Path temp = dir.resolve(JournalFormat.snapshotName(9) + JournalFormat.TEMP_SUFFIX);
-        Files.write(temp, Arrays.copyOf(newer, newer.length - 3));
+        StoreFixtures.writeStoreFile(temp, Arrays.copyOf(newer, newer.length - 3));
         try (JournalStore store = JournalStore.open(dir, SMALL)) {
             assertEquals(List.of(temp), store.openReport().filesRemoved());
             assertFalse(Files.exists(temp));

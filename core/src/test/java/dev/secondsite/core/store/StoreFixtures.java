@@ -84,10 +84,25 @@ final class StoreFixtures {
         expected.forEach((name, bytes) -> assertArrayEquals(bytes, actual.get(name), "bytes of " + name));
     }
 
+    /** Copies a store's files (not its lock) into {@code to}, created owner-only as the store requires. */
     static void copyDirectory(Path from, Path to) throws IOException {
         Files.createDirectories(to);
+        if (Files.getFileStore(to).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(to, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
         for (Path file : files(from, name -> !name.equals(JournalFormat.LOCK_FILE))) {
             Files.copy(file, to.resolve(file.getFileName()));
+        }
+    }
+
+    /**
+     * Writes a new store file owner-only, as the store itself creates its files (a file left by a crash of the store
+     * is owner-only too).
+     */
+    static void writeStoreFile(Path file, byte[] bytes) throws IOException {
+        Files.write(file, bytes);
+        if (Files.getFileStore(file).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
     }
 

@@ -113,7 +113,7 @@ class TornTailTest {
     void tornSegmentHeader() throws IOException {
         writeJournal(dir);
         Path next = dir.resolve(JournalFormat.segmentName(RECORDS + 1));
-        Files.write(next, Arrays.copyOf(JournalFormat.segmentHeader(RECORDS + 1), 11));
+        StoreFixtures.writeStoreFile(next, Arrays.copyOf(JournalFormat.segmentHeader(RECORDS + 1), 11));
         try (JournalStore store = JournalStore.open(dir)) {
             OpenReport report = store.openReport();
             assertEquals(11, report.tornTailBytesDiscarded());
@@ -132,7 +132,7 @@ class TornTailTest {
     void emptyRolledSegmentIsKept() throws IOException {
         writeJournal(dir);
         Path next = dir.resolve(JournalFormat.segmentName(RECORDS + 1));
-        Files.write(next, JournalFormat.segmentHeader(RECORDS + 1));
+        StoreFixtures.writeStoreFile(next, JournalFormat.segmentHeader(RECORDS + 1));
         try (JournalStore store = JournalStore.open(dir)) {
             assertTrue(store.openReport().tornTails().isEmpty());
             assertTrue(store.openReport().filesRemoved().isEmpty());

@@ -12,10 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.inventory.ObservedReplication;
 import dev.secondsite.core.inventory.PowerState;
 import dev.secondsite.core.inventory.Vm;
 import dev.secondsite.core.protection.InitialReplication;
+import dev.secondsite.core.protection.ProtectedVm;
+import dev.secondsite.core.protection.ProtectionOperation;
+import dev.secondsite.core.protection.ProtectionState;
 import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.spi.CommandOutput;
 import dev.secondsite.core.spi.CommandResult;
@@ -290,6 +294,44 @@ class FakeHostDriverSequencesTest {
         assertNull(f.vm().replica());
         assertNull(f.vm().keptReplica());
         f.refused(A1, new HostCommand.DisableReplication(VM, NAME, true));
+    }
+
+    @Test
+    @DisplayName("E4 F4 C11 STATE a committed VM is disabled as the state table allows and the fake agrees: the "
+            + "failed-over VM keeps running, the old primary copy is deleted only when asked")
+    void disableAfterCommittedFailover() {
+        for (boolean deleteReplica : new boolean[] {false, true}) {
+            FakeReplicaFixture fixture = new FakeReplicaFixture();
+            ProtectedVm pvm = ProtectedVm.unprotected(VM, NAME, new CloudRef("vmm-a", "Gold"))
+                    .apply(ProtectionOperation.ONBOARD);
+            fixture.protect();
+            fixture.clock.advance(Duration.ofHours(2));
+            fixture.fake.hostDown(A1);
+            pvm = pvm.apply(ProtectionOperation.UNPLANNED_FAILOVER);
+            fixture.ok(B1, new HostCommand.Failover(VM, NAME, RecoveryPointChoice.latest()));
+            fixture.ok(B1, new HostCommand.StartVm(VM, NAME, false));
+            pvm = pvm.apply(ProtectionOperation.COMPLETE_FAILOVER);
+            fixture.ok(B1, new HostCommand.CompleteFailover(VM, NAME));
+            pvm = pvm.apply(ProtectionOperation.COMMIT);
+            assertEquals(ProtectionState.COMMITTED, pvm.state());
+            assertEquals("FailedOver", fixture.vm().state());
+            fixture.fake.hostUp(A1);
+
+            assertTrue(pvm.allows(ProtectionOperation.DISABLE), "the state table allows DISABLE in COMMITTED");
+            assertEquals(ProtectionState.UNPROTECTED, pvm.apply(ProtectionOperation.DISABLE).state());
+            fixture.ok(B1, new HostCommand.DisableReplication(VM, NAME, deleteReplica));
+
+            FakeVm vm = fixture.vm();
+            assertEquals("Disabled", vm.state());
+            assertEquals(B1, vm.primary().host(), "the failed-over copy is the VM now");
+            assertTrue(vm.primary().isRunning());
+            assertNull(vm.replica());
+            if (deleteReplica) {
+                assertNull(vm.keptReplica(), "C11: the other copy is deleted when asked");
+            } else {
+                assertEquals(A1, vm.keptReplica().host(), "C11: the old primary copy is kept");
+            }
+        }
     }
 
     @Test

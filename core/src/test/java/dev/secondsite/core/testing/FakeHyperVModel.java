@@ -531,12 +531,23 @@ final class FakeHyperVModel {
         if (m.state.equals(DISABLED)) {
             throw refuse("Remove-VMReplication: replication is not enabled for virtual machine '" + m.name + "'");
         }
-        if (m.state.equals(PREPARED) || m.state.equals(WAITING_COMPLETION) || m.state.equals(FAILED_OVER)) {
+        if (m.state.equals(PREPARED) || m.state.equals(WAITING_COMPLETION)) {
             throw refuse("Remove-VMReplication: '" + m.name + "' is " + m.state + "; finish or cancel the failover "
                     + "first");
         }
         if (m.testVm != null) {
             throw refuse("Remove-VMReplication: a test failover of '" + m.name + "' is running; stop it first");
+        }
+        if (m.state.equals(FAILED_OVER)) {
+            // E4: the reference lets Remove-VMReplication run after Complete-VMFailover (the state table's COMMITTED
+            // -> DISABLE). The failover left the VM running on the old replica's host: that copy is the VM from now
+            // on, and the old primary is the other copy, which C11 keeps or deletes as it would a replica.
+            Copy oldPrimary = m.primary;
+            m.primary = m.replica;
+            m.replica = oldPrimary;
+            m.failoverPoint = null;
+            m.prepared = false;
+            m.stateBeforeFailover = null;
         }
         m.keptReplica = cmd.deleteReplica() ? null : m.replica; // C11
         m.replica = null;
