@@ -14,11 +14,11 @@ import dev.secondsite.core.spi.HostCommand;
 import dev.secondsite.core.spi.HostDriver;
 import dev.secondsite.core.spi.HostDriverProvider;
 import dev.secondsite.core.spi.ScriptRunner;
-import dev.secondsite.core.spi.VaultEndpoint;
+import dev.secondsite.core.registration.VaultEndpoint;
 import dev.secondsite.core.transport.local.LocalTransport;
-import dev.secondsite.core.vault.RegistrationResult;
-import dev.secondsite.core.vault.ServerRegistration;
-import dev.secondsite.core.vault.SyncReport;
+import dev.secondsite.core.registration.RegistrationResult;
+import dev.secondsite.core.registration.ServerRegistration;
+import dev.secondsite.core.registration.SyncReport;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -105,7 +105,7 @@ public final class Provider implements AutoCloseable {
      * inventory as it is now. Neither the key nor a proxy password is logged.
      *
      * @param registrationKey the encoded key as the vault generated it (K1)
-     * @throws dev.secondsite.core.vault.RegistrationRefusedException when the vault refuses the key or the server
+     * @throws dev.secondsite.core.registration.RegistrationRefusedException when the vault refuses the key or the server
      * @throws InvalidConfigurationException (INPUT) when the inventory now has another server id
      */
     public RegistrationResult register(VaultEndpoint vault, Secret registrationKey, RegistrationOptions options) {

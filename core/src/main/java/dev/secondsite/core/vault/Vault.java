@@ -1,5 +1,12 @@
 package dev.secondsite.core.vault;
 
+import dev.secondsite.core.registration.ServerRegistration;
+import dev.secondsite.core.registration.RegistrationResult;
+import dev.secondsite.core.registration.SyncReport;
+import dev.secondsite.core.registration.ProxySettings;
+import dev.secondsite.core.registration.CloudSync;
+import dev.secondsite.core.registration.RegistrationRefusedException;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.secondsite.core.Finding;
@@ -45,9 +52,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import dev.secondsite.core.inventory.VmmVersion;
-import dev.secondsite.core.spi.ProxyConnectivityCheck;
-import dev.secondsite.core.spi.VaultEndpoint;
-import dev.secondsite.core.vault.RegistrationRefusedException.Reason;
+import dev.secondsite.core.registration.ProxyConnectivityCheck;
+import dev.secondsite.core.registration.VaultEndpoint;
+import dev.secondsite.core.registration.RegistrationRefusedException.Reason;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -314,7 +321,9 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
         LOG.info("Registered server {} ({}) with vault {} using key {}; {} of {} clouds synced",
                 server.friendlyName(), server.serverId(), info().name(), key.keyId(), synced.size(),
                 inventory.clouds().size());
-        return new RegistrationResult(server, ValidationReport.of(warnings));
+        return new RegistrationResult(new RegistrationResult.Server(server.serverId(), server.friendlyName(),
+                server.providerVersion(), server.proxy(), server.cloudSync(), server.syncedClouds()),
+                ValidationReport.of(warnings));
     }
 
     private void checkServer(ServerRegistration request, Site inventory) {

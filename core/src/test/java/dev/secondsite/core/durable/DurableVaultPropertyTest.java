@@ -21,7 +21,7 @@ import dev.secondsite.core.provider.RegistrationOptions;
 import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.transport.local.LocalTransport;
-import dev.secondsite.core.vault.CloudSync;
+import dev.secondsite.core.registration.CloudSync;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultConfiguration;
 import java.io.IOException;

@@ -25,7 +25,7 @@ import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.transport.local.LocalTransport;
 import dev.secondsite.core.vault.FailoverOptions;
-import dev.secondsite.core.vault.ProxySettings;
+import dev.secondsite.core.registration.ProxySettings;
 import dev.secondsite.core.vault.RegistrationKey;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultConfiguration;

@@ -1,5 +1,12 @@
 package dev.secondsite.core.vault;
 
+import dev.secondsite.core.registration.ServerRegistration;
+import dev.secondsite.core.registration.RegistrationResult;
+import dev.secondsite.core.registration.SyncReport;
+import dev.secondsite.core.registration.ProxySettings;
+import dev.secondsite.core.registration.CloudSync;
+import dev.secondsite.core.registration.RegistrationRefusedException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +20,7 @@ import dev.secondsite.core.inventory.VmmVersion;
 import dev.secondsite.core.testing.CapturingLogs;
 import dev.secondsite.core.testing.MutableClock;
 import dev.secondsite.core.testing.TestSites;
-import dev.secondsite.core.vault.RegistrationRefusedException.Reason;
+import dev.secondsite.core.registration.RegistrationRefusedException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
