@@ -68,19 +68,19 @@ public final class DrDrill {
         // the vault keeps its state in a directory: every change and job event is journaled before it takes effect
         Path storage = Files.createTempDirectory("secondsite-drill");
         Vault first = Vault.builder("Contoso DR", "westeurope").storage(storage).transport(HUB).build();
-        try (Provider siteA = Provider.builder("vmm-a.contoso.local", () -> primary).hostDriver(hosts)
+        try (Provider siteA = Provider.builder("vmm-a.contoso.local", () -> primary).hostDriver(hosts).vault(HUB)
                      .scriptRunner(scripts).build();
-             Provider siteB = Provider.builder("vmm-b.contoso.local", () -> recovery).hostDriver(hosts)
+             Provider siteB = Provider.builder("vmm-b.contoso.local", () -> recovery).hostDriver(hosts).vault(HUB)
                      .scriptRunner(scripts).build()) {
             Vault vault = first;
             say("Vault '%s' in %s is %s, kept in %s", vault.info().name(), vault.info().region(),
                     vault.info().state(), storage);
 
             Secret key = vault.generateRegistrationKey().encoded();
-            siteA.register(vault, key, RegistrationOptions.defaults());
-            siteB.register(vault, key, RegistrationOptions.defaults());
-            siteA.attach(LocalTransport.forUri(HUB));
-            siteB.attach(LocalTransport.forUri(HUB));
+            siteA.register(key, RegistrationOptions.defaults());
+            siteB.register(key, RegistrationOptions.defaults());
+            siteA.connect();
+            siteB.connect();
             vault.servers().forEach(s -> say("Registered %s (%s), %d clouds synced", s.friendlyName(), s.vmmVersion(),
                     s.syncedClouds().size()));
 

@@ -150,6 +150,8 @@ public final class Vault implements VaultEndpoint, AutoCloseable {
             }
             this.engine = JobEngine.builder(transport, new Effects()).clock(clock).options(b.engineOptions)
                     .journal(journal).build();
+            // providers' registration and sync calls reach this vault through its transport
+            transport.bind(this);
             if (restored != null && restored.created != null) {
                 // one snapshot per opening keeps the journal short: what was replayed now lives in it
                 store.writeSnapshot(restored.lastSequence, VaultRecordJson.encode(new VaultRecord.Snapshot(created,

@@ -85,20 +85,20 @@ class DurableVaultPropertyTest {
         Site primary = TestSites.primary();
         Site recovery = TestSites.recovery();
         FakeHostDriver hosts = FakeHostDriver.forSites(primary, recovery);
-        try (Provider a = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).build();
-             Provider b = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).build()) {
-            a.attach(LocalTransport.forUri(hub));
-            b.attach(LocalTransport.forUri(hub));
+        try (Provider a = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).vault(hub).build();
+             Provider b = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).vault(hub).build()) {
+            a.connect();
+            b.connect();
             Vault vault = Vault.builder("Prop", "westeurope").storage(dir).transport(hub).engineOptions(FAST).build();
             VaultConfiguration before;
             List<Job> jobsBefore;
             try {
                 // most sequences start by registering both servers, so that the later steps have something to act on
                 if (r.nextInt(10) != 0) {
-                    a.register(vault, vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                    a.register(vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
                 }
                 if (r.nextInt(10) != 0) {
-                    b.register(vault, vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                    b.register(vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
                 }
                 int steps = 4 + r.nextInt(12);
                 for (int i = 0; i < steps; i++) {
@@ -122,9 +122,9 @@ class DurableVaultPropertyTest {
         CloudRef gold = new CloudRef("vmm-a", "Gold");
         try {
             switch (r.nextInt(9)) {
-                case 0 -> a.register(vault, vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults()
+                case 0 -> a.register(vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults()
                         .withCloudSync(r.nextBoolean() ? CloudSync.ALL : CloudSync.ONE_BY_ONE));
-                case 1 -> b.register(vault, vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                case 1 -> b.register(vault.generateRegistrationKey().encoded(), RegistrationOptions.defaults());
                 case 2 -> vault.syncCloud(r.nextBoolean() ? "vmm-a" : "vmm-b", r.nextBoolean() ? "Gold" : "GoldB");
                 case 3 -> await(vault, vault.pairClouds(CloudPairing.of(gold, "vmm-b", r.nextBoolean() ? "GoldB"
                         : "SilverB", ReplicationSettings.builder().additionalRecoveryPoints(r.nextInt(5)).build())));
