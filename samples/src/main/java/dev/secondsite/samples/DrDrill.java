@@ -34,7 +34,6 @@ import dev.secondsite.core.provider.RegistrationOptions;
 import dev.secondsite.core.spi.TestNetwork;
 import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.FakeScriptRunner;
-import dev.secondsite.core.transport.local.LocalTransport;
 import dev.secondsite.core.vault.FailoverOptions;
 import dev.secondsite.core.vault.Vault;
 import java.net.URI;
