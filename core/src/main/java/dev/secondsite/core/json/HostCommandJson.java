@@ -1,5 +1,7 @@
 package dev.secondsite.core.json;
 
+import dev.secondsite.core.InvalidDocumentException;
+
 import dev.secondsite.core.spi.CommandOutput;
 import dev.secondsite.core.spi.CommandRequest;
 import dev.secondsite.core.spi.CommandResult;
