@@ -74,19 +74,19 @@ public final class DrDrill {
         Path storage = Files.createTempDirectory("secondsite-drill");
         Vault first = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").storage(storage).transport(HUB)
                 .build());
-        try (Provider siteA = Provider.builder("vmm-a.contoso.local", () -> primary).hostDriver(hosts)
+        try (Provider siteA = Provider.builder("vmm-a.contoso.local", () -> primary).hostDriver(hosts).vault(HUB)
                      .scriptRunner(scripts).build();
-             Provider siteB = Provider.builder("vmm-b.contoso.local", () -> recovery).hostDriver(hosts)
+             Provider siteB = Provider.builder("vmm-b.contoso.local", () -> recovery).hostDriver(hosts).vault(HUB)
                      .scriptRunner(scripts).build()) {
             Vault vault = first;
             say("Vault '%s' in %s is %s, kept in %s", vault.info().name(), vault.info().region(),
                     vault.info().state(), storage);
 
             Secret key = vault.servers().generateRegistrationKey().encoded();
-            siteA.register(vault.servers().endpoint(), key, RegistrationOptions.defaults());
-            siteB.register(vault.servers().endpoint(), key, RegistrationOptions.defaults());
-            siteA.attach(LocalTransport.forUri(HUB));
-            siteB.attach(LocalTransport.forUri(HUB));
+            siteA.register(key, RegistrationOptions.defaults());
+            siteB.register(key, RegistrationOptions.defaults());
+            siteA.connect();
+            siteB.connect();
             vault.servers().list().forEach(s -> say("Registered %s (%s), %d clouds synced", s.friendlyName(),
                     s.vmmVersion(), s.syncedClouds().size()));
 

@@ -1,5 +1,7 @@
 package dev.secondsite.core.json;
 
+import dev.secondsite.core.InvalidDocumentException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,8 +11,8 @@ import dev.secondsite.core.inventory.VmmVersion;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.secondsite.core.plan.RecoveryPlan;
 import dev.secondsite.core.protection.ProtectionConfiguration;
-import dev.secondsite.core.vault.CloudSync;
-import dev.secondsite.core.vault.ProxySettings;
+import dev.secondsite.core.registration.CloudSync;
+import dev.secondsite.core.registration.ProxySettings;
 import dev.secondsite.core.vault.RegisteredServer;
 import dev.secondsite.core.vault.VaultConfiguration;
 import dev.secondsite.core.vault.VaultInfo;

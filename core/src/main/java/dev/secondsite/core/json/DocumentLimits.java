@@ -1,5 +1,7 @@
 package dev.secondsite.core.json;
 
+import dev.secondsite.core.InvalidDocumentException;
+
 /**
  * The limits every public document reader of this package enforces before it reads anything (rule
  * {@link dev.secondsite.core.Rule#DOCUMENT}): a document past one of them is refused with

@@ -1,7 +1,7 @@
 package dev.secondsite.core.json;
 
-import dev.secondsite.core.protection.InitialReplication;
-import dev.secondsite.core.protection.ReplicationSettings;
+import dev.secondsite.core.InvalidDocumentException;
+
 import dev.secondsite.core.spi.CommandOutput;
 import dev.secondsite.core.spi.CommandRequest;
 import dev.secondsite.core.spi.CommandResult;
@@ -9,6 +9,8 @@ import dev.secondsite.core.spi.HostCommand;
 import dev.secondsite.core.spi.RecoveryPoint;
 import dev.secondsite.core.spi.RecoveryPointChoice;
 import dev.secondsite.core.spi.TestNetwork;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
@@ -52,7 +54,7 @@ final class HostCommandJson {
                     .object("settings", c.settings(), HostCommandJson::settings);
         } else if (command instanceof HostCommand.StartInitialReplication c) {
             vm(o, "StartInitialReplication", c.vmId(), c.vmName())
-                    .object("method", c.method(), (out, m) -> ProtectionJson.initialReplication(out.node(), m))
+                    .object("method", c.method(), HostCommandJson::method)
                     .optInstant("startAt", c.startAt());
         } else if (command instanceof HostCommand.ImportInitialReplication c) {
             vm(o, "ImportInitialReplication", c.vmId(), c.vmName()).text("path", c.path());
@@ -97,24 +99,64 @@ final class HostCommandJson {
         return o.text("type", type).text("vmId", vmId).text("vmName", vmName);
     }
 
-    static void settings(JobEventJsonOut o, ReplicationSettings settings) {
-        ProtectionJson.settings(o.node(), settings);
+    static void settings(JobEventJsonOut o, HostCommand.ReplicationParameters p) {
+        o.integer("copyFrequencySeconds", p.copyFrequencySeconds())
+                .integer("additionalRecoveryPoints", p.additionalRecoveryPoints())
+                .integer("appConsistentFrequencyHours", p.appConsistentFrequencyHours())
+                .bool("compression", p.compression()).enumValue("authentication", p.authentication())
+                .integer("port", p.port());
+    }
+
+    private static HostCommand.ReplicationParameters readSettings(JsonIn in) {
+        return in.build(() -> new HostCommand.ReplicationParameters(in.integer("copyFrequencySeconds"),
+                in.integer("additionalRecoveryPoints"), in.integer("appConsistentFrequencyHours"),
+                in.bool("compression"), in.enumValue("authentication", HostCommand.AuthenticationType.class),
+                in.integer("port")));
+    }
+
+    private static void method(JobEventJsonOut o, HostCommand.InitialReplicationMethod m) {
+        if (m instanceof HostCommand.InitialReplicationMethod.OverNetworkScheduled at) {
+            o.text("type", "OverNetworkScheduled").text("startTime", at.startTime().toString());
+        } else if (m instanceof HostCommand.InitialReplicationMethod.Offline off) {
+            o.text("type", "Offline").text("exportPath", off.exportPath()).text("importPath", off.importPath());
+        } else {
+            o.text("type", "OverNetworkNow");
+        }
+    }
+
+    private static HostCommand.InitialReplicationMethod readMethod(JsonIn in) {
+        String type = in.text("type");
+        return switch (type) {
+            case "OverNetworkNow" -> new HostCommand.InitialReplicationMethod.OverNetworkNow();
+            case "OverNetworkScheduled" -> {
+                String time = in.text("startTime");
+                try {
+                    LocalTime at = LocalTime.parse(time);
+                    yield in.build(() -> new HostCommand.InitialReplicationMethod.OverNetworkScheduled(at));
+                } catch (DateTimeParseException e) {
+                    throw in.error("startTime", "'startTime' must be a time of day like 02:00, was '" + time + "'");
+                }
+            }
+            case "Offline" -> in.build(() -> new HostCommand.InitialReplicationMethod.Offline(in.text("exportPath"),
+                    in.text("importPath")));
+            default -> throw unknownType(in, type, List.of("OverNetworkNow", "OverNetworkScheduled", "Offline"));
+        };
     }
 
     static HostCommand readCommand(JsonIn in) {
         String type = in.text("type");
         return switch (type) {
             case "ConfigureReplicaServer" -> {
-                ReplicationSettings settings = in.object("settings", ProtectionJson::settings);
+                HostCommand.ReplicationParameters settings = in.object("settings", HostCommandJson::readSettings);
                 yield in.build(() -> new HostCommand.ConfigureReplicaServer(settings));
             }
             case "EnableReplication" -> {
-                ReplicationSettings settings = in.object("settings", ProtectionJson::settings);
+                HostCommand.ReplicationParameters settings = in.object("settings", HostCommandJson::readSettings);
                 yield in.build(() -> new HostCommand.EnableReplication(in.text("vmId"), in.text("vmName"),
                         in.text("replicaServer"), settings));
             }
             case "StartInitialReplication" -> {
-                InitialReplication method = in.object("method", ProtectionJson::initialReplication);
+                HostCommand.InitialReplicationMethod method = in.object("method", HostCommandJson::readMethod);
                 yield in.build(() -> new HostCommand.StartInitialReplication(in.text("vmId"), in.text("vmName"),
                         method, in.optInstant("startAt")));
             }
@@ -139,7 +181,7 @@ final class HostCommandJson {
             case "CompleteFailover" -> in.build(() -> new HostCommand.CompleteFailover(in.text("vmId"),
                     in.text("vmName")));
             case "ReverseReplication" -> {
-                ReplicationSettings settings = in.object("settings", ProtectionJson::settings);
+                HostCommand.ReplicationParameters settings = in.object("settings", HostCommandJson::readSettings);
                 yield in.build(() -> new HostCommand.ReverseReplication(in.text("vmId"), in.text("vmName"),
                         in.text("newReplicaServer"), settings));
             }

@@ -195,7 +195,7 @@ final class JobEventJsonSpec {
     private static void pairing(JobEventJsonOut o, CloudPairing pairing) {
         o.object("primary", pairing.primary(), JobEventJsonSpec::cloud)
                 .object("target", pairing.target(), JobEventJsonSpec::cloud)
-                .object("settings", pairing.settings(), HostCommandJson::settings);
+                .object("settings", pairing.settings(), (out, settings) -> ProtectionJson.settings(out.node(), settings));
     }
 
     private static CloudPairing readPairing(JsonIn in) {

@@ -1,5 +1,7 @@
 package dev.secondsite.core.json;
 
+import dev.secondsite.core.InvalidDocumentException;
+
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;

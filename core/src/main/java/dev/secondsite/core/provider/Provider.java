@@ -6,6 +6,7 @@ import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.Secret;
 import dev.secondsite.core.internal.Checks;
+import dev.secondsite.core.internal.SchemePlugins;
 import dev.secondsite.core.internal.ServiceDiscovery;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.spi.CommandRequest;
@@ -14,11 +15,12 @@ import dev.secondsite.core.spi.HostCommand;
 import dev.secondsite.core.spi.HostDriver;
 import dev.secondsite.core.spi.HostDriverProvider;
 import dev.secondsite.core.spi.ScriptRunner;
-import dev.secondsite.core.spi.VaultEndpoint;
-import dev.secondsite.core.transport.local.LocalTransport;
-import dev.secondsite.core.vault.RegistrationResult;
-import dev.secondsite.core.vault.ServerRegistration;
-import dev.secondsite.core.vault.SyncReport;
+import dev.secondsite.core.spi.VaultLink;
+import dev.secondsite.core.spi.VaultLinkProvider;
+import dev.secondsite.core.registration.RegistrationResult;
+import dev.secondsite.core.registration.ServerRegistration;
+import dev.secondsite.core.registration.SyncReport;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,11 +35,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The provider: the agent on one VMM server (a site). It registers the server with a vault with a registration key
- * (R1-R4), syncs the server's inventory (R5), connects out to the vault's transport (T2) and carries out the vault's
+ * (R1-R4), syncs the server's inventory (R5), connects out to the vault (T2) and carries out the vault's
  * {@link CommandRequest}s: {@link HostCommand.RunScript} on its {@link ScriptRunner}, everything else on its
  * {@link HostDriver}, at most {@link #maxConcurrentCommands()} at a time when they come through a transport.
  *
- * <p>Build with {@link #builder(String, Supplier)}. The server id is the id of the inventory the supplier gives; the
+ * <p>Build with {@link #builder(String, Supplier)}; name the vault by URI ({@link Builder#vault(URI)}, e.g.
+ * {@code local:drill}), its link found by scheme, or wire a {@link VaultLink} ({@link Builder#vaultLink}). The server id is the id of the inventory the supplier gives; the
  * supplier is asked again at each registration and sync, so a re-sync reports fresh inventory.
  *
  * <p>Thread-safe. {@link #close()} it to detach and stop its threads (they are daemon threads and time out when
@@ -62,11 +65,13 @@ public final class Provider implements AutoCloseable {
     private final @Nullable ScriptRunner scriptRunner;
     private final int maxConcurrentCommands;
     private final ThreadPoolExecutor executor;
-    private @Nullable LocalTransport.Attachment attachment;
+    private final @Nullable VaultLink vault;
+    private @Nullable VaultLink.Connection connection;
     private boolean closed;
 
-    private Provider(Builder b, String serverId, HostDriver driver) {
+    private Provider(Builder b, String serverId, HostDriver driver, @Nullable VaultLink vault) {
         this.friendlyName = b.friendlyName;
+        this.vault = vault;
         this.serverId = serverId;
         this.inventory = b.inventory;
         this.driver = driver;
@@ -101,15 +106,16 @@ public final class Provider implements AutoCloseable {
     }
 
     /**
-     * Registers this provider's server with {@code vault} (R1-R4): its friendly name, the key, the options, and the
+     * Registers this provider's server with its vault (R1-R4): its friendly name, the key, the options, and the
      * inventory as it is now. Neither the key nor a proxy password is logged.
      *
      * @param registrationKey the encoded key as the vault generated it (K1)
-     * @throws dev.secondsite.core.vault.RegistrationRefusedException when the vault refuses the key or the server
+     * @throws dev.secondsite.core.registration.RegistrationRefusedException when the vault refuses the key or the server
      * @throws InvalidConfigurationException (INPUT) when the inventory now has another server id
+     * @throws IllegalStateException when the provider was built without a vault
      */
-    public RegistrationResult register(VaultEndpoint vault, Secret registrationKey, RegistrationOptions options) {
-        requireNonNull(vault, "vault");
+    public RegistrationResult register(Secret registrationKey, RegistrationOptions options) {
+        VaultLink vault = vault();
         requireNonNull(registrationKey, "registrationKey");
         requireNonNull(options, "options");
         ServerRegistration.Builder request = ServerRegistration.builder(friendlyName, registrationKey)
@@ -128,13 +134,14 @@ public final class Provider implements AutoCloseable {
     }
 
     /**
-     * Reports the server's inventory as it is now to {@code vault} (R5).
+     * Reports the server's inventory as it is now to its vault (R5).
      *
-     * @throws InvalidConfigurationException (INPUT) when the server is not registered with {@code vault}, or the
+     * @throws InvalidConfigurationException (INPUT) when the server is not registered with the vault, or the
      *     inventory now has another server id
+     * @throws IllegalStateException when the provider was built without a vault
      */
-    public SyncReport sync(VaultEndpoint vault) {
-        requireNonNull(vault, "vault");
+    public SyncReport sync() {
+        VaultLink vault = vault();
         SyncReport report = vault.sync(serverId, currentInventory());
         LOG.info("Synced server {}: clouds added {}, removed {}", serverId, report.addedClouds(),
                 report.removedClouds());
@@ -150,41 +157,49 @@ public final class Provider implements AutoCloseable {
         return site;
     }
 
+    private VaultLink vault() {
+        if (vault == null) {
+            throw new IllegalStateException("provider '" + friendlyName + "' has no vault: build it with "
+                    + "Provider.builder(...).vault(uri) or .vaultLink(link)");
+        }
+        return vault;
+    }
+
     /**
-     * Connects this provider to {@code transport} (T2: the provider connects out): from now on the transport's
+     * Connects this provider to its vault for commands (T2: the provider connects out): from now on the vault's
      * requests for {@link #serverId()} run on this provider's threads.
      *
-     * @throws IllegalStateException when this provider is closed or already attached, or the transport is closed or
-     *     has a provider of this server attached
+     * @throws IllegalStateException when this provider is closed, connected already or has no vault, or the link
+     *     refuses (closed, or another provider of this server is connected)
      */
-    public synchronized void attach(LocalTransport transport) {
-        requireNonNull(transport, "transport");
+    public synchronized void connect() {
+        VaultLink link = vault();
         if (closed) {
             throw new IllegalStateException("provider '" + friendlyName + "' is closed");
         }
-        if (attachment != null && attachment.isAttached()) {
-            throw new IllegalStateException("provider '" + friendlyName + "' is already attached: " + attachment);
+        if (connection != null && connection.isConnected()) {
+            throw new IllegalStateException("provider '" + friendlyName + "' is already connected: " + connection);
         }
-        attachment = transport.attach(serverId, executor, this::execute);
+        connection = link.connect(serverId, executor, this::execute);
     }
 
     /**
-     * Disconnects from the transport: commands it was waiting for complete there exceptionally with
-     * {@link dev.secondsite.core.spi.SiteUnreachableException}. Does nothing when not attached.
+     * Disconnects from the vault: commands it was waiting for complete there exceptionally with
+     * {@link dev.secondsite.core.spi.SiteUnreachableException}. Does nothing when not connected.
      */
-    public synchronized void detach() {
-        if (attachment != null) {
-            attachment.detach();
-            attachment = null;
+    public synchronized void disconnect() {
+        if (connection != null) {
+            connection.disconnect();
+            connection = null;
         }
     }
 
-    /** Whether this provider is attached to a transport that is still open. */
-    public synchronized boolean isAttached() {
-        return attachment != null && attachment.isAttached();
+    /** Whether this provider is connected to its vault for commands, over a link that is still open. */
+    public synchronized boolean isConnected() {
+        return connection != null && connection.isConnected();
     }
 
-    /** How many commands from the transport wait for one of the {@link #maxConcurrentCommands()} slots. */
+    /** How many commands from the vault wait for one of the {@link #maxConcurrentCommands()} slots. */
     public int queuedCommands() {
         return executor.getQueue().size();
     }
@@ -238,12 +253,12 @@ public final class Provider implements AutoCloseable {
     }
 
     /**
-     * Detaches from the transport and stops this provider's threads; commands already running end, queued ones do
+     * Disconnects from the vault and stops this provider's threads; commands already running end, queued ones do
      * not start. Closing twice does nothing more.
      */
     @Override
     public synchronized void close() {
-        detach();
+        disconnect();
         closed = true;
         executor.shutdown();
     }
@@ -274,6 +289,8 @@ public final class Provider implements AutoCloseable {
         private Map<String, String> driverSettings = Map.of();
         private @Nullable ScriptRunner scriptRunner;
         private int maxConcurrentCommands = DEFAULT_MAX_CONCURRENT_COMMANDS;
+        private @Nullable URI vaultUri;
+        private @Nullable VaultLink vaultLink;
 
         private Builder(String friendlyName, Supplier<Site> inventory) {
             this.friendlyName = requireNonNull(friendlyName, "friendlyName");
@@ -295,6 +312,22 @@ public final class Provider implements AutoCloseable {
         public Builder hostDriver(String name, Map<String, String> settings) {
             this.driverName = requireNonNull(name, "name");
             this.driverSettings = Map.copyOf(settings);
+            return this;
+        }
+
+        /**
+         * The vault, by URI: its {@link VaultLink} is made at {@link #build()} by the {@link VaultLinkProvider} of
+         * the URI's scheme, found with ServiceLoader ({@code local:<hub>} in core, {@code https:} in
+         * {@code dev.secondsite:secondsite-transport-https}).
+         */
+        public Builder vault(URI uri) {
+            this.vaultUri = requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /** The link to the vault, wired explicitly; wins over discovery, and may not be combined with a URI. */
+        public Builder vaultLink(VaultLink link) {
+            this.vaultLink = requireNonNull(link, "link");
             return this;
         }
 
@@ -320,7 +353,8 @@ public final class Provider implements AutoCloseable {
          *
          * @throws InvalidConfigurationException (R1) for a blank friendly name; (INPUT) when no driver or both kinds
          *     of driver were given, or no {@link HostDriverProvider} has the name given (the message names the
-         *     drivers found), or that provider refuses its settings
+         *     drivers found), or that provider refuses its settings; (INPUT) when both a vault URI and a link were
+         *     given, or no {@link VaultLinkProvider} serves the URI's scheme (the message names the module to add)
          */
         public Provider build() {
             Checks.text(Rule.R1, "provider", "friendlyName", friendlyName);
@@ -335,8 +369,15 @@ public final class Provider implements AutoCloseable {
                         "hostDriver (missing) must be given: a HostDriver or the name of a HostDriverProvider");
             }
             Site site = requireNonNull(inventory.get(), "the inventory supplier returned null");
+            if (vaultUri != null && vaultLink != null) {
+                throw InvalidConfigurationException.of(Rule.INPUT, subject, "vault", vaultUri,
+                        "vault must be given once: a URI (" + vaultUri + ") or a VaultLink, not both");
+            }
+            VaultLink link = vaultLink != null ? vaultLink : vaultUri == null ? null
+                    : SchemePlugins.forUri(VaultLinkProvider.class, VaultLinkProvider::scheme, vaultUri, subject)
+                            .connect(vaultUri);
             HostDriver resolved = driver != null ? driver : discover(subject, driverName, driverSettings);
-            return new Provider(this, site.id(), resolved);
+            return new Provider(this, site.id(), resolved, link);
         }
 
         private static HostDriver discover(String subject, String name, Map<String, String> settings) {

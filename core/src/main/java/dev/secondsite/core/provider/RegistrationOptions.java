@@ -2,8 +2,8 @@ package dev.secondsite.core.provider;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.secondsite.core.vault.CloudSync;
-import dev.secondsite.core.vault.ProxySettings;
+import dev.secondsite.core.registration.CloudSync;
+import dev.secondsite.core.registration.ProxySettings;
 import javax.annotation.Nullable;
 
 /**

@@ -3,10 +3,10 @@ package dev.secondsite.core.spi;
 import static java.util.Objects.requireNonNull;
 
 import dev.secondsite.core.internal.Checks;
-import dev.secondsite.core.protection.InitialReplication;
-import dev.secondsite.core.protection.ReplicationSettings;
+import dev.secondsite.core.Rule;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import javax.annotation.Nullable;
 
 /**
@@ -27,7 +27,7 @@ public sealed interface HostCommand {
     }
 
     /** Makes a host a replica server for the pairing (C8, C9, C12: Set-VMReplicationServer + firewall rule). */
-    record ConfigureReplicaServer(ReplicationSettings settings) implements HostCommand {
+    record ConfigureReplicaServer(ReplicationParameters settings) implements HostCommand {
         public ConfigureReplicaServer {
             requireNonNull(settings, "settings");
         }
@@ -39,7 +39,7 @@ public sealed interface HostCommand {
     }
 
     /** Enables Hyper-V Replica on the primary VM towards {@code replicaServer} (E1, Enable-VMReplication). */
-    record EnableReplication(String vmId, String vmName, String replicaServer, ReplicationSettings settings)
+    record EnableReplication(String vmId, String vmName, String replicaServer, ReplicationParameters settings)
             implements HostCommand {
         public EnableReplication {
             Checks.text("EnableReplication", "vmId", vmId);
@@ -59,7 +59,7 @@ public sealed interface HostCommand {
      *
      * @param startAt the instant a scheduled replication starts, null to start now or for offline
      */
-    record StartInitialReplication(String vmId, String vmName, InitialReplication method, @Nullable Instant startAt)
+    record StartInitialReplication(String vmId, String vmName, InitialReplicationMethod method, @Nullable Instant startAt)
             implements HostCommand {
         public StartInitialReplication {
             Checks.text("StartInitialReplication", "vmId", vmId);
@@ -170,7 +170,7 @@ public sealed interface HostCommand {
     }
 
     /** Reverses replication: the failed-over VM replicates back to {@code newReplicaServer} (Set-VMReplication -Reverse, F5). */
-    record ReverseReplication(String vmId, String vmName, String newReplicaServer, ReplicationSettings settings)
+    record ReverseReplication(String vmId, String vmName, String newReplicaServer, ReplicationParameters settings)
             implements HostCommand {
         public ReverseReplication {
             Checks.text("ReverseReplication", "vmId", vmId);
@@ -280,6 +280,75 @@ public sealed interface HostCommand {
         @Override
         public String describe() {
             return "RunScript " + path;
+        }
+    }
+
+    /** How the Hyper-V hosts authenticate replication traffic ({@code -AuthenticationType}). */
+    enum AuthenticationType {
+        CERTIFICATE("Certificate"),
+        KERBEROS("Kerberos");
+
+        private final String hyperVName;
+
+        AuthenticationType(String hyperVName) {
+            this.hyperVName = hyperVName;
+        }
+
+        /** The name the cmdlets take: {@code "Certificate"} or {@code "Kerberos"}. */
+        public String hyperVName() {
+            return hyperVName;
+        }
+    }
+
+    /**
+     * The Hyper-V Replica parameters a command sets on a VM or replica server, as the cmdlets take them. The vault
+     * maps its pairing's validated replication settings (C4-C9) to these; the host checks them again.
+     *
+     * @param copyFrequencySeconds {@code -ReplicationFrequencySec}: 30, 300 or 900
+     * @param additionalRecoveryPoints {@code -RecoveryHistory}, 0..24
+     * @param appConsistentFrequencyHours {@code -VSSSnapshotFrequencyHour}, 0 = off
+     * @param compression {@code -CompressionEnabled}
+     * @param authentication {@code -AuthenticationType}
+     * @param port {@code -ReplicaServerPort}, 1..65535
+     */
+    record ReplicationParameters(int copyFrequencySeconds, int additionalRecoveryPoints,
+                                 int appConsistentFrequencyHours, boolean compression,
+                                 AuthenticationType authentication, int port) {
+        public ReplicationParameters {
+            Checks.range(Rule.C4, "replication parameters", "copyFrequencySeconds", copyFrequencySeconds, 1,
+                    Integer.MAX_VALUE);
+            Checks.range(Rule.C5, "replication parameters", "additionalRecoveryPoints", additionalRecoveryPoints, 0,
+                    Integer.MAX_VALUE);
+            Checks.range(Rule.C6, "replication parameters", "appConsistentFrequencyHours",
+                    appConsistentFrequencyHours, 0, Integer.MAX_VALUE);
+            requireNonNull(authentication, "authentication");
+            Checks.range(Rule.C9, "replication parameters", "port", port, 1, 65535);
+        }
+    }
+
+    /**
+     * How a VM's first copy reaches its replica ({@code Start-VMInitialReplication}, C10).
+     *
+     * <p>Every implementation is an immutable record and thread-safe.
+     */
+    sealed interface InitialReplicationMethod {
+        /** Over the network, now. */
+        record OverNetworkNow() implements InitialReplicationMethod {
+        }
+
+        /** Over the network at a time of day; the command's {@code startAt} is the instant it was turned into. */
+        record OverNetworkScheduled(LocalTime startTime) implements InitialReplicationMethod {
+            public OverNetworkScheduled {
+                requireNonNull(startTime, "startTime");
+            }
+        }
+
+        /** Exported to {@code exportPath} on the primary host, later imported from {@code importPath} (O1). */
+        record Offline(String exportPath, String importPath) implements InitialReplicationMethod {
+            public Offline {
+                Checks.text("offline initial replication", "exportPath", exportPath);
+                Checks.text("offline initial replication", "importPath", importPath);
+            }
         }
     }
 }

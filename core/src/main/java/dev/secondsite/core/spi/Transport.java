@@ -1,5 +1,6 @@
 package dev.secondsite.core.spi;
 
+import dev.secondsite.core.registration.VaultEndpoint;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,6 +19,14 @@ public interface Transport extends AutoCloseable {
      *     transient failure
      */
     CompletableFuture<CommandResult> send(CommandRequest request);
+
+    /**
+     * Hands the transport the vault it serves, so that the registration and sync calls of providers reach it (R1,
+     * R5). The vault calls it once it is built; a later call replaces the endpoint (a vault reopened on the same
+     * transport). A transport that carries no provider calls, such as a test double, may ignore it.
+     */
+    default void bind(VaultEndpoint vault) {
+    }
 
     /** Whether a provider of {@code serverId} is connected now. */
     boolean isConnected(String serverId);

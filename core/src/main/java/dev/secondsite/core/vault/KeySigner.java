@@ -1,11 +1,13 @@
 package dev.secondsite.core.vault;
 
+import dev.secondsite.core.registration.RegistrationRefusedException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.Secret;
-import dev.secondsite.core.vault.RegistrationRefusedException.Reason;
+import dev.secondsite.core.registration.RegistrationRefusedException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

@@ -1,5 +1,8 @@
 package dev.secondsite.core.vault;
 
+import dev.secondsite.core.registration.ProxySettings;
+import dev.secondsite.core.registration.CloudSync;
+
 import com.google.common.collect.ImmutableSet;
 import dev.secondsite.core.internal.Checks;
 import dev.secondsite.core.inventory.VmmVersion;

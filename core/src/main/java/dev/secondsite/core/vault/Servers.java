@@ -1,7 +1,10 @@
 package dev.secondsite.core.vault;
 
+import dev.secondsite.core.registration.SyncReport;
+import dev.secondsite.core.registration.CloudSync;
+
 import dev.secondsite.core.inventory.Site;
-import dev.secondsite.core.spi.VaultEndpoint;
+import dev.secondsite.core.registration.VaultEndpoint;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,14 +28,6 @@ public final class Servers {
      */
     public RegistrationKey generateRegistrationKey() {
         return vault.generateRegistrationKey();
-    }
-
-    /**
-     * The endpoint a provider in this JVM registers and syncs through ({@code Provider.register(endpoint, key,
-     * options)}); providers elsewhere reach the same endpoint through their transport.
-     */
-    public VaultEndpoint endpoint() {
-        return vault.endpoint();
     }
 
     /** The registered servers, in registration order (R5). */

@@ -1,5 +1,12 @@
 package dev.secondsite.core.vault;
 
+import dev.secondsite.core.registration.ServerRegistration;
+import dev.secondsite.core.registration.RegistrationResult;
+import dev.secondsite.core.registration.SyncReport;
+import dev.secondsite.core.registration.ProxySettings;
+import dev.secondsite.core.registration.CloudSync;
+import dev.secondsite.core.registration.RegistrationRefusedException;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.secondsite.core.Finding;
@@ -36,12 +43,12 @@ import dev.secondsite.core.protection.NetworkMapping;
 import dev.secondsite.core.protection.ProtectedVm;
 import dev.secondsite.core.protection.ProtectionConfiguration;
 import dev.secondsite.core.protection.StorageMapping;
-import dev.secondsite.core.spi.ProxyConnectivityCheck;
+import dev.secondsite.core.registration.ProxyConnectivityCheck;
+import dev.secondsite.core.registration.RegistrationRefusedException.Reason;
 import dev.secondsite.core.spi.StateStore;
 import dev.secondsite.core.spi.Transport;
 import dev.secondsite.core.store.JournalStore;
 import dev.secondsite.core.transport.Transports;
-import dev.secondsite.core.vault.RegistrationRefusedException.Reason;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -186,6 +193,8 @@ public final class Vault implements AutoCloseable {
                     l.onEvent(event, state, progress);
                 }
             });
+            // providers' registration and sync calls reach this vault through its transport (never public API)
+            transport.bind(endpoint);
             if (stored) {
                 // one snapshot per opening keeps the journal short: what was replayed now lives in it
                 store.writeSnapshot(restored.lastSequence, VaultRecordJson.encode(new VaultRecord.Snapshot(created,
@@ -297,7 +306,7 @@ public final class Vault implements AutoCloseable {
         return jobs;
     }
 
-    /** What providers in this JVM register and sync through; see {@link Servers#endpoint()}. */
+    /** What providers register and sync through: handed to the transport, never public (tests reach it through a test seam). */
     VaultEndpointAdapter endpoint() {
         return endpoint;
     }
@@ -417,7 +426,9 @@ public final class Vault implements AutoCloseable {
         LOG.info("Registered server {} ({}) with vault {} using key {}; {} of {} clouds synced",
                 server.friendlyName(), server.serverId(), info().name(), key.keyId(), synced.size(),
                 inventory.clouds().size());
-        return new RegistrationResult(server, ValidationReport.of(warnings));
+        return new RegistrationResult(new RegistrationResult.Server(server.serverId(), server.friendlyName(),
+                server.providerVersion(), server.proxy(), server.cloudSync(), server.syncedClouds()),
+                ValidationReport.of(warnings));
     }
 
     private void checkServer(ServerRegistration request, Site inventory) {

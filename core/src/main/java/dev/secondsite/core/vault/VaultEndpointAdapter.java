@@ -1,11 +1,15 @@
 package dev.secondsite.core.vault;
 
+import dev.secondsite.core.registration.ServerRegistration;
+import dev.secondsite.core.registration.RegistrationResult;
+import dev.secondsite.core.registration.SyncReport;
+
 import dev.secondsite.core.inventory.Site;
-import dev.secondsite.core.spi.VaultEndpoint;
+import dev.secondsite.core.registration.VaultEndpoint;
 
 /**
  * The vault's side of the registration protocol (K1, R1-R5), kept off the vault's public API so that only providers
- * (through a transport, or in the same JVM through {@link Servers#endpoint()}) register and sync.
+ * (through their transport link) register and sync.
  *
  * <p>Thread-safe: the vault serializes both calls.
  */

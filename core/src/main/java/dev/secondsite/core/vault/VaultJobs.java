@@ -116,7 +116,7 @@ final class VaultJobs {
                 if (hosts.stream().noneMatch(t -> t.id().equals(id))) {
                     hosts.add(TaskSpec.of(id, "Configure " + host + " for replication", null, List.of(
                             new Step.Command(keys.request(id, 0, cloud.serverId(), host,
-                                    new HostCommand.ConfigureReplicaServer(pairing.settings()))))));
+                                    new HostCommand.ConfigureReplicaServer(parameters(pairing.settings())))))));
                 }
             }
         }
@@ -218,7 +218,7 @@ final class VaultJobs {
             List<Step> steps = new ArrayList<>();
             steps.add(new Step.Apply(new ConfigChange.Protect(cloud, vmId, ProtectionOrigin.VAULT, replicaHost)));
             steps.add(new Step.Command(keys.request(id, steps.size(), cloud.serverId(), vm.host(),
-                    new HostCommand.EnableReplication(vmId, vm.name(), replicaHost, pairing.settings()))));
+                    new HostCommand.EnableReplication(vmId, vm.name(), replicaHost, parameters(pairing.settings())))));
             steps.add(new Step.Apply(new ConfigChange.Transition(vmId, ProtectionOperation.START_INITIAL_REPLICATION)));
             addInitialReplication(keys, id, steps, vm, pairing.settings(), cloud.serverId(), vm.host(),
                     pairing.targetServerId(), replicaHost);
@@ -240,7 +240,7 @@ final class VaultJobs {
         Instant startAt = method instanceof InitialReplication.OverNetworkScheduled at
                 ? at.nextStartAfter(ZonedDateTime.now(clock)).toInstant() : null;
         steps.add(new Step.Command(keys.request(id, steps.size(), sourceServer, sourceHost,
-                new HostCommand.StartInitialReplication(vm.id(), vm.name(), method, startAt))));
+                new HostCommand.StartInitialReplication(vm.id(), vm.name(), initialReplication(method), startAt))));
         if (method instanceof InitialReplication.Offline offline) {
             // Import-VMInitialReplication reads the folder "<VMName>_<VMId>" under the import path
             String folder = offline.importPath() + "\\" + vm.name() + "_" + vm.id();
@@ -574,7 +574,7 @@ final class VaultJobs {
                                 new HostCommand.StopVm(vmId, name, true))));
                     }
                     steps.add(new Step.Command(keys.request(id, steps.size(), activeServer, activeHost,
-                            new HostCommand.ReverseReplication(vmId, name, replicaHost, pairing.settings()))));
+                            new HostCommand.ReverseReplication(vmId, name, replicaHost, parameters(pairing.settings())))));
                     if (pvm.lastFailover() == ProtectionOperation.UNPLANNED_FAILOVER) {
                         // F5: after an unplanned failover the old side holds no usable copy; it gets a full one by
                         // the pairing's initial replication method, as when protection was enabled
@@ -658,4 +658,21 @@ final class VaultJobs {
         return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
+
+    /** The host command's own form of a pairing's settings: spi does not depend on protection. */
+    static HostCommand.ReplicationParameters parameters(ReplicationSettings s) {
+        return new HostCommand.ReplicationParameters(s.copyFrequency().seconds(), s.additionalRecoveryPoints(),
+                s.appConsistentFrequencyHours(), s.compression(),
+                HostCommand.AuthenticationType.valueOf(s.authentication().name()), s.port());
+    }
+
+    static HostCommand.InitialReplicationMethod initialReplication(InitialReplication method) {
+        if (method instanceof InitialReplication.OverNetworkScheduled at) {
+            return new HostCommand.InitialReplicationMethod.OverNetworkScheduled(at.startTime());
+        }
+        if (method instanceof InitialReplication.Offline offline) {
+            return new HostCommand.InitialReplicationMethod.Offline(offline.exportPath(), offline.importPath());
+        }
+        return new HostCommand.InitialReplicationMethod.OverNetworkNow();
+    }
 }

@@ -6,7 +6,7 @@ import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.job.EngineOptions;
 import dev.secondsite.core.job.JobJournal;
-import dev.secondsite.core.spi.ProxyConnectivityCheck;
+import dev.secondsite.core.registration.ProxyConnectivityCheck;
 import dev.secondsite.core.spi.StateStore;
 import dev.secondsite.core.spi.Transport;
 import java.net.URI;

@@ -21,9 +21,10 @@ import dev.secondsite.core.provider.RegistrationOptions;
 import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.transport.local.LocalTransport;
-import dev.secondsite.core.vault.CloudSync;
+import dev.secondsite.core.registration.CloudSync;
 import dev.secondsite.core.vault.JobHandle;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultTestAccess;
 import dev.secondsite.core.vault.VaultOptions;
 import dev.secondsite.core.vault.VaultConfiguration;
 import java.io.IOException;
@@ -87,20 +88,20 @@ class DurableVaultPropertyTest {
         Site primary = TestSites.primary();
         Site recovery = TestSites.recovery();
         FakeHostDriver hosts = FakeHostDriver.forSites(primary, recovery);
-        try (Provider a = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).build();
-             Provider b = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).build()) {
-            a.attach(LocalTransport.forUri(hub));
-            b.attach(LocalTransport.forUri(hub));
+        try (Provider a = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).vault(hub).build();
+             Provider b = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).vault(hub).build()) {
+            a.connect();
+            b.connect();
             Vault vault = Vault.create(VaultOptions.builder("Prop", "westeurope").storage(dir).transport(hub).engineOptions(FAST).build());
             VaultConfiguration before;
             List<Job> jobsBefore;
             try {
                 // most sequences start by registering both servers, so that the later steps have something to act on
                 if (r.nextInt(10) != 0) {
-                    a.register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                    a.register(vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
                 }
                 if (r.nextInt(10) != 0) {
-                    b.register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                    b.register(vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
                 }
                 int steps = 4 + r.nextInt(12);
                 for (int i = 0; i < steps; i++) {
@@ -124,9 +125,9 @@ class DurableVaultPropertyTest {
         CloudRef gold = new CloudRef("vmm-a", "Gold");
         try {
             switch (r.nextInt(9)) {
-                case 0 -> a.register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults()
+                case 0 -> a.register(vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults()
                         .withCloudSync(r.nextBoolean() ? CloudSync.ALL : CloudSync.ONE_BY_ONE));
-                case 1 -> b.register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                case 1 -> b.register(vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
                 case 2 -> vault.servers().syncCloud(r.nextBoolean() ? "vmm-a" : "vmm-b", r.nextBoolean() ? "Gold" : "GoldB");
                 case 3 -> await(vault, vault.pairings().pair(CloudPairing.of(gold, "vmm-b", r.nextBoolean() ? "GoldB"
                         : "SilverB", ReplicationSettings.builder().additionalRecoveryPoints(r.nextInt(5)).build())));
@@ -140,7 +141,7 @@ class DurableVaultPropertyTest {
                     if (r.nextBoolean()) {
                         vault.plans().remove("plan" + r.nextInt(2));
                     } else {
-                        vault.servers().endpoint().sync("vmm-a", primary.toBuilder().retainClouds(c -> r.nextInt(4) != 0).build());
+                        VaultTestAccess.endpoint(vault).sync("vmm-a", primary.toBuilder().retainClouds(c -> r.nextInt(4) != 0).build());
                     }
                 }
             }

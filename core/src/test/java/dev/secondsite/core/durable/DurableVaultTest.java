@@ -26,7 +26,7 @@ import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.transport.local.LocalTransport;
 import dev.secondsite.core.vault.PlannedFailoverOptions;
-import dev.secondsite.core.vault.ProxySettings;
+import dev.secondsite.core.registration.ProxySettings;
 import dev.secondsite.core.vault.RegistrationKey;
 import dev.secondsite.core.vault.JobHandle;
 import dev.secondsite.core.vault.Vault;
@@ -55,8 +55,8 @@ class DurableVaultTest {
     private final Site primary = TestSites.primary();
     private final Site recovery = TestSites.recovery();
     private final FakeHostDriver hosts = FakeHostDriver.forSites(primary, recovery);
-    private final Provider siteA = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).build();
-    private final Provider siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).build();
+    private final Provider siteA = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).vault(hub).build();
+    private final Provider siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).vault(hub).build();
 
     @AfterEach
     void tearDown() {
@@ -81,11 +81,11 @@ class DurableVaultTest {
     /** Registers both sites, pairs Gold, maps Corp, protects the three VMs, saves a two-group plan. */
     private void setUp(Vault vault) throws Exception {
         RegistrationKey key = vault.servers().generateRegistrationKey();
-        siteA.register(vault.servers().endpoint(), key.encoded(), RegistrationOptions.defaults().withProxy(ProxySettings
+        siteA.register(key.encoded(), RegistrationOptions.defaults().withProxy(ProxySettings
                 .builder("proxy.contoso.local", 3128).user("svc").password(Secret.of("Pa55-w0rd!")).build()));
-        siteB.register(vault.servers().endpoint(), key.encoded(), RegistrationOptions.defaults());
-        siteA.attach(LocalTransport.forUri(hub));
-        siteB.attach(LocalTransport.forUri(hub));
+        siteB.register(key.encoded(), RegistrationOptions.defaults());
+        siteA.connect();
+        siteB.connect();
         CloudRef gold = new CloudRef("vmm-a", "Gold");
         settle(vault, vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldB", ReplicationSettings.defaults())));
         settle(vault, vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
@@ -114,8 +114,8 @@ class DurableVaultTest {
                     .reveal(), "the proxy password survives in the vault's own store");
             // the signing secret survived: a key issued before the restart still registers
             Site third = TestSites.site("vmm-c", "vmm-c.contoso.local", "c").build();
-            Provider siteC = Provider.builder("vmm-c", () -> third).hostDriver(hosts).build();
-            siteC.register(vault.servers().endpoint(), Secret.of(keyText), RegistrationOptions.defaults());
+            Provider siteC = Provider.builder("vmm-c", () -> third).hostDriver(hosts).vault(hub).build();
+            siteC.register(Secret.of(keyText), RegistrationOptions.defaults());
             siteC.close();
             assertEquals(3, vault.servers().list().size());
         }

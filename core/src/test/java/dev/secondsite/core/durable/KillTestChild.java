@@ -63,12 +63,12 @@ public final class KillTestChild {
             System.out.flush();
         });
         URI hub = URI.create(HUB);
-        Provider siteA = Provider.builder("vmm-a", () -> primary).hostDriver(driver).maxConcurrentCommands(32)
+        Provider siteA = Provider.builder("vmm-a", () -> primary).hostDriver(driver).vault(hub).maxConcurrentCommands(32)
                 .build();
-        Provider siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(driver).maxConcurrentCommands(32)
+        Provider siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(driver).vault(hub).maxConcurrentCommands(32)
                 .build();
-        siteA.attach(LocalTransport.forUri(hub));
-        siteB.attach(LocalTransport.forUri(hub));
+        siteA.connect();
+        siteB.connect();
         Path storage = work.resolve("vault");
         EngineOptions options = EngineOptions.builder().parallelism(16).perSiteParallelism(32)
                 .backoff(Duration.ofMillis(1), Duration.ofMillis(10)).build();
@@ -81,7 +81,7 @@ public final class KillTestChild {
 
         for (Provider p : List.of(siteA, siteB)) {
             if (vault.configuration().server(p.serverId()).isEmpty()) {
-                p.register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+                p.register(vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
             }
         }
         CloudRef gold = new CloudRef("vmm-a", "Gold");

@@ -175,12 +175,12 @@ public final class EngineBenchmark {
         Site recovery = recoverySite();
         try (JobEngine engine = JobEngine.builder(transport, free).options(EngineOptions.builder()
                 .parallelism(PARALLELISM).perSiteParallelism(PARALLELISM).build()).build();
-             Provider siteA = Provider.builder("vmm-a.bench.local", () -> primary).hostDriver(driver)
+             Provider siteA = Provider.builder("vmm-a.bench.local", () -> primary).hostDriver(driver).vaultLink(transport.link())
                      .maxConcurrentCommands(PARALLELISM).build();
-             Provider siteB = Provider.builder("vmm-b.bench.local", () -> recovery).hostDriver(driver)
+             Provider siteB = Provider.builder("vmm-b.bench.local", () -> recovery).hostDriver(driver).vaultLink(transport.link())
                      .maxConcurrentCommands(PARALLELISM).build()) {
-            siteA.attach(transport);
-            siteB.attach(transport);
+            siteA.connect();
+            siteB.connect();
             return measure(() -> engine.submit(spec), engine::settled, spec);
         } finally {
             transport.close();
@@ -228,15 +228,15 @@ public final class EngineBenchmark {
         EngineOptions options = EngineOptions.builder().parallelism(PARALLELISM).perSiteParallelism(PARALLELISM)
                 .build();
         try (Vault vault = Vault.create(VaultOptions.builder("Bench", "westeurope").transport(transport).engineOptions(options).build());
-             Provider siteA = Provider.builder("vmm-a.bench.local", () -> primary).hostDriver(driver)
+             Provider siteA = Provider.builder("vmm-a.bench.local", () -> primary).hostDriver(driver).vaultLink(transport.link())
                      .maxConcurrentCommands(PARALLELISM).build();
-             Provider siteB = Provider.builder("vmm-b.bench.local", () -> recovery).hostDriver(driver)
+             Provider siteB = Provider.builder("vmm-b.bench.local", () -> recovery).hostDriver(driver).vaultLink(transport.link())
                      .maxConcurrentCommands(PARALLELISM).build()) {
             Secret key = vault.servers().generateRegistrationKey().encoded();
-            siteA.register(vault.servers().endpoint(), key, RegistrationOptions.defaults());
-            siteB.register(vault.servers().endpoint(), key, RegistrationOptions.defaults());
-            siteA.attach(transport);
-            siteB.attach(transport);
+            siteA.register(key, RegistrationOptions.defaults());
+            siteB.register(key, RegistrationOptions.defaults());
+            siteA.connect();
+            siteB.connect();
             CloudRef gold = new CloudRef("vmm-a", "Gold");
             await(vault, vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldDR", ReplicationSettings.defaults())));
             await(vault, vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpDR")));

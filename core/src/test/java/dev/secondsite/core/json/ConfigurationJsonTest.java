@@ -1,5 +1,7 @@
 package dev.secondsite.core.json;
 
+import dev.secondsite.core.InvalidDocumentException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,10 +11,11 @@ import dev.secondsite.core.Rule;
 import dev.secondsite.core.Secret;
 import dev.secondsite.core.testing.MutableClock;
 import dev.secondsite.core.testing.TestSites;
-import dev.secondsite.core.vault.CloudSync;
-import dev.secondsite.core.vault.ProxySettings;
-import dev.secondsite.core.vault.ServerRegistration;
+import dev.secondsite.core.registration.CloudSync;
+import dev.secondsite.core.registration.ProxySettings;
+import dev.secondsite.core.registration.ServerRegistration;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultTestAccess;
 import dev.secondsite.core.vault.VaultOptions;
 import dev.secondsite.core.vault.VaultConfiguration;
 import java.time.Instant;
@@ -25,10 +28,10 @@ class ConfigurationJsonTest {
         Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").id("vault-1")
                 .clock(new MutableClock(Instant.parse("2026-11-02T10:00:00Z"))).proxyCheck(p -> Optional.empty())
                 .build());
-        vault.servers().endpoint().register(ServerRegistration.builder("vmm-a", vault.servers().generateRegistrationKey().encoded())
+        VaultTestAccess.endpoint(vault).register(ServerRegistration.builder("vmm-a", vault.servers().generateRegistrationKey().encoded())
                 .proxy(ProxySettings.builder("proxy.contoso.local", 3128).user("svc").password(Secret.of("Pa55-w0rd!"))
                         .build()).build(), TestSites.primary());
-        vault.servers().endpoint().register(ServerRegistration.builder("vmm-b", vault.servers().generateRegistrationKey().encoded())
+        VaultTestAccess.endpoint(vault).register(ServerRegistration.builder("vmm-b", vault.servers().generateRegistrationKey().encoded())
                 .cloudSync(CloudSync.ONE_BY_ONE).build(), TestSites.recovery());
         vault.servers().syncCloud("vmm-b", "GoldB");
         return vault;

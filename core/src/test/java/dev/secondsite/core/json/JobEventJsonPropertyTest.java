@@ -1,5 +1,7 @@
 package dev.secondsite.core.json;
 
+import dev.secondsite.core.vault.HostCommandMapping;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -263,9 +265,9 @@ class JobEventJsonPropertyTest {
         String id = name(r);
         String vm = name(r);
         return switch (r.nextInt(18)) {
-            case 0 -> new HostCommand.ConfigureReplicaServer(settings(r));
-            case 1 -> new HostCommand.EnableReplication(id, vm, name(r), settings(r));
-            case 2 -> new HostCommand.StartInitialReplication(id, vm, initial(r), nullable(r, instant(r)));
+            case 0 -> new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(settings(r)));
+            case 1 -> new HostCommand.EnableReplication(id, vm, name(r), HostCommandMapping.parameters(settings(r)));
+            case 2 -> new HostCommand.StartInitialReplication(id, vm, HostCommandMapping.method(initial(r)), nullable(r, instant(r)));
             case 3 -> new HostCommand.ImportInitialReplication(id, vm, name(r));
             case 4 -> new HostCommand.PrepareFailover(id, vm);
             case 5 -> new HostCommand.Failover(id, vm, choice(r));
@@ -277,7 +279,7 @@ class JobEventJsonPropertyTest {
             case 7 -> new HostCommand.CleanupTestFailover(id, vm);
             case 8 -> new HostCommand.CancelFailover(id, vm);
             case 9 -> new HostCommand.CompleteFailover(id, vm);
-            case 10 -> new HostCommand.ReverseReplication(id, vm, name(r), settings(r));
+            case 10 -> new HostCommand.ReverseReplication(id, vm, name(r), HostCommandMapping.parameters(settings(r)));
             case 11 -> new HostCommand.StartVm(id, vm, r.nextBoolean());
             case 12 -> new HostCommand.StopVm(id, vm, r.nextBoolean());
             case 13 -> new HostCommand.DisableReplication(id, vm, r.nextBoolean());

@@ -1,5 +1,7 @@
 package dev.secondsite.core.json;
 
+import dev.secondsite.core.InvalidDocumentException;
+
 import static dev.secondsite.core.json.JobEventJsonTest.T0;
 import static dev.secondsite.core.json.JobEventJsonTest.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;

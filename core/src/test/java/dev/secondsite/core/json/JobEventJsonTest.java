@@ -1,5 +1,7 @@
 package dev.secondsite.core.json;
 
+import dev.secondsite.core.vault.HostCommandMapping;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,14 +66,14 @@ class JobEventJsonTest {
     static List<HostCommand> commands() {
         ReplicationSettings settings = settings(InitialReplication.offline("D:\\export", "\\\\nas\\import"));
         return List.of(
-                new HostCommand.ConfigureReplicaServer(settings),
-                new HostCommand.EnableReplication("vm-1", "web-01", "hv-b1", settings(
-                        InitialReplication.overNetworkAt(LocalTime.of(2, 30, 15, 500)))),
-                new HostCommand.StartInitialReplication("vm-1", "web-01", InitialReplication.overNetworkNow(), null),
+                new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(settings)),
+                new HostCommand.EnableReplication("vm-1", "web-01", "hv-b1", HostCommandMapping.parameters(settings(
+                        InitialReplication.overNetworkAt(LocalTime.of(2, 30, 15, 500))))),
+                new HostCommand.StartInitialReplication("vm-1", "web-01", HostCommandMapping.method(InitialReplication.overNetworkNow()), null),
                 new HostCommand.StartInitialReplication("vm-1", "web-01",
-                        InitialReplication.overNetworkAt(LocalTime.of(2, 0)), T0.plusSeconds(3600)),
+                        HostCommandMapping.method(InitialReplication.overNetworkAt(LocalTime.of(2, 0))), T0.plusSeconds(3600)),
                 new HostCommand.StartInitialReplication("vm-1", "web-01",
-                        InitialReplication.offline("D:\\export", "E:\\import"), null),
+                        HostCommandMapping.method(InitialReplication.offline("D:\\export", "E:\\import")), null),
                 new HostCommand.ImportInitialReplication("vm-1", "web-01", "E:\\import\\web-01"),
                 new HostCommand.PrepareFailover("vm-1", "web-01"),
                 new HostCommand.Failover("vm-1", "web-01", RecoveryPointChoice.latest()),
@@ -85,7 +87,7 @@ class JobEventJsonTest {
                 new HostCommand.CleanupTestFailover("vm-1", "web-01"),
                 new HostCommand.CancelFailover("vm-1", "web-01"),
                 new HostCommand.CompleteFailover("vm-1", "web-01"),
-                new HostCommand.ReverseReplication("vm-1", "web-01", "hv-a1", settings),
+                new HostCommand.ReverseReplication("vm-1", "web-01", "hv-a1", HostCommandMapping.parameters(settings)),
                 new HostCommand.StartVm("vm-1", "web-01", true),
                 new HostCommand.StopVm("vm-1", "web-01", true),
                 new HostCommand.DisableReplication("vm-1", "web-01", true),
@@ -280,11 +282,11 @@ class JobEventJsonTest {
     }
 
     @Test
-    @DisplayName("J3 replication settings have the configuration document's form")
+    @DisplayName("J3 a pairing's replication settings have the configuration document's form")
     void settingsAsInConfiguration() {
         ReplicationSettings settings = settings(InitialReplication.overNetworkAt(LocalTime.of(2, 0)));
-        String text = JobEventJson.encodeText(created(new Step.Command(request(
-                new HostCommand.ConfigureReplicaServer(settings)))));
+        String text = JobEventJson.encodeText(created(new Step.Apply(new ConfigChange.Pair(
+                new CloudPairing(GOLD, SILVER, settings)))));
         com.fasterxml.jackson.databind.node.ObjectNode expected = JsonIn.MAPPER.createObjectNode();
         ProtectionJson.settings(expected, settings);
         assertTrue(text.contains("\"settings\":" + expected), text);

@@ -24,11 +24,11 @@ import dev.secondsite.core.testing.FakeScriptRunner;
 import dev.secondsite.core.testing.MutableClock;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.transport.local.LocalTransport;
-import dev.secondsite.core.vault.CloudSync;
-import dev.secondsite.core.vault.ProxySettings;
-import dev.secondsite.core.vault.RegistrationRefusedException;
-import dev.secondsite.core.vault.RegistrationResult;
-import dev.secondsite.core.vault.SyncReport;
+import dev.secondsite.core.registration.CloudSync;
+import dev.secondsite.core.registration.ProxySettings;
+import dev.secondsite.core.registration.RegistrationRefusedException;
+import dev.secondsite.core.registration.RegistrationResult;
+import dev.secondsite.core.registration.SyncReport;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultOptions;
 import java.net.URL;
@@ -69,7 +69,7 @@ class ProviderTest {
     }
 
     private Provider.Builder builder(Supplier<Site> inventory) {
-        return Provider.builder("vmm-a.contoso.local", inventory);
+        return Provider.builder("vmm-a.contoso.local", inventory).vaultLink(hub.link());
     }
 
     private Provider build(Provider.Builder builder) {
@@ -87,10 +87,10 @@ class ProviderTest {
     }
 
     @Test
-    @DisplayName("T2 a provider attached to a local transport runs the vault's commands on its own threads")
+    @DisplayName("T2 a provider connected to its vault over a local hub runs the vault's commands on its own threads")
     void runsSendsOnItsThreads() throws Exception {
         Provider provider = provider();
-        provider.attach(hub);
+        provider.connect();
         AtomicReference<String> thread = new AtomicReference<>();
         driver.beforeExecute(r -> thread.set(Thread.currentThread().getName()));
 
@@ -98,7 +98,7 @@ class ProviderTest {
 
         assertTrue(result.succeeded(), result.message());
         assertTrue(thread.get().startsWith("secondsite-provider-vmm-a-"), thread.get());
-        assertTrue(provider.isAttached());
+        assertTrue(provider.isConnected());
         assertTrue(hub.isConnected("vmm-a"));
         assertEquals("vmm-a", provider.serverId());
     }
@@ -107,7 +107,7 @@ class ProviderTest {
     @DisplayName("RP3 at most maxConcurrentCommands commands run at once; the others wait in the queue")
     void boundedConcurrency() throws Exception {
         Provider provider = build(builder(() -> primary).hostDriver(driver).maxConcurrentCommands(2));
-        provider.attach(hub);
+        provider.connect();
         FakeHostDriver.Hold hold = driver.hold(r -> true);
         List<CompletableFuture<CommandResult>> sends = new ArrayList<>();
         for (String vm : List.of("vm-1", "vm-2", "vm-3")) {
@@ -191,13 +191,13 @@ class ProviderTest {
     @Test
     @DisplayName("R1 R5 a provider registers its server through VaultEndpoint; neither key nor proxy password is logged")
     void registersWithVault() {
-        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").clock(new MutableClock(Instant.now())).build());
+        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").clock(new MutableClock(Instant.now())).transport(hub).build());
         Secret key = vault.servers().generateRegistrationKey().encoded();
         ProxySettings proxy = ProxySettings.builder("proxy.contoso.local", 3128).user("svc-asr")
                 .password(Secret.of("hunter2-proxy")).build();
         CapturingLogs.clear();
 
-        RegistrationResult result = provider().register(vault.servers().endpoint(), key, RegistrationOptions.defaults().withProxy(proxy));
+        RegistrationResult result = provider().register(key, RegistrationOptions.defaults().withProxy(proxy));
 
         assertEquals("vmm-a", result.server().serverId());
         assertEquals("vmm-a.contoso.local", result.server().friendlyName());
@@ -213,9 +213,9 @@ class ProviderTest {
     @Test
     @DisplayName("R3 R4 encryption is accepted with a warning; one-by-one sync registers no cloud")
     void registrationOptions() {
-        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").build());
+        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").transport(hub).build());
 
-        RegistrationResult result = provider().register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(),
+        RegistrationResult result = provider().register(vault.servers().generateRegistrationKey().encoded(),
                 RegistrationOptions.defaults().withEncryption(true).withCloudSync(CloudSync.ONE_BY_ONE));
 
         assertTrue(result.warnings().cites(Rule.R3), result.warnings().toString());
@@ -226,10 +226,10 @@ class ProviderTest {
     @Test
     @DisplayName("K1 a key the vault refuses propagates RegistrationRefusedException; nothing is registered")
     void refusedKey() {
-        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").build());
+        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").transport(hub).build());
         Provider provider = provider();
 
-        assertThrows(RegistrationRefusedException.class, () -> provider.register(vault.servers().endpoint(), Secret.of("not-a-key"),
+        assertThrows(RegistrationRefusedException.class, () -> provider.register(Secret.of("not-a-key"),
                 RegistrationOptions.defaults()));
         assertTrue(vault.servers().list().isEmpty());
     }
@@ -237,19 +237,19 @@ class ProviderTest {
     @Test
     @DisplayName("R5 a sync reports the inventory as the supplier gives it now")
     void syncReportsFreshInventory() {
-        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").build());
+        Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").transport(hub).build());
         AtomicReference<Site> inventory = new AtomicReference<>(primary);
         Provider provider = build(builder(inventory::get).hostDriver(driver));
-        provider.register(vault.servers().endpoint(), vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+        provider.register(vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
         inventory.set(primary.toBuilder().retainClouds(c -> !c.name().equals("Silver")).build());
 
-        SyncReport report = provider.sync(vault.servers().endpoint());
+        SyncReport report = provider.sync();
 
         assertEquals(Set.of("Silver"), report.removedClouds());
         assertTrue(vault.servers().inventory("vmm-a").orElseThrow().cloud("Silver").isEmpty());
         inventory.set(TestSites.recovery());
         InvalidConfigurationException moved = assertThrows(InvalidConfigurationException.class,
-                () -> provider.sync(vault.servers().endpoint()));
+                () -> provider.sync());
         assertTrue(moved.getMessage().contains("must stay the id of server vmm-a"), moved.getMessage());
     }
 
@@ -320,11 +320,11 @@ class ProviderTest {
     }
 
     @Test
-    @DisplayName("T2 close detaches: pending sends end unreachable, the site is no longer connected, no re-attach")
+    @DisplayName("T2 close disconnects: pending sends end unreachable, the site is no longer connected, no reconnect")
     void closeDetaches() throws Exception {
         Provider provider = provider();
-        provider.attach(hub);
-        assertThrows(IllegalStateException.class, () -> provider.attach(hub));
+        provider.connect();
+        assertThrows(IllegalStateException.class, () -> provider.connect());
         FakeHostDriver.Hold hold = driver.hold(r -> true);
         CompletableFuture<CommandResult> pending = hub.send(requests.on(A1, stopWeb01()));
         assertTrue(hold.awaitHeld(1));
@@ -333,24 +333,57 @@ class ProviderTest {
 
         ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
         assertInstanceOf(SiteUnreachableException.class, e.getCause());
-        assertFalse(provider.isAttached());
+        assertFalse(provider.isConnected());
         assertFalse(hub.isConnected("vmm-a"));
-        assertThrows(IllegalStateException.class, () -> provider.attach(hub));
+        assertThrows(IllegalStateException.class, () -> provider.connect());
         hold.release();
     }
 
     @Test
-    @DisplayName("T2 a provider detached and attached again serves the same hub")
+    @DisplayName("T2 a provider disconnected and connected again serves the same hub")
     void detachAndReattach() throws Exception {
         Provider provider = provider();
-        provider.attach(hub);
-        provider.detach();
-        provider.detach();
+        provider.connect();
+        provider.disconnect();
+        provider.disconnect();
         assertFalse(hub.isConnected("vmm-a"));
 
-        provider.attach(hub);
+        provider.connect();
 
         assertSame(CommandResult.Outcome.SUCCEEDED,
                 hub.send(requests.on(A1, stopWeb01())).get(10, TimeUnit.SECONDS).outcome());
+    }
+
+    @Test
+    @DisplayName("T2 a provider given a vault URI finds its link by scheme; a missing plug-in names the module to add")
+    void vaultLinkByScheme() {
+        InvalidConfigurationException https = assertThrows(InvalidConfigurationException.class,
+                () -> Provider.builder("vmm-a", () -> primary).hostDriver(driver)
+                        .vault(java.net.URI.create("https://vault.contoso.local:8443/")).build());
+        assertEquals(Rule.INPUT, https.rule());
+        assertTrue(https.getMessage().contains("no VaultLinkProvider for scheme 'https': add "
+                + "dev.secondsite:secondsite-transport-https"), https.getMessage());
+        java.net.URI uri = java.net.URI.create("local:provider-test-" + System.nanoTime());
+        try (Vault vault = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").transport(uri).build())) {
+            Provider provider = build(Provider.builder("vmm-a.contoso.local", () -> primary).hostDriver(driver)
+                    .vault(uri));
+            provider.register(vault.servers().generateRegistrationKey().encoded(), RegistrationOptions.defaults());
+            assertEquals(1, vault.servers().list().size());
+        } finally {
+            LocalTransport.forUri(uri).close();
+        }
+    }
+
+    @Test
+    @DisplayName("T2 a provider built without a vault refuses to register, sync or connect, naming the builder call")
+    void noVault() {
+        Provider provider = build(Provider.builder("vmm-a", () -> primary).hostDriver(driver));
+        IllegalStateException e = assertThrows(IllegalStateException.class, provider::connect);
+        assertTrue(e.getMessage().contains(".vault(uri)"), e.getMessage());
+        assertThrows(IllegalStateException.class, provider::sync);
+        assertThrows(IllegalStateException.class, () -> provider.register(Secret.of("k"),
+                RegistrationOptions.defaults()));
+        assertThrows(InvalidConfigurationException.class, () -> Provider.builder("vmm-a", () -> primary)
+                .hostDriver(driver).vaultLink(hub.link()).vault(java.net.URI.create("local:x")).build());
     }
 }

@@ -1,5 +1,7 @@
 package dev.secondsite.core.testing;
 
+import dev.secondsite.core.vault.HostCommandMapping;
+
 import static dev.secondsite.core.testing.FakeReplicaFixture.A1;
 import static dev.secondsite.core.testing.FakeReplicaFixture.B1;
 import static dev.secondsite.core.testing.FakeReplicaFixture.NAME;
@@ -48,11 +50,11 @@ class FakeHostDriverSequencesTest {
 
     /** F2 as the reference sequence has it; {@code from} is configured as replica server first, for the reverse. */
     private void plannedFailover(String from, String to) {
-        f.ok(from, new HostCommand.ConfigureReplicaServer(SETTINGS));
+        f.ok(from, new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(SETTINGS)));
         f.ok(from, new HostCommand.StopVm(VM, NAME, false));
         f.ok(from, new HostCommand.PrepareFailover(VM, NAME));
         f.ok(to, new HostCommand.Failover(VM, NAME, RecoveryPointChoice.latest()));
-        f.ok(to, new HostCommand.ReverseReplication(VM, NAME, from, SETTINGS));
+        f.ok(to, new HostCommand.ReverseReplication(VM, NAME, from, HostCommandMapping.parameters(SETTINGS)));
         f.ok(to, new HostCommand.StartVm(VM, NAME, false));
     }
 
@@ -79,9 +81,9 @@ class FakeHostDriverSequencesTest {
     @DisplayName("C10 offline initial replication: exported on the primary, imported on the replica from the import path")
     void offlineInitialReplication() {
         InitialReplication offline = InitialReplication.offline("\\\\filer\\export", "\\\\filer\\import");
-        f.ok(B1, new HostCommand.ConfigureReplicaServer(SETTINGS));
-        f.ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, SETTINGS));
-        f.ok(A1, new HostCommand.StartInitialReplication(VM, NAME, offline, null));
+        f.ok(B1, new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(SETTINGS)));
+        f.ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, HostCommandMapping.parameters(SETTINGS)));
+        f.ok(A1, new HostCommand.StartInitialReplication(VM, NAME, HostCommandMapping.method(offline), null));
         assertEquals("InitialReplicationInProgress", f.vm().state());
         assertTrue(f.vm().recoveryPoints().isEmpty());
 
@@ -100,12 +102,12 @@ class FakeHostDriverSequencesTest {
     @Test
     @DisplayName("C10 a scheduled initial replication starts at its time on the fake's clock")
     void scheduledInitialReplication() {
-        f.ok(B1, new HostCommand.ConfigureReplicaServer(SETTINGS));
-        f.ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, SETTINGS));
+        f.ok(B1, new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(SETTINGS)));
+        f.ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, HostCommandMapping.parameters(SETTINGS)));
         InitialReplication at = InitialReplication.overNetworkAt(java.time.LocalTime.of(12, 0));
-        f.refused(A1, new HostCommand.StartInitialReplication(VM, NAME, at, null));
-        f.refused(A1, new HostCommand.StartInitialReplication(VM, NAME, at, T0.plus(Duration.ofDays(8))));
-        f.ok(A1, new HostCommand.StartInitialReplication(VM, NAME, at, T0.plus(Duration.ofHours(2))));
+        f.refused(A1, new HostCommand.StartInitialReplication(VM, NAME, HostCommandMapping.method(at), null));
+        f.refused(A1, new HostCommand.StartInitialReplication(VM, NAME, HostCommandMapping.method(at), T0.plus(Duration.ofDays(8))));
+        f.ok(A1, new HostCommand.StartInitialReplication(VM, NAME, HostCommandMapping.method(at), T0.plus(Duration.ofHours(2))));
         assertEquals("ReadyForInitialReplication", f.vm().state());
 
         f.clock.advance(Duration.ofHours(2));
@@ -247,13 +249,13 @@ class FakeHostDriverSequencesTest {
         assertTrue(vm.replica().isRunning());
         assertEquals("NotApplicable", status(f.ok(B1, new HostCommand.GetReplicationStatus(VM, NAME))).health());
 
-        CommandResult whileDown = f.run(B1, new HostCommand.ReverseReplication(VM, NAME, A1, SETTINGS));
+        CommandResult whileDown = f.run(B1, new HostCommand.ReverseReplication(VM, NAME, A1, HostCommandMapping.parameters(SETTINGS)));
         assertEquals(CommandResult.Outcome.TRANSIENT_FAILURE, whileDown.outcome(), whileDown.message());
         f.fake.hostUp(A1);
-        f.ok(A1, new HostCommand.ConfigureReplicaServer(SETTINGS));
-        f.ok(B1, new HostCommand.ReverseReplication(VM, NAME, A1, SETTINGS));
+        f.ok(A1, new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(SETTINGS)));
+        f.ok(B1, new HostCommand.ReverseReplication(VM, NAME, A1, HostCommandMapping.parameters(SETTINGS)));
         assertEquals("ReadyForInitialReplication", f.vm().state());
-        f.ok(B1, new HostCommand.StartInitialReplication(VM, NAME, InitialReplication.overNetworkNow(), null));
+        f.ok(B1, new HostCommand.StartInitialReplication(VM, NAME, HostCommandMapping.method(InitialReplication.overNetworkNow()), null));
 
         assertEquals("Replicating", f.vm().state());
         assertEquals(B1, f.vm().primary().host());
@@ -288,7 +290,7 @@ class FakeHostDriverSequencesTest {
         assertEquals(B1, f.vm().keptReplica().host());
         assertTrue(f.vm().recoveryPoints().isEmpty());
 
-        f.ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, SETTINGS));
+        f.ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, HostCommandMapping.parameters(SETTINGS)));
         f.ok(A1, new HostCommand.DisableReplication(VM, NAME, true));
 
         assertNull(f.vm().replica());

@@ -1,5 +1,7 @@
 package dev.secondsite.core.testing;
 
+import dev.secondsite.core.vault.HostCommandMapping;
+
 import static dev.secondsite.core.testing.FakeReplicaFixture.A1;
 import static dev.secondsite.core.testing.FakeReplicaFixture.A2;
 import static dev.secondsite.core.testing.FakeReplicaFixture.B1;
@@ -70,7 +72,7 @@ class FakeHostDriverTest {
     @Test
     @DisplayName("C12 E1 enabling towards a host that is not a replica server is refused and changes nothing")
     void enableNeedsReplicaServer() {
-        CommandResult result = f.refused(A1, new HostCommand.EnableReplication(VM, NAME, B1, SETTINGS));
+        CommandResult result = f.refused(A1, new HostCommand.EnableReplication(VM, NAME, B1, HostCommandMapping.parameters(SETTINGS)));
 
         assertMentions(result, "not configured as a Hyper-V Replica server");
         assertEquals("Disabled", f.vm().state());
@@ -79,21 +81,21 @@ class FakeHostDriverTest {
     @Test
     @DisplayName("C8 C9 enabling with another authentication or port than the replica server accepts is refused")
     void enableNeedsMatchingAuthentication() {
-        f.ok(B1, new HostCommand.ConfigureReplicaServer(SETTINGS));
+        f.ok(B1, new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(SETTINGS)));
         ReplicationSettings kerberos = SETTINGS.toBuilder().authentication(Authentication.KERBEROS).build();
         ReplicationSettings otherPort = SETTINGS.toBuilder().port(9000).build();
 
-        assertMentions(f.refused(A1, new HostCommand.EnableReplication(VM, NAME, B1, kerberos)), "Kerberos");
-        assertMentions(f.refused(A1, new HostCommand.EnableReplication(VM, NAME, B1, otherPort)), "port 9000");
-        f.refused(A1, new HostCommand.EnableReplication(VM, NAME, A1, SETTINGS));
-        f.ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, SETTINGS));
-        assertMentions(f.refused(A1, new HostCommand.EnableReplication(VM, NAME, B1, SETTINGS)), "already enabled");
+        assertMentions(f.refused(A1, new HostCommand.EnableReplication(VM, NAME, B1, HostCommandMapping.parameters(kerberos))), "Kerberos");
+        assertMentions(f.refused(A1, new HostCommand.EnableReplication(VM, NAME, B1, HostCommandMapping.parameters(otherPort))), "port 9000");
+        f.refused(A1, new HostCommand.EnableReplication(VM, NAME, A1, HostCommandMapping.parameters(SETTINGS)));
+        f.ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, HostCommandMapping.parameters(SETTINGS)));
+        assertMentions(f.refused(A1, new HostCommand.EnableReplication(VM, NAME, B1, HostCommandMapping.parameters(SETTINGS))), "already enabled");
     }
 
     @Test
     @DisplayName("E1 initial replication before replication is enabled, or twice, is refused")
     void initialReplicationOrder() {
-        HostCommand start = new HostCommand.StartInitialReplication(VM, NAME, InitialReplication.overNetworkNow(),
+        HostCommand start = new HostCommand.StartInitialReplication(VM, NAME, HostCommandMapping.method(InitialReplication.overNetworkNow()),
                 null);
         assertMentions(f.refused(A1, start), "must be in state ReadyForInitialReplication");
         f.protect();
@@ -126,10 +128,10 @@ class FakeHostDriverTest {
     @DisplayName("F3 Failover runs on the replica host only, of a replicated VM, and not during a test failover")
     void failoverPreconditions() {
         assertMentions(f.refused(B1, failover()), "unable to find a virtual machine");
-        f.ok(B1, new HostCommand.ConfigureReplicaServer(SETTINGS));
-        f.ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, SETTINGS));
+        f.ok(B1, new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(SETTINGS)));
+        f.ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, HostCommandMapping.parameters(SETTINGS)));
         assertMentions(f.refused(B1, failover()), "cannot fail over in state ReadyForInitialReplication");
-        f.ok(A1, new HostCommand.StartInitialReplication(VM, NAME, InitialReplication.overNetworkNow(), null));
+        f.ok(A1, new HostCommand.StartInitialReplication(VM, NAME, HostCommandMapping.method(InitialReplication.overNetworkNow()), null));
         assertMentions(f.refused(A1, failover()), "is not a replica");
         assertMentions(f.refused(B2, failover()), "unable to find a virtual machine");
         f.ok(B1, new HostCommand.TestFailover(VM, NAME, RecoveryPointChoice.latest(), TestNetwork.none()));
@@ -156,8 +158,8 @@ class FakeHostDriverTest {
     void completeAndReverseOrder() {
         f.protect();
         HostCommand complete = new HostCommand.CompleteFailover(VM, NAME);
-        HostCommand reverse = new HostCommand.ReverseReplication(VM, NAME, A1, SETTINGS);
-        f.ok(A1, new HostCommand.ConfigureReplicaServer(SETTINGS));
+        HostCommand reverse = new HostCommand.ReverseReplication(VM, NAME, A1, HostCommandMapping.parameters(SETTINGS));
+        f.ok(A1, new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(SETTINGS)));
         assertMentions(f.refused(B1, complete), "must be in state FailedOverWaitingCompletion");
         assertMentions(f.refused(B1, reverse), "only after a failover");
         f.ok(B1, failover());
@@ -356,7 +358,7 @@ class FakeHostDriverTest {
             List<CompletableFuture<CommandResult>> results = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 CommandRequest enable = f.requests.on(A1, new HostCommand.EnableReplication("x-" + i, "app-" + i, B1,
-                        settings));
+                        HostCommandMapping.parameters(settings)));
                 results.add(CompletableFuture.supplyAsync(() -> fake.execute(enable), pool));
                 results.add(CompletableFuture.supplyAsync(() -> fake.execute(enable), pool));
             }

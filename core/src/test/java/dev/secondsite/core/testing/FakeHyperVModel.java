@@ -6,7 +6,6 @@ import dev.secondsite.core.inventory.PowerState;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.Vm;
 import dev.secondsite.core.inventory.VmNetwork;
-import dev.secondsite.core.protection.InitialReplication;
 import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.spi.CommandOutput;
 import dev.secondsite.core.spi.CommandRequest;
@@ -270,7 +269,7 @@ final class FakeHyperVModel {
     }
 
     private CommandResult configure(String host, HostCommand.ConfigureReplicaServer cmd) {
-        ReplicationSettings s = cmd.settings();
+        HostCommand.ReplicationParameters s = cmd.settings();
         configureReplicaServer(host, s.authentication().hyperVName(), s.port());
         return CommandResult.succeeded("Set-VMReplicationServer " + host + ": replication enabled ("
                 + s.authentication().hyperVName() + " on port " + s.port() + "); firewall rule opened");
@@ -290,7 +289,8 @@ final class FakeHyperVModel {
         return ok("Enable-VMReplication", m, "replicating to " + cmd.replicaServer());
     }
 
-    private void checkReplicaServer(String cmdlet, String host, String replicaServer, ReplicationSettings s) {
+    private void checkReplicaServer(String cmdlet, String host, String replicaServer,
+                                    HostCommand.ReplicationParameters s) {
         HostState replica = hosts.get(replicaServer);
         if (replica == null) {
             throw refuse(cmdlet + ": the replica server '" + replicaServer + "' could not be found (hosts: "
@@ -319,13 +319,13 @@ final class FakeHyperVModel {
         Machine m = primaryOn(host, cmd.vmId(), cmd.vmName());
         requireState("Start-VMInitialReplication", m, READY);
         Instant now = clock.instant();
-        if (cmd.method() instanceof InitialReplication.Offline offline) {
+        if (cmd.method() instanceof HostCommand.InitialReplicationMethod.Offline offline) {
             m.state = INITIAL_REPLICATION;
             m.offline = offline;
             return ok("Start-VMInitialReplication", m, "exported to " + offline.exportPath());
         }
         Instant startAt = cmd.startAt();
-        if (cmd.method() instanceof InitialReplication.OverNetworkScheduled && startAt == null) {
+        if (cmd.method() instanceof HostCommand.InitialReplicationMethod.OverNetworkScheduled && startAt == null) {
             throw refuse("Start-VMInitialReplication: a scheduled initial replication of '" + m.name
                     + "' needs -InitialReplicationStartTime");
         }
@@ -346,7 +346,7 @@ final class FakeHyperVModel {
 
     private CommandResult importInitialReplication(String host, HostCommand.ImportInitialReplication cmd) {
         Machine m = replicaOn(host, cmd.vmId(), cmd.vmName());
-        InitialReplication.Offline offline = m.offline;
+        HostCommand.InitialReplicationMethod.Offline offline = m.offline;
         if (offline == null || !m.state.equals(INITIAL_REPLICATION)) {
             throw refuse("Import-VMInitialReplication: virtual machine '" + m.name + "' is not waiting for an "
                     + "offline initial replication (state " + m.state + ")");
@@ -772,6 +772,11 @@ final class FakeHyperVModel {
             return new ReplicaConfig(s.additionalRecoveryPoints(), s.appConsistentFrequencyHours(),
                     s.authentication().hyperVName(), s.port());
         }
+
+        static ReplicaConfig of(HostCommand.ReplicationParameters p) {
+            return new ReplicaConfig(p.additionalRecoveryPoints(), p.appConsistentFrequencyHours(),
+                    p.authentication().hyperVName(), p.port());
+        }
     }
 
     /** Set-VMReplicationServer on a host. */
@@ -827,7 +832,7 @@ final class FakeHyperVModel {
         @Nullable Instant lastReplicationTime;
         @Nullable Instant initialReplicationStartsAt;
         @Nullable Instant initialReplicationEndsAt;
-        @Nullable InitialReplication.Offline offline;
+        @Nullable HostCommand.InitialReplicationMethod.Offline offline;
         @Nullable RecoveryPoint failoverPoint;
         @Nullable RecoveryPoint committedPoint;
         @Nullable String stateBeforeFailover;

@@ -1,5 +1,7 @@
 package dev.secondsite.core.testing;
 
+import dev.secondsite.core.vault.HostCommandMapping;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,9 +68,9 @@ final class FakeReplicaFixture {
 
     /** C12, E1: configure B1 as replica server, enable replication of vm-1 to it, replicate over the network now. */
     void protect() {
-        ok(B1, new HostCommand.ConfigureReplicaServer(SETTINGS));
-        ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, SETTINGS));
-        ok(A1, new HostCommand.StartInitialReplication(VM, NAME, InitialReplication.overNetworkNow(), null));
+        ok(B1, new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(SETTINGS)));
+        ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, HostCommandMapping.parameters(SETTINGS)));
+        ok(A1, new HostCommand.StartInitialReplication(VM, NAME, HostCommandMapping.method(InitialReplication.overNetworkNow()), null));
     }
 
     FakeVm vm() {

@@ -146,11 +146,10 @@ final class DrWorld implements AutoCloseable {
             }
         });
         Secret key = vault.servers().generateRegistrationKey().encoded();
-        siteA.register(vault.servers().endpoint(), key, RegistrationOptions.defaults());
-        siteB.register(vault.servers().endpoint(), key, RegistrationOptions.defaults());
-        LocalTransport transport = LocalTransport.forUri(hub);
-        siteA.attach(transport);
-        siteB.attach(transport);
+        siteA.register(key, RegistrationOptions.defaults());
+        siteB.register(key, RegistrationOptions.defaults());
+        siteA.connect();
+        siteB.connect();
     }
 
     /** A script runner on which every script of the plan but {@code except} succeeds; script it further. */
@@ -182,7 +181,7 @@ final class DrWorld implements AutoCloseable {
             record(new Entry(request.serverId(), request.host(), request.command().getClass().getSimpleName(),
                     request.command().vmId(), result.succeeded()));
             return result;
-        }).build();
+        }).vault(hub).build();
     }
 
     private void record(Entry entry) {

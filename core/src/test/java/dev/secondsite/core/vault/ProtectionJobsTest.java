@@ -117,7 +117,7 @@ class ProtectionJobsTest {
                 runs.stream().map(FakeHostDriver.Execution::host).toList());
         assertEquals(List.of(A, A, B), runs.stream().map(e -> e.request().serverId()).toList());
         HostCommand.StartInitialReplication export = (HostCommand.StartInitialReplication) runs.get(1).command();
-        assertEquals(InitialReplication.offline(EXPORT, IMPORT), export.method());
+        assertEquals(HostCommandMapping.method(InitialReplication.offline(EXPORT, IMPORT)), export.method());
         HostCommand.ImportInitialReplication imported = (HostCommand.ImportInitialReplication) runs.get(2).command();
         assertEquals(IMPORT + "\\app1-01_" + APP1, imported.path());
         assertEquals("Replicating", w.fake(APP1).state());

@@ -1,5 +1,12 @@
 package dev.secondsite.core.vault;
 
+import dev.secondsite.core.registration.ServerRegistration;
+import dev.secondsite.core.registration.RegistrationResult;
+import dev.secondsite.core.registration.SyncReport;
+import dev.secondsite.core.registration.ProxySettings;
+import dev.secondsite.core.registration.CloudSync;
+import dev.secondsite.core.registration.RegistrationRefusedException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +21,7 @@ import dev.secondsite.core.inventory.VmmVersion;
 import dev.secondsite.core.testing.CapturingLogs;
 import dev.secondsite.core.testing.MutableClock;
 import dev.secondsite.core.testing.TestSites;
-import dev.secondsite.core.vault.RegistrationRefusedException.Reason;
+import dev.secondsite.core.registration.RegistrationRefusedException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +47,7 @@ class VaultRegistrationTest {
 
     private RegistrationResult register(String name, Site site) {
         Secret key = vault.servers().generateRegistrationKey().encoded();
-        return vault.servers().endpoint().register(ServerRegistration.builder(name, key).build(), site);
+        return vault.endpoint().register(ServerRegistration.builder(name, key).build(), site);
     }
 
     @Test
@@ -71,7 +78,7 @@ class VaultRegistrationTest {
     void keyValidJustBeforeFiveDays() {
         Secret key = vault.servers().generateRegistrationKey().encoded();
         clock.advance(Duration.ofDays(5).minusSeconds(1));
-        vault.servers().endpoint().register(ServerRegistration.builder("vmm-a.contoso.local", key).build(), TestSites.primary());
+        vault.endpoint().register(ServerRegistration.builder("vmm-a.contoso.local", key).build(), TestSites.primary());
         assertEquals(1, vault.servers().list().size());
     }
 
@@ -80,7 +87,7 @@ class VaultRegistrationTest {
     void keyExpiredJustAfterFiveDays() {
         Secret key = vault.servers().generateRegistrationKey().encoded();
         clock.advance(Duration.ofDays(5).plusSeconds(1));
-        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
+        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.endpoint().register(
                 ServerRegistration.builder("vmm-a.contoso.local", key).build(), TestSites.primary()));
         assertEquals(Rule.K1, e.rule());
         assertEquals(Reason.KEY_EXPIRED, e.reason());
@@ -102,7 +109,7 @@ class VaultRegistrationTest {
     void foreignKeyRefused() {
         Vault other = Vault.create(VaultOptions.builder("Other", "westeurope").id("vault-2").clock(clock).build());
         Secret key = other.servers().generateRegistrationKey().encoded();
-        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
+        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.endpoint().register(
                 ServerRegistration.builder("vmm-a.contoso.local", key).build(), TestSites.primary()));
         assertEquals(Reason.KEY_FOREIGN, e.reason());
         assertTrue(e.getMessage().contains("vault-2"), e.getMessage());
@@ -120,7 +127,7 @@ class VaultRegistrationTest {
         String tampered = "ssk1." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(forged.getBytes(StandardCharsets.UTF_8)) + "." + parts[1];
         clock.advance(Duration.ofDays(10));
-        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
+        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.endpoint().register(
                 ServerRegistration.builder("vmm-a", Secret.of(tampered)).build(), TestSites.primary()));
         assertEquals(Reason.KEY_TAMPERED, e.reason());
         assertTrue(vault.servers().list().isEmpty());
@@ -133,9 +140,9 @@ class VaultRegistrationTest {
         char last = encoded.charAt(encoded.length() - 2);
         String flipped = encoded.substring(0, encoded.length() - 2) + (last == 'A' ? 'B' : 'A')
                 + encoded.charAt(encoded.length() - 1);
-        assertEquals(Reason.KEY_TAMPERED, assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
+        assertEquals(Reason.KEY_TAMPERED, assertThrows(RegistrationRefusedException.class, () -> vault.endpoint().register(
                 ServerRegistration.builder("vmm-a", Secret.of(flipped)).build(), TestSites.primary())).reason());
-        assertEquals(Reason.KEY_MALFORMED, assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
+        assertEquals(Reason.KEY_MALFORMED, assertThrows(RegistrationRefusedException.class, () -> vault.endpoint().register(
                 ServerRegistration.builder("vmm-a", Secret.of("hello")).build(), TestSites.primary())).reason());
         assertTrue(vault.servers().list().isEmpty());
     }
@@ -149,7 +156,7 @@ class VaultRegistrationTest {
         assertFalse(key.encoded().toString().contains(encoded.substring(5, 20)));
         ServerRegistration request = ServerRegistration.builder("vmm-a", key.encoded()).build();
         assertFalse(request.toString().contains(encoded.substring(5, 20)), request.toString());
-        vault.servers().endpoint().register(request, TestSites.primary());
+        vault.endpoint().register(request, TestSites.primary());
         assertFalse(CapturingLogs.allText().contains(encoded.substring(5, 20)), CapturingLogs.allText());
     }
 
@@ -157,7 +164,7 @@ class VaultRegistrationTest {
     @DisplayName("R1 the friendly name is mandatory")
     void friendlyNameMandatory() {
         Secret key = vault.servers().generateRegistrationKey().encoded();
-        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
+        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.endpoint().register(
                 ServerRegistration.builder("  ", key).build(), TestSites.primary()));
         assertEquals(Rule.R1, e.rule());
         assertTrue(e.getMessage().contains("friendlyName"), e.getMessage());
@@ -167,7 +174,7 @@ class VaultRegistrationTest {
     @Test
     @DisplayName("R1 the key is mandatory")
     void keyMandatory() {
-        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.servers().endpoint().register(
+        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> vault.endpoint().register(
                 ServerRegistration.builder("vmm-a", Secret.of("")).build(), TestSites.primary()));
         assertEquals(Rule.R1, e.rule());
     }
@@ -182,7 +189,7 @@ class VaultRegistrationTest {
         Secret key = checked.servers().generateRegistrationKey().encoded();
         ServerRegistration request = ServerRegistration.builder("vmm-a", key).proxy(proxy).build();
         assertFalse(request.toString().contains("Pa55-w0rd!"), request.toString());
-        RegistrationResult result = checked.servers().endpoint().register(request, TestSites.primary());
+        RegistrationResult result = checked.endpoint().register(request, TestSites.primary());
         assertFalse(result.toString().contains("Pa55-w0rd!"), result.toString());
         assertFalse(checked.configuration().toString().contains("Pa55-w0rd!"));
         assertFalse(CapturingLogs.allText().contains("Pa55-w0rd!"));
@@ -197,7 +204,7 @@ class VaultRegistrationTest {
         Vault checked = Vault.create(VaultOptions.builder("DR", "westeurope").clock(clock)
                 .proxyCheck(p -> Optional.of("connection refused by " + p.address())).build());
         Secret key = checked.servers().generateRegistrationKey().encoded();
-        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> checked.servers().endpoint().register(
+        RegistrationRefusedException e = assertThrows(RegistrationRefusedException.class, () -> checked.endpoint().register(
                 ServerRegistration.builder("vmm-a", key).proxy(proxy).build(), TestSites.primary()));
         assertEquals(Reason.PROXY_UNREACHABLE, e.reason());
         assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
@@ -208,7 +215,7 @@ class VaultRegistrationTest {
     @DisplayName("R1 with no proxy check available the registration goes on with a warning that the proxy was not tested")
     void proxyUntestedWarning() {
         Secret key = vault.servers().generateRegistrationKey().encoded();
-        RegistrationResult result = vault.servers().endpoint().register(ServerRegistration.builder("vmm-a", key)
+        RegistrationResult result = vault.endpoint().register(ServerRegistration.builder("vmm-a", key)
                 .proxy(ProxySettings.builder("proxy", 8080).build()).build(), TestSites.primary());
         assertTrue(result.warnings().cites(Rule.R1), result.warnings().toString());
     }
@@ -253,7 +260,7 @@ class VaultRegistrationTest {
     @DisplayName("R3 the encryption setting is accepted and ignored with a warning")
     void encryptionIgnored() {
         Secret key = vault.servers().generateRegistrationKey().encoded();
-        RegistrationResult result = vault.servers().endpoint().register(ServerRegistration.builder("vmm-a", key).encryption(true).build(),
+        RegistrationResult result = vault.endpoint().register(ServerRegistration.builder("vmm-a", key).encryption(true).build(),
                 TestSites.primary());
         assertTrue(result.warnings().cites(Rule.R3), result.warnings().toString());
         assertFalse(result.warnings().hasErrors());
@@ -273,7 +280,7 @@ class VaultRegistrationTest {
     @DisplayName("R4 registration without cloud sync syncs none; clouds are then synced one by one")
     void syncOneByOne() {
         Secret key = vault.servers().generateRegistrationKey().encoded();
-        vault.servers().endpoint().register(ServerRegistration.builder("vmm-a", key).cloudSync(CloudSync.ONE_BY_ONE).build(),
+        vault.endpoint().register(ServerRegistration.builder("vmm-a", key).cloudSync(CloudSync.ONE_BY_ONE).build(),
                 TestSites.primary());
         assertTrue(vault.servers().inventory("vmm-a").orElseThrow().clouds().isEmpty());
         SyncReport report = vault.servers().syncCloud("vmm-a", "Gold");
@@ -307,7 +314,7 @@ class VaultRegistrationTest {
         register("vmm-a", TestSites.primary());
         Site shrunk = TestSites.primary().toBuilder().retainClouds(c -> c.name().equals("Gold")).build();
         clock.advance(Duration.ofHours(1));
-        SyncReport report = vault.servers().endpoint().sync("vmm-a", shrunk);
+        SyncReport report = vault.endpoint().sync("vmm-a", shrunk);
         assertEquals(Set.of("Silver"), report.removedClouds());
         assertEquals(Set.of("Gold"), vault.servers().list().get(0).syncedClouds());
         assertEquals(T0.plus(Duration.ofHours(1)), vault.servers().list().get(0).lastSyncAt());
@@ -322,7 +329,7 @@ class VaultRegistrationTest {
         assertEquals(Reason.ALREADY_REGISTERED, e.reason());
         assertEquals("vmm-a", vault.servers().list().get(0).friendlyName());
         NotFoundException unknown = assertThrows(NotFoundException.class,
-                () -> vault.servers().endpoint().sync("vmm-x", TestSites.recovery()));
+                () -> vault.endpoint().sync("vmm-x", TestSites.recovery()));
         assertEquals("server", unknown.kind());
         assertTrue(unknown.getMessage().contains("vmm-x"), unknown.getMessage());
     }

@@ -5,10 +5,17 @@ import static java.util.Objects.requireNonNull;
 import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.internal.Checks;
+import dev.secondsite.core.internal.SchemePlugins;
+import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.registration.RegistrationResult;
+import dev.secondsite.core.registration.ServerRegistration;
+import dev.secondsite.core.registration.SyncReport;
+import dev.secondsite.core.registration.VaultEndpoint;
 import dev.secondsite.core.spi.CommandRequest;
 import dev.secondsite.core.spi.CommandResult;
 import dev.secondsite.core.spi.SiteUnreachableException;
 import dev.secondsite.core.spi.Transport;
+import dev.secondsite.core.spi.VaultLink;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * off by a detach may still run to its end on the provider; its result is dropped, and the engine's re-send with the
  * same idempotency key is made a no-op by the driver (J3).
  *
+ * <p>Providers reach the hub through its {@link #link() link}: registration and sync go to the vault the hub was
+ * {@link #bind bound} to, commands come back over their {@link VaultLink.Connection}.
+ *
  * <p>Hubs: {@code local:<name>} URIs name shared in-JVM hubs, like an in-memory database URL: {@link #forUri} gives
  * the vault and every provider asking for {@code local:drill} the same instance until it is closed; after that the
  * name gives a fresh hub. {@link #create()} makes a private hub no URI names.
@@ -48,7 +58,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalTransport implements Transport {
     /** The URI scheme of local hubs. */
-    public static final String SCHEME = "local";
+    public static final String SCHEME = SchemePlugins.LOCAL;
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalTransport.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -57,6 +67,7 @@ public final class LocalTransport implements Transport {
     private final @Nullable String name;
     private final Map<String, Attachment> attachments = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile @Nullable VaultEndpoint vault;
 
     private LocalTransport(@Nullable String name) {
         this.name = name;
@@ -102,6 +113,21 @@ public final class LocalTransport implements Transport {
         return Optional.ofNullable(name).map(n -> URI.create(SCHEME + ":" + n));
     }
 
+    /** The vault this hub serves from now on; a vault reopened on the hub replaces the one before. */
+    @Override
+    public void bind(VaultEndpoint vault) {
+        this.vault = requireNonNull(vault, "vault");
+        LOG.debug("{} serves vault {}", this, vault);
+    }
+
+    /**
+     * The providers' side of this hub: registration and sync reach the vault the hub is bound to, and
+     * {@link VaultLink#connect connect} {@link #attach attaches} the provider.
+     */
+    public VaultLink link() {
+        return new Link();
+    }
+
     /**
      * Attaches the provider of {@code serverId}: from now on requests for that server run {@code handler} on
      * {@code executor}. The provider connects to the hub, never the other way round (T2).
@@ -110,7 +136,7 @@ public final class LocalTransport implements Transport {
      * @param executor where requests run; must not run them on the submitting thread
      * @param handler carries out one request; an exception it throws completes that send's future exceptionally
      *     with the exception itself
-     * @return the attachment, to {@link Attachment#detach() detach} with
+     * @return the attachment, to {@link Attachment#disconnect() disconnect} with
      * @throws IllegalStateException when this transport is closed or a provider of {@code serverId} is attached
      * @throws InvalidConfigurationException (INPUT) when {@code serverId} is blank
      */
@@ -186,6 +212,44 @@ public final class LocalTransport implements Transport {
         return name == null ? "local transport (private)" : "local transport '" + name + "'";
     }
 
+    private final class Link implements VaultLink {
+        /**
+         * @throws IllegalStateException when no vault is bound to the hub, or the hub is closed
+         */
+        @Override
+        public RegistrationResult register(ServerRegistration request, Site inventory) {
+            return vault().register(request, inventory);
+        }
+
+        /**
+         * @throws IllegalStateException when no vault is bound to the hub, or the hub is closed
+         */
+        @Override
+        public SyncReport sync(String serverId, Site inventory) {
+            return vault().sync(serverId, inventory);
+        }
+
+        @Override
+        public Connection connect(String serverId, Executor executor,
+                                  Function<CommandRequest, CommandResult> handler) {
+            return attach(serverId, executor, handler);
+        }
+
+        private VaultEndpoint vault() {
+            VaultEndpoint bound = vault;
+            if (closed || bound == null) {
+                throw new IllegalStateException(LocalTransport.this + (closed ? " is closed" : " serves no vault yet: "
+                        + "build the vault with this hub as its transport first"));
+            }
+            return bound;
+        }
+
+        @Override
+        public String toString() {
+            return "link to " + LocalTransport.this;
+        }
+    }
+
     private static SiteUnreachableException unreachable(String serverId, String why) {
         return new SiteUnreachableException(serverId, why);
     }
@@ -196,7 +260,7 @@ public final class LocalTransport implements Transport {
      *
      * <p>Thread-safe.
      */
-    public final class Attachment {
+    public final class Attachment implements VaultLink.Connection {
         private final String serverId;
         private final Executor executor;
         private final Function<CommandRequest, CommandResult> handler;
@@ -215,7 +279,8 @@ public final class LocalTransport implements Transport {
         }
 
         /** Whether it is still attached: not detached and its transport not closed. */
-        public synchronized boolean isAttached() {
+        @Override
+        public synchronized boolean isConnected() {
             return !detached;
         }
 
@@ -223,7 +288,8 @@ public final class LocalTransport implements Transport {
          * Detaches the provider: its server becomes unreachable, and every send still waiting for it completes
          * exceptionally with {@link SiteUnreachableException}. Detaching twice does nothing more.
          */
-        public void detach() {
+        @Override
+        public void disconnect() {
             detach("its provider detached from " + LocalTransport.this);
         }
 

@@ -109,12 +109,12 @@ class LocalTransportTest {
         CompletableFuture<CommandResult> queued = hub.send(request("k2"));
         assertTrue(started.await(10, TimeUnit.SECONDS));
 
-        attachment.detach();
+        attachment.disconnect();
 
         assertInstanceOf(SiteUnreachableException.class, failure(running));
         assertInstanceOf(SiteUnreachableException.class, failure(queued));
         assertFalse(hub.isConnected(SERVER));
-        assertFalse(attachment.isAttached());
+        assertFalse(attachment.isConnected());
         assertInstanceOf(SiteUnreachableException.class, failure(hub.send(request("k3"))));
         release.countDown();
         single.shutdown();
@@ -151,8 +151,8 @@ class LocalTransportTest {
 
         assertThrows(IllegalStateException.class, () -> hub.attach(SERVER, providerThreads,
                 r -> CommandResult.succeeded("2")));
-        first.detach();
-        first.detach();
+        first.disconnect();
+        first.disconnect();
         hub.attach(SERVER, providerThreads, r -> CommandResult.succeeded("2"));
         assertTrue(hub.isConnected(SERVER));
     }

@@ -1,9 +1,9 @@
-package dev.secondsite.core.spi;
+package dev.secondsite.core.registration;
 
 import dev.secondsite.core.inventory.Site;
-import dev.secondsite.core.vault.RegistrationResult;
-import dev.secondsite.core.vault.ServerRegistration;
-import dev.secondsite.core.vault.SyncReport;
+import dev.secondsite.core.registration.RegistrationResult;
+import dev.secondsite.core.registration.ServerRegistration;
+import dev.secondsite.core.registration.SyncReport;
 
 /**
  * What a provider may ask of its vault: register its server with a key (K1, R1-R4) and sync its inventory (R5).
@@ -14,7 +14,7 @@ import dev.secondsite.core.vault.SyncReport;
  */
 public interface VaultEndpoint {
     /**
-     * @throws dev.secondsite.core.vault.RegistrationRefusedException when the key or server is refused
+     * @throws dev.secondsite.core.registration.RegistrationRefusedException when the key or server is refused
      */
     RegistrationResult register(ServerRegistration request, Site inventory);
 

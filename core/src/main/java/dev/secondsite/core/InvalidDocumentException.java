@@ -1,8 +1,5 @@
-package dev.secondsite.core.json;
+package dev.secondsite.core;
 
-import dev.secondsite.core.Finding;
-import dev.secondsite.core.InvalidConfigurationException;
-import dev.secondsite.core.Rule;
 import java.util.List;
 
 /**

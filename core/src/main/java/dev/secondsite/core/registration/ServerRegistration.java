@@ -1,4 +1,4 @@
-package dev.secondsite.core.vault;
+package dev.secondsite.core.registration;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,6 +1,6 @@
-package dev.secondsite.core.spi;
+package dev.secondsite.core.registration;
 
-import dev.secondsite.core.vault.ProxySettings;
+import dev.secondsite.core.registration.ProxySettings;
 import java.util.Optional;
 
 /**
