@@ -134,8 +134,14 @@ final class DrWorld implements AutoCloseable {
     }
 
     DrWorld(ReplicationSettings settings, Clock vaultClock, Clock hostClock) {
+        this(settings, vaultClock, hostClock, 0);
+    }
+
+    /** With {@code initialReplicationPolls}: status reads an initial copy over the network takes to complete. */
+    DrWorld(ReplicationSettings settings, Clock vaultClock, Clock hostClock, int initialReplicationPolls) {
         this.settings = settings;
-        this.hosts = FakeHostDriver.builder().clock(hostClock).sites(primary, recovery).build();
+        this.hosts = FakeHostDriver.builder().clock(hostClock).sites(primary, recovery)
+                .initialReplicationPolls(initialReplicationPolls).build();
         this.vault = Vault.builder("DR suite", "westeurope").clock(vaultClock).transport(hub).engineOptions(FAST)
                 .build();
         this.siteA = provider("vmm-a.contoso.local", primary);

@@ -311,7 +311,7 @@ class PlanRunTest {
         TaskStatus task = failed.task("failover/" + APP1).orElseThrow();
         assertEquals(TaskState.FAILED, task.state());
         assertTrue(task.error().contains("disk is offline"), task.error());
-        assertTrue(failed.errors().stream().anyMatch(e -> e.contains("disk is offline")));
+        assertTrue(failed.errors().stream().anyMatch(e -> e.message().contains("disk is offline")));
         assertTrue(all("StartVm").isEmpty(), "no later phase ran");
         assertEquals(TaskState.NOT_STARTED, failed.task("boot/" + DB1).orElseThrow().state());
         Map<String, TaskStatus> finished = new HashMap<>();
@@ -428,7 +428,7 @@ class PlanRunTest {
 
         Job job = world.succeed(failover(FailoverKind.UNPLANNED, options().build()));
 
-        assertTrue(job.errors().stream().anyMatch(e -> e.contains("Fix IPs") && e.contains("cannot reach DHCP")),
+        assertTrue(job.errors().stream().anyMatch(e -> e.message().contains("Fix IPs") && e.message().contains("cannot reach DHCP")),
                 job.errors()::toString);
         assertEquals(TaskState.FAILED, job.tasks().stream().filter(t -> t.name().contains("Fix IPs")).findFirst()
                 .orElseThrow().state());
