@@ -167,10 +167,10 @@ public final class DrDrill {
         Job job = handle.awaitSettled(WAIT).job();
         say("%-32s %-10s %3d%%  %d tasks%s", what, job.state(), job.progressPercent(), job.tasks().size(),
                 job.warnings().isEmpty() ? "" : ", " + job.warnings().size() + " warnings");
-        for (String warning : job.warnings()) {
+        for (dev.secondsite.core.Finding warning : job.warnings()) {
             say("    warning: %s", warning);
         }
-        for (String error : job.errors()) {
+        for (dev.secondsite.core.Finding error : job.errors()) {
             say("    error: %s", error);
         }
         if (job.state() != JobState.SUCCEEDED) {

@@ -3,8 +3,8 @@ package dev.secondsite.core.job;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
+import dev.secondsite.core.Finding;
 import dev.secondsite.core.InvalidConfigurationException;
-import dev.secondsite.core.Rule;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,12 +25,12 @@ import javax.annotation.Nullable;
  * @param startedAt when it (last) started, or null
  * @param endedAt when it ended, or null while it runs
  * @param tasks its tasks, phase by phase
- * @param warnings pre-flight warnings and warnings noted by tasks
- * @param errors why tasks failed, in order
+ * @param warnings pre-flight warnings and warnings noted by tasks, each citing its rule
+ * @param errors why tasks failed, in order, each citing its rule (J1 when the failure names none)
  */
 public record Job(String id, JobKind kind, String target, @Nullable String planName, JobState state,
                   Instant createdAt, @Nullable Instant startedAt, @Nullable Instant endedAt, List<TaskStatus> tasks,
-                  List<String> warnings, List<String> errors) {
+                  List<Finding> warnings, List<Finding> errors) {
     public Job {
         requireNonNull(id, "id");
         requireNonNull(kind, "kind");
@@ -45,21 +45,16 @@ public record Job(String id, JobKind kind, String target, @Nullable String planN
      *
      * @throws InvalidConfigurationException (J3) when the events do not start with {@link JobEvent.Created} or
      *     belong to several jobs
+     * @throws JobEventRefusedException (J3) when an event is not allowed in the state the earlier ones left the job
+     *     in ({@link JobStateMachine})
      */
     public static Job fromEvents(List<? extends JobEvent> events) {
-        if (events.isEmpty() || !(events.get(0) instanceof JobEvent.Created created)) {
-            throw InvalidConfigurationException.of(Rule.J3, "job", "events", events.size(),
-                    "events must start with the job's Created event");
-        }
-        JobRecord record = new JobRecord(created);
-        for (JobEvent event : events.subList(1, events.size())) {
-            if (!event.jobId().equals(created.jobId())) {
-                throw InvalidConfigurationException.of(Rule.J3, "job " + created.jobId(), "events.jobId",
-                        event.jobId(), "events.jobId ('" + event.jobId() + "') is another job's");
-            }
-            record.apply(event);
-        }
-        return record.snapshot();
+        return JobRecord.of(events).snapshot();
+    }
+
+    /** Whether one of its warnings or errors cites {@code rule}. */
+    public boolean cites(dev.secondsite.core.Rule rule) {
+        return warnings.stream().anyMatch(f -> f.rule() == rule) || errors.stream().anyMatch(f -> f.rule() == rule);
     }
 
     /** Percent of tasks done (succeeded or skipped), 0..100. */

@@ -18,4 +18,11 @@ public interface JobEffects {
 
     /** RP9: whether VM {@code vmId} is already failed over (or further) so that a plan run should skip it. */
     boolean isFailedOver(String vmId);
+
+    /**
+     * Job {@code jobId} was compacted ({@link JobRetention}): the keys of its steps ({@code jobId + "/..."}) will
+     * never be applied again and may be forgotten. Does nothing by default.
+     */
+    default void forget(String jobId) {
+    }
 }

@@ -22,18 +22,21 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.annotation.Nullable;
 import org.slf4j.Logger;
@@ -45,11 +48,16 @@ import org.slf4j.MDC;
  * {@link EngineOptions#parallelism()}, commands to one site up to {@link EngineOptions#perSiteParallelism()}, each
  * command with a timeout and retried with backoff and jitter while it fails transiently. Every change is a
  * {@link JobEvent}, written to the {@link JobJournal} before it takes effect and then given to the listeners, one
- * event at a time per job and in the order the events took effect.
+ * event at a time per job and in the order the events took effect. A job's state follows {@link JobStateMachine}.
  *
- * <p>A phase runs on at most {@code parallelism} threads: each takes the phase's next task (in the phase's order)
- * as soon as its previous one ended, so a 10,000-task phase costs no thread hand-off per task and its slots never
- * wait for a dispatcher.
+ * <p>No thread waits for anything. A small pool of {@link EngineOptions#workerThreads() worker threads} runs only
+ * work that is ready (apply a step, send a command, record a result); commands are sent asynchronously and their
+ * answers come back as new work; one timer thread wakes what waits for time: retry backoffs, command timeouts and the
+ * polls of {@link Step.WaitUntil} steps. A job waiting for a manual action, a backoff or a condition holds no thread,
+ * so 10,000 waiting jobs cost memory, not threads. Every wait is journaled (the {@link JobEvent.TaskWaiting},
+ * {@link JobEvent.TaskPolling} or the transient {@link JobEvent.CommandCompleted} before a backoff), and the attempt
+ * number of a command is derived from the journaled {@link JobEvent.CommandSent} events, so a job taken over after a
+ * crash goes on with attempt n+1, not 1.
  *
  * <ul>
  *   <li>A manual action puts the job in {@link JobState#WAITING_FOR_ACTION} until {@link #resume} (J2).</li>
@@ -61,11 +69,15 @@ import org.slf4j.MDC;
  *       {@link TaskSpec.OnFailure#RECORD_AND_CONTINUE} records its failure and the job goes on (RP8).</li>
  *   <li>A task marked {@link TaskSpec#skipIfFailedOver()} whose VM another run already failed over is skipped
  *       with a note, and so are this job's later tasks for that VM (RP9).</li>
+ *   <li>Finished jobs beyond {@link EngineOptions#retention()} are compacted to their {@link JobSummary}.</li>
+ *   <li>When the journal refuses an event, the job stops where it is (as a crash would: reopening the journal
+ *       continues it) and every caller waiting on it ({@link #settled}) gets the journal's own exception.</li>
  * </ul>
  * Logs carry {@code jobId} and {@code plan} in the SLF4J MDC.
  *
- * <p>Thread-safe. {@link #close()} stops its threads; jobs still running stop where they are (their journal lets
- * a new engine continue them, see {@link #adopt}).
+ * <p>Thread-safe. {@link #close()} takes no new work, waits a bounded time for commands in flight and work under way,
+ * and returns; nothing caused by the shutdown is journaled, so a new engine that {@link #adopt adopts} the journal
+ * continues every job that was running.
  */
 public final class JobEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
@@ -73,6 +85,8 @@ public final class JobEngine implements AutoCloseable {
     public static final String MDC_JOB_ID = "jobId";
     /** MDC key of the recovery plan's name (empty for jobs without a plan). */
     public static final String MDC_PLAN = "plan";
+    /** How often the timer looks for finished jobs that have grown older than the retention allows. */
+    private static final Duration RETENTION_SWEEP = Duration.ofMinutes(1);
 
     private final Transport transport;
     private final JobEffects effects;
@@ -81,11 +95,25 @@ public final class JobEngine implements AutoCloseable {
     private final Clock clock;
     private final Supplier<String> ids;
     private final Random random;
-    private final ExecutorService taskPool;
-    private final ExecutorService drivers;
+    /** The one thread that waits for time; it only hands work to {@link #workers}. */
+    private final ScheduledThreadPoolExecutor timer;
+    /** Runs ready work only; never blocks on a command, a backoff, a poll or a manual action. */
+    private final ThreadPoolExecutor workers;
     private final Map<String, Running> jobs = new ConcurrentHashMap<>();
-    private final Map<String, Semaphore> siteLimits = new ConcurrentHashMap<>();
+    private final Map<String, JobSummary> compacted = new ConcurrentHashMap<>();
+    private final Map<String, SiteLimit> siteLimits = new ConcurrentHashMap<>();
     private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Held shared by every journal write and its taking effect, exclusively by {@link #cut()} and {@link #close()}:
+     * a cut sees every event journaled before it, and nothing is journaled once close has it.
+     */
+    private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
+    /** Guards {@link #closed} against sends and counts the commands in flight. */
+    private final Object closeLock = new Object();
+    private volatile boolean closed;
+    private int commandsInFlight;
+    /** Jobs that ended, in the order they ended, until compacted. Guarded by itself. */
+    private final ArrayDeque<Running> ended = new ArrayDeque<>();
 
     private JobEngine(Builder b) {
         this.transport = b.transport;
@@ -95,8 +123,14 @@ public final class JobEngine implements AutoCloseable {
         this.clock = b.clock;
         this.ids = b.ids;
         this.random = new Random(b.seed);
-        this.taskPool = Executors.newCachedThreadPool(threads("secondsite-task"));
-        this.drivers = Executors.newCachedThreadPool(threads("secondsite-job"));
+        this.timer = new ScheduledThreadPoolExecutor(1, threads("secondsite-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        int size = Math.min(options.parallelism(), options.workerThreads());
+        this.workers = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                threads("secondsite-job"));
+        workers.allowCoreThreadTimeOut(true);
+        long sweep = RETENTION_SWEEP.toMillis();
+        timer.scheduleWithFixedDelay(() -> execute(this::compact), sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     private static ThreadFactory threads(String prefix) {
@@ -132,17 +166,27 @@ public final class JobEngine implements AutoCloseable {
      * Creates a job from {@code spec} and starts it.
      *
      * @return the new job's id
+     * @throws IllegalTransitionException (J1) when the engine is closed
+     * @throws RuntimeException the journal's own exception when it refuses the job's first event
      */
     public String submit(JobSpec spec) {
         requireNonNull(spec, "spec");
+        refuseWhenClosed("submit a job");
         String id = ids.get();
         JobEvent.Created created = new JobEvent.Created(id, clock.instant(), spec);
-        journal.append(created);
         Running running = new Running(new JobRecord(created));
-        jobs.put(id, running);
         boolean deliver;
-        synchronized (running.record) {
-            deliver = enqueueNotice(running, created);
+        stateLock.readLock().lock();
+        try {
+            refuseWhenClosed("submit a job");
+            journal.append(created);
+            synchronized (running.record) {
+                running.events.add(created);
+                jobs.put(id, running);
+                deliver = enqueueNotice(running, created);
+            }
+        } finally {
+            stateLock.readLock().unlock();
         }
         if (deliver) {
             deliverNotices(running);
@@ -154,36 +198,66 @@ public final class JobEngine implements AutoCloseable {
     /**
      * Takes over a job from its journaled events (after a crash, J3) and, unless it had ended, continues it: finished
      * tasks and steps are not run again; a command whose result was not journaled is sent again with the same
-     * idempotency key; a job waiting for a manual action waits again.
+     * idempotency key and the next attempt number; a job waiting for a manual action waits again.
      *
      * @return the job as rebuilt from the events
      * @throws InvalidConfigurationException (J3) when the events do not describe one job, or that job is already
      *     known to this engine
+     * @throws JobEventRefusedException (J3) when the events break the job state machine
+     * @throws IllegalTransitionException (J1) when the engine is closed
      */
     public Job adopt(List<? extends JobEvent> events) {
-        Job rebuilt = Job.fromEvents(events);
-        JobRecord record = new JobRecord((JobEvent.Created) events.get(0));
-        events.subList(1, events.size()).forEach(record::apply);
+        refuseWhenClosed("adopt a job");
+        JobRecord record = JobRecord.of(events);
         Running running = new Running(record);
-        if (jobs.putIfAbsent(record.id, running) != null) {
+        running.events.addAll(events);
+        if (compacted.containsKey(record.id) || jobs.putIfAbsent(record.id, running) != null) {
             throw InvalidConfigurationException.of(Rule.J3, "engine", "jobId", record.id, "jobId ('" + record.id
                     + "') is already known to this engine");
         }
+        Job rebuilt = record.snapshot();
         if (!record.state.isFinal()) {
             drive(running);
+        } else {
+            ended(running);
         }
         return rebuilt;
     }
 
-    /** The job as it stands now. */
+    /**
+     * Takes over a job that was compacted to its summary (from a snapshot, J3, J4): it is listed, never run.
+     *
+     * @throws InvalidConfigurationException (J3) when the job is already known to this engine, or the summary's
+     *     state is not final
+     */
+    public void adopt(JobSummary summary) {
+        requireNonNull(summary, "summary");
+        if (!summary.state().isFinal()) {
+            throw InvalidConfigurationException.of(Rule.J3, "job " + summary.id(), "state", summary.state(),
+                    "state (" + summary.state() + ") of a compacted job must be final");
+        }
+        if (jobs.containsKey(summary.id()) || compacted.putIfAbsent(summary.id(), summary) != null) {
+            throw InvalidConfigurationException.of(Rule.J3, "engine", "jobId", summary.id(), "jobId ('"
+                    + summary.id() + "') is already known to this engine");
+        }
+    }
+
+    /**
+     * The job as it stands now; a compacted job as its summary (no tasks).
+     *
+     * @throws InvalidConfigurationException (J4) when no job has that id
+     */
     public Job job(String jobId) {
-        Running r = running(jobId);
+        Running r = jobs.get(requireNonNull(jobId, "jobId"));
+        if (r == null) {
+            return summary(jobId).toJob();
+        }
         synchronized (r.record) {
             return r.record.snapshot();
         }
     }
 
-    /** Every job {@code query} matches, oldest first (J4). */
+    /** Every job {@code query} matches, oldest first (J4); compacted jobs as their summaries (no tasks). */
     public List<Job> jobs(JobQuery query) {
         List<Job> out = new ArrayList<>();
         for (Running r : jobs.values()) {
@@ -195,17 +269,63 @@ public final class JobEngine implements AutoCloseable {
                 out.add(job);
             }
         }
+        for (JobSummary s : compacted.values()) {
+            Job job = s.toJob();
+            if (query.matches(job)) {
+                out.add(job);
+            }
+        }
         out.sort(Comparator.comparing(Job::createdAt).thenComparing(Job::id));
         return out;
     }
 
+    /** The summaries of the jobs that {@link EngineOptions#retention()} compacted. */
+    public List<JobSummary> compactedJobs() {
+        List<JobSummary> out = new ArrayList<>(compacted.values());
+        out.sort(Comparator.comparing(JobSummary::createdAt).thenComparing(JobSummary::id));
+        return out;
+    }
+
+    /**
+     * Every job at one point (J3), for a snapshot: the events of each job kept whole and the summaries of compacted
+     * jobs, taken while no event is being journaled, so that exactly the events journaled before the cut are in it.
+     */
+    public EngineCut cut() {
+        List<Running> whole = new ArrayList<>();
+        List<List<JobEvent>> events = new ArrayList<>();
+        List<JobSummary> summaries;
+        stateLock.writeLock().lock();
+        try {
+            whole.addAll(jobs.values());
+            whole.sort(Comparator.comparing((Running r) -> r.record.createdAt).thenComparing(r -> r.record.id));
+            for (Running r : whole) {
+                synchronized (r.record) {
+                    events.add(new ArrayList<>(r.events));
+                }
+            }
+            summaries = compactedJobs();
+        } finally {
+            stateLock.writeLock().unlock();
+        }
+        return new EngineCut(events, summaries);
+    }
+
     /**
      * A future that completes with the job the next time it has ended or waits for a manual action (at once if it
-     * does now). Tests and callers wait on it instead of polling.
+     * does now). Tests and callers wait on it instead of polling. When the journal refuses one of the job's events,
+     * the future completes exceptionally with the journal's own exception.
+     *
+     * @throws InvalidConfigurationException (J4) when no job has that id
      */
     public CompletableFuture<Job> settled(String jobId) {
-        Running r = running(jobId);
+        Running r = jobs.get(requireNonNull(jobId, "jobId"));
+        if (r == null) {
+            return CompletableFuture.completedFuture(summary(jobId).toJob());
+        }
         synchronized (r.record) {
+            if (r.journalFailure != null) {
+                return CompletableFuture.failedFuture(r.journalFailure);
+            }
             if (isSettled(r)) {
                 return CompletableFuture.completedFuture(r.record.snapshot());
             }
@@ -218,35 +338,39 @@ public final class JobEngine implements AutoCloseable {
     /**
      * Resumes a job waiting for a manual action (J2); the action's task goes on with {@code comment} recorded.
      *
-     * @throws IllegalTransitionException when the job does not wait for a manual action
+     * @throws IllegalTransitionException when the job does not wait for a manual action, or the engine is closed
+     * @throws InvalidConfigurationException (J4) when no job has that id
+     * @throws RuntimeException the journal's own exception when it refuses the resume
      */
     public void resume(String jobId, String comment) {
         requireNonNull(comment, "comment");
+        refuseWhenClosed("resume a job");
         Running r = running(jobId);
-        CompletableFuture<String> waiting;
-        String taskId;
-        int step;
+        TaskRun waiting;
         synchronized (r.record) {
-            waiting = r.resumeSignal;
-            if (r.record.state != JobState.WAITING_FOR_ACTION || waiting == null || r.record.cancelRequested) {
+            waiting = r.waiting.peek();
+            if (r.record.state != JobState.WAITING_FOR_ACTION || waiting == null || r.record.cancelRequested
+                    || r.halted) {
                 throw new IllegalTransitionException("job " + jobId, r.record.state.name(), "resume");
             }
-            r.resumeSignal = null;
-            taskId = r.waitingTask;
-            step = r.waitingStep;
+            r.waiting.poll();
         }
-        // recorded here, before the task wakes, so that the job is IN_PROGRESS when resume returns
-        emitForCaller(r, new JobEvent.TaskResumed(jobId, clock.instant(), taskId, step, comment));
-        waiting.complete(comment);
+        // recorded here, before the task goes on, so that the job is IN_PROGRESS when resume returns
+        emitForCaller(r, new JobEvent.TaskResumed(jobId, clock.instant(), waiting.task.id(), waiting.step,
+                comment));
+        waiting.continueLater(waiting::afterAction);
     }
 
     /**
      * Asks a job to stop at its next safe point (J2): commands in flight finish, no further task starts; a job
-     * waiting for a manual action is cancelled at once.
+     * waiting for a manual action or a condition is cancelled at once.
      *
-     * @throws IllegalTransitionException when the job has already ended
+     * @throws IllegalTransitionException when the job has already ended, or the engine is closed
+     * @throws InvalidConfigurationException (J4) when no job has that id
+     * @throws RuntimeException the journal's own exception when it refuses the cancel
      */
     public void cancel(String jobId) {
+        refuseWhenClosed("cancel a job");
         Running r = running(jobId);
         synchronized (r.record) {
             if (r.record.state.isFinal()) {
@@ -254,22 +378,25 @@ public final class JobEngine implements AutoCloseable {
             }
         }
         emitForCaller(r, new JobEvent.CancelRequested(jobId, clock.instant()));
-        CompletableFuture<String> waiting;
+        List<TaskRun> waiting;
         synchronized (r.record) {
-            waiting = r.resumeSignal;
-            r.resumeSignal = null;
+            waiting = new ArrayList<>(r.waiting);
+            r.waiting.clear();
         }
-        if (waiting != null) {
-            waiting.cancel(false);
+        for (TaskRun run : waiting) {
+            run.continueLater(() -> true); // the task ends where it is; the phase sees the cancel
         }
     }
 
     /**
      * Runs a failed or cancelled job again from where it stopped: finished tasks and steps are not run again (J2).
      *
-     * @throws IllegalTransitionException when the job has not failed or been cancelled
+     * @throws IllegalTransitionException when the job has not failed or been cancelled, or the engine is closed
+     * @throws InvalidConfigurationException (J4) when no job has that id
+     * @throws RuntimeException the journal's own exception when it refuses the restart
      */
     public void restart(String jobId) {
+        refuseWhenClosed("restart a job");
         Running r = running(jobId);
         synchronized (r.record) {
             JobState s = r.record.state;
@@ -281,78 +408,197 @@ public final class JobEngine implements AutoCloseable {
         drive(r);
     }
 
+    /**
+     * Stops taking work, waits at most {@link EngineOptions#closeTimeout()} for the commands in flight and the work
+     * under way, and returns. Nothing is journaled from the moment close begins (no result, no retry, no failure, no
+     * end), and no command is sent; jobs that were running stay as the journal has them, and a new engine that
+     * {@link #adopt adopts} them continues them. Idempotent.
+     */
     @Override
     public void close() {
-        drivers.shutdownNow();
-        taskPool.shutdownNow();
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        long deadline = System.nanoTime() + options.closeTimeout().toNanos();
+        timer.shutdownNow();
+        workers.shutdown();
+        boolean interrupted = false;
+        try {
+            synchronized (closeLock) {
+                long left;
+                while (commandsInFlight > 0 && (left = deadline - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(closeLock, left);
+                }
+            }
+            // an event being journaled now is the last one: none starts once this lock is held
+            if (stateLock.writeLock().tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                stateLock.writeLock().unlock();
+            }
+            workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        // work still under way after the wait is abandoned; it journals nothing more (every event checks closed)
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void refuseWhenClosed(String operation) {
+        if (closed) {
+            throw new IllegalTransitionException(Rule.J1 + ": job engine", "CLOSED", operation);
+        }
     }
 
     private Running running(String jobId) {
         Running r = jobs.get(requireNonNull(jobId, "jobId"));
         if (r == null) {
-            throw InvalidConfigurationException.of(Rule.J4, "engine", "jobId", jobId, "jobId ('" + jobId
-                    + "') names no job");
+            JobSummary s = summary(jobId);
+            throw new IllegalTransitionException("job " + jobId, s.state().name() + " (compacted)", "change");
         }
         return r;
     }
 
+    private JobSummary summary(String jobId) {
+        JobSummary s = compacted.get(jobId);
+        if (s == null) {
+            throw InvalidConfigurationException.of(Rule.J4, "engine", "jobId", jobId, "jobId ('" + jobId
+                    + "') names no job");
+        }
+        return s;
+    }
+
+    /** Called under the record lock. */
     private static boolean isSettled(Running r) {
         return (r.record.state.isFinal() && !r.driving)
                 || (r.record.state == JobState.WAITING_FOR_ACTION && !r.record.cancelRequested);
+    }
+
+    /** Completes the job's settle waiters if it has settled. */
+    private static void settle(Running r) {
+        List<CompletableFuture<Job>> waiters;
+        Job snapshot;
+        synchronized (r.record) {
+            if (!isSettled(r) || r.settleWaiters.isEmpty()) {
+                return;
+            }
+            snapshot = r.record.snapshot();
+            waiters = new ArrayList<>(r.settleWaiters);
+            r.settleWaiters.clear();
+        }
+        waiters.forEach(w -> w.complete(snapshot));
+    }
+
+    // ------------------------------------------------------------------------------------------- scheduling
+
+    /** Runs {@code body} on a worker, with the job's MDC, unless the engine is closed or the job halted. */
+    private void work(Running r, Runnable body) {
+        execute(() -> {
+            if (closed || r.halted) {
+                return;
+            }
+            String plan = r.record.spec.planName();
+            MDC.put(MDC_JOB_ID, r.record.id);
+            MDC.put(MDC_PLAN, plan == null ? "" : plan);
+            try {
+                body.run();
+            } catch (JournalFailedException e) {
+                halt(r, e.journalException);
+            } catch (Abandoned e) {
+                // the engine closed: nothing more of this job is recorded here; a new engine continues it
+            } catch (RuntimeException | Error e) {
+                LOG.error("Job {} stopped by an unexpected error", r.record.id, e);
+                try {
+                    finish(r, JobState.FAILED, "engine error: " + e);
+                } catch (RuntimeException again) {
+                    halt(r, again);
+                }
+            } finally {
+                MDC.remove(MDC_JOB_ID);
+                MDC.remove(MDC_PLAN);
+            }
+        });
+    }
+
+    private void execute(Runnable body) {
+        try {
+            workers.execute(body);
+        } catch (RejectedExecutionException closing) {
+            // the engine closed: the work is abandoned, and with it nothing is journaled
+        }
+    }
+
+    /** Runs {@code body} on a worker after {@code delay}; the timer thread only hands it over. */
+    private void later(Running r, Duration delay, Runnable body) {
+        try {
+            timer.schedule(() -> work(r, body), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the engine closed: the wait ends with it; the journal has what a new engine needs to go on
+        }
+    }
+
+    /** The journal refused an event of {@code r}: the job stops where it is and its waiters get the exception. */
+    private void halt(Running r, RuntimeException journalException) {
+        List<CompletableFuture<Job>> waiters;
+        boolean first;
+        synchronized (r.record) {
+            first = !r.halted;
+            r.halted = true;
+            if (r.journalFailure == null) {
+                r.journalFailure = journalException;
+            }
+            waiters = new ArrayList<>(r.settleWaiters);
+            r.settleWaiters.clear();
+        }
+        if (first && !closed) {
+            // nothing more of this job can be made durable: stop here, as a crash would; reopening the journal
+            // continues it from what was journaled
+            LOG.error("Job {} stopped: its events can no longer be journaled ({}); it goes on when the vault is "
+                    + "opened again", r.record.id, journalException.toString());
+        }
+        waiters.forEach(w -> w.completeExceptionally(journalException));
     }
 
     private void drive(Running r) {
         synchronized (r.record) {
             r.driving = true;
         }
-        drivers.execute(() -> {
-            withMdc(r, () -> {
-                try {
-                    run(r);
-                } catch (JournalFailedException e) {
-                    // nothing more of this job can be made durable: stop here, as a crash would; reopening the
-                    // vault continues it from what was journaled
-                    LOG.error("Job {} stopped: its events can no longer be journaled ({}); it goes on when the "
-                            + "vault is opened again", r.record.id, e.getCause().toString());
-                } catch (RuntimeException | Error e) {
-                    LOG.error("Job {} stopped by an unexpected error", r.record.id, e);
-                    emit(r, new JobEvent.Finished(r.record.id, clock.instant(), JobState.FAILED,
-                            "engine error: " + e));
-                } finally {
-                    List<CompletableFuture<Job>> waiters;
-                    Job snapshot;
-                    synchronized (r.record) {
-                        r.driving = false;
-                        snapshot = r.record.snapshot();
-                        waiters = isSettled(r) ? new ArrayList<>(r.settleWaiters) : List.of();
-                        r.settleWaiters.removeAll(waiters);
-                    }
-                    waiters.forEach(w -> w.complete(snapshot));
-                }
-            });
+        work(r, () -> {
+            emit(r, new JobEvent.Started(r.record.id, clock.instant()));
+            LOG.info("Job {} ({} {}) started", r.record.id, r.record.spec.kind(), r.record.spec.target());
+            startPhase(r, 0);
         });
     }
 
-    private void run(Running r) {
-        String id = r.record.id;
-        emit(r, new JobEvent.Started(id, clock.instant()));
-        LOG.info("Job {} ({} {}) started", id, r.record.spec.kind(), r.record.spec.target());
-        for (Phase phase : r.record.spec.phases()) {
-            if (cancelRequested(r)) {
-                finish(r, JobState.CANCELLED, "cancelled before phase " + phase.name());
-                return;
-            }
-            String failure = runPhase(r, phase);
-            if (failure != null) {
-                finish(r, JobState.FAILED, failure);
-                return;
-            }
+    /** Starts phase {@code index} (or ends the job after the last): its slots take its tasks on the workers. */
+    private void startPhase(Running r, int index) {
+        List<Phase> phases = r.record.spec.phases();
+        int p = index;
+        while (p < phases.size() && phases.get(p).tasks().isEmpty() && !r.record.cancelRequested) {
+            p++;
         }
-        if (cancelRequested(r) && !allDone(r)) {
-            finish(r, JobState.CANCELLED, "cancelled");
+        if (p >= phases.size()) {
+            if (r.record.cancelRequested && !allDone(r)) {
+                finish(r, JobState.CANCELLED, "cancelled");
+            } else {
+                finish(r, JobState.SUCCEEDED, "all tasks done");
+            }
             return;
         }
-        finish(r, JobState.SUCCEEDED, "all tasks done");
+        Phase phase = phases.get(p);
+        if (r.record.cancelRequested) {
+            finish(r, JobState.CANCELLED, "cancelled before phase " + phase.name());
+            return;
+        }
+        PhaseRun pr = new PhaseRun(r, p, phase.tasks());
+        int slots = Math.min(options.parallelism(), phase.tasks().size());
+        pr.activeSlots = slots;
+        for (int s = 0; s < slots; s++) {
+            work(r, () -> slotLoop(pr));
+        }
     }
 
     private boolean allDone(Running r) {
@@ -367,280 +613,40 @@ public final class JobEngine implements AutoCloseable {
     }
 
     /**
-     * Runs one phase; returns why the job must fail, or null. Up to {@code parallelism} workers take the phase's
-     * tasks in order, each starting its next task as soon as its previous one ended: no thread hand-off and no
-     * permit per task, so a slot never idles between tasks. A worker takes no further task once the job is asked
-     * to cancel or a task failed with {@link TaskSpec.OnFailure#STOP_JOB}.
+     * One of a phase's {@code parallelism} slots: takes the phase's next task as soon as its previous one ended, in
+     * the phase's order, until none is left, the job is asked to cancel, or a task failed with
+     * {@link TaskSpec.OnFailure#STOP_JOB}. A task that must wait returns here and its slot goes on (on whichever
+     * worker) when the wait is over, so the slot holds no thread meanwhile.
      */
-    private @Nullable String runPhase(Running r, Phase phase) {
-        List<TaskSpec> tasks = phase.tasks();
-        AtomicInteger next = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        List<String> failures = new CopyOnWriteArrayList<>();
-        int workers = Math.min(options.parallelism(), tasks.size());
-        CountDownLatch finished = new CountDownLatch(workers);
-        Runnable worker = () -> withMdc(r, () -> {
-            try {
-                while (!stop.get() && !r.record.cancelRequested) {
-                    int i = next.getAndIncrement();
-                    if (i >= tasks.size()) {
-                        return;
-                    }
-                    runTaskOfPhase(r, tasks.get(i), stop, failures);
-                }
-            } finally {
-                finished.countDown();
-            }
-        });
-        for (int w = 0; w < workers; w++) {
-            taskPool.execute(worker);
-        }
-        awaitUninterruptibly(finished);
-        return failures.isEmpty() ? null : failures.get(0);
-    }
-
-    private void runTaskOfPhase(Running r, TaskSpec task, AtomicBoolean stop, List<String> failures) {
-        try {
-            String error = runTask(r, task, stop);
-            if (error != null && task.onFailure() == TaskSpec.OnFailure.STOP_JOB) {
-                failures.add(task.name() + ": " + error);
-            }
-        } catch (JournalFailedException e) {
-            stop.set(true);
-            failures.add(task.name() + ": the journal failed");
-        } catch (RuntimeException | Error e) {
-            LOG.error("Task {} of job {} failed unexpectedly", task.id(), r.record.id, e);
-            stop.set(true);
-            emit(r, new JobEvent.TaskFailed(r.record.id, clock.instant(), task.id(), "engine error: " + e));
-            failures.add(task.name() + ": " + e);
-        }
-    }
-
-    /** Waits for the phase's workers; an interrupt (the engine closing) is kept for later, as tasks finish anyway. */
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
+    private void slotLoop(PhaseRun pr) {
         while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+            TaskSpec task = pr.take();
+            if (task == null) {
+                slotEnded(pr);
+                return;
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            TaskRun run = new TaskRun(pr, task);
+            if (!run.guarded(run::start)) {
+                return;
+            }
         }
     }
 
-    /**
-     * Runs one task from its next step; returns its error, or null when it succeeded, was skipped or waits. A
-     * failure that stops the job sets {@code stop} before it is recorded, so that no worker starts another task
-     * once anyone can see the failure.
-     */
-    private @Nullable String runTask(Running r, TaskSpec task, AtomicBoolean stop) {
-        String id = r.record.id;
-        String vm = task.vmId();
-        int first;
-        boolean skippedEarlier = false;
-        boolean untouched = false;
-        synchronized (r.record) {
-            int index = r.record.indexOf(task.id());
-            if (r.record.taskStates[index].isDone()) {
-                return null; // finished in an earlier run of this job (restart, adoption)
-            }
-            first = r.record.nextStep[index];
-            if (task.skipIfFailedOver() && vm != null) {
-                skippedEarlier = r.record.skippedVms.contains(vm);
-                untouched = first == 0 && !r.record.touchedVms.contains(vm);
-            }
+    private void slotEnded(PhaseRun pr) {
+        boolean last;
+        String failure;
+        synchronized (pr) {
+            last = --pr.activeSlots == 0;
+            failure = pr.failure;
         }
-        String skip = null;
-        if (skippedEarlier) {
-            skip = "VM " + vm + " was skipped earlier in this job";
-        } else if (untouched && effects.isFailedOver(vm)) {
-            skip = "VM " + vm + " was already failed over by another run";
-        }
-        if (skip != null) {
-            emit(r, new JobEvent.TaskSkipped(id, clock.instant(), task.id(), skip));
-            LOG.info("Task '{}' skipped: {}", task.name(), skip);
-            return null;
-        }
-        emit(r, new JobEvent.TaskStarted(id, clock.instant(), task.id()));
-        for (int s = first; s < task.steps().size(); s++) {
-            Step step = task.steps().get(s);
-            String error;
-            if (step instanceof Step.Command c) {
-                error = command(r, task, s, c.request());
-            } else if (step instanceof Step.Probe p) {
-                error = probe(r, task, s, p);
-            } else if (step instanceof Step.Apply a) {
-                error = apply(r, task, s, a.change());
-            } else {
-                Step.Manual m = (Step.Manual) step;
-                boolean resumed = waitForAction(r, task, s, m);
-                if (!resumed) {
-                    return null;
-                }
-                error = null;
-            }
-            if (error != null) {
-                if (task.onFailure() == TaskSpec.OnFailure.STOP_JOB) {
-                    stop.set(true);
-                }
-                emit(r, new JobEvent.TaskFailed(id, clock.instant(), task.id(), error));
-                if (task.onFailure() == TaskSpec.OnFailure.RECORD_AND_CONTINUE) {
-                    LOG.warn("Task '{}' failed and the job goes on: {}", task.name(), error);
-                } else {
-                    LOG.warn("Task '{}' failed: {}", task.name(), error);
-                }
-                return error;
-            }
-        }
-        emit(r, new JobEvent.TaskSucceeded(id, clock.instant(), task.id()));
-        return null;
-    }
-
-    private @Nullable String command(Running r, TaskSpec task, int step, CommandRequest request) {
-        CommandResult result = send(r, task, step, request);
-        if (result.succeeded()) {
-            return null;
-        }
-        return result.outcome() == CommandResult.Outcome.PERMANENT_FAILURE
-                ? request.command().describe() + " failed: " + result.message()
-                : request.command().describe() + " gave up after " + options.maxAttempts() + " attempts: "
-                        + result.message();
-    }
-
-    private @Nullable String probe(Running r, TaskSpec task, int step, Step.Probe probe) {
-        CommandResult result = send(r, task, step, probe.request());
-        if (!result.succeeded()) {
-            return probe.request().command().describe() + " failed: " + result.message();
-        }
-        String message = "replication checked";
-        if (result.output() instanceof CommandOutput.ReplicationStatus status) {
-            if (probe.refuseResynchronizing() && status.state().equals("Resynchronizing")) {
-                return "F8: the replica of " + task.vmId() + " is resynchronizing; a test failover is refused";
-            }
-            Instant last = status.lastReplicationTime();
-            Instant now = clock.instant();
-            if (last == null || Duration.between(last, now).compareTo(probe.maxLag()) > 0) {
-                String note = "stale recovery point: last replication " + (last == null ? "never" : "at " + last)
-                        + ", more than " + probe.maxLag() + " ago";
-                emit(r, new JobEvent.TaskNoted(r.record.id, now, task.id(), Severity.WARNING, note));
-            }
-            message = "replication " + status.state() + ", health " + status.health();
-        }
-        emit(r, new JobEvent.StepCompleted(r.record.id, clock.instant(), task.id(), step, message));
-        return null;
-    }
-
-    private @Nullable String apply(Running r, TaskSpec task, int step, ConfigChange change) {
-        String key = r.record.id + "/" + task.id() + "/" + step;
-        try {
-            String message = effects.apply(key, change);
-            emit(r, new JobEvent.StepCompleted(r.record.id, clock.instant(), task.id(), step, message));
-            return null;
-        } catch (SecondsiteException e) {
-            return change.describe() + " refused: " + e.getMessage();
-        }
-    }
-
-    /** Waits for a resume; false when the job was cancelled instead. */
-    private boolean waitForAction(Running r, TaskSpec task, int step, Step.Manual manual) {
-        CompletableFuture<String> signal = new CompletableFuture<>();
-        List<CompletableFuture<Job>> waiters;
-        Job snapshot;
-        synchronized (r.record) {
-            if (r.record.cancelRequested) {
-                return false;
-            }
-            r.resumeSignal = signal;
-            r.waitingTask = task.id();
-            r.waitingStep = step;
-        }
-        emit(r, new JobEvent.TaskWaiting(r.record.id, clock.instant(), task.id(), manual.instructions()));
-        LOG.info("Job {} waits for manual action '{}'", r.record.id, manual.instructions());
-        synchronized (r.record) {
-            snapshot = r.record.snapshot();
-            waiters = new ArrayList<>(r.settleWaiters);
-            r.settleWaiters.clear();
-        }
-        waiters.forEach(w -> w.complete(snapshot));
-        try {
-            signal.get();
-        } catch (java.util.concurrent.CancellationException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            return false;
-        }
-        return true;
-    }
-
-    private CommandResult send(Running r, TaskSpec task, int step, CommandRequest request) {
-        Semaphore site = siteLimits.computeIfAbsent(request.serverId(),
-                s -> new Semaphore(options.perSiteParallelism()));
-        CommandResult result = null;
-        for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
-            site.acquireUninterruptibly();
-            try {
-                emit(r, new JobEvent.CommandSent(r.record.id, clock.instant(), task.id(), step, attempt));
-                result = await(request);
-            } finally {
-                site.release();
-            }
-            emit(r, new JobEvent.CommandCompleted(r.record.id, clock.instant(), task.id(), step, attempt, result));
-            if (result.outcome() != CommandResult.Outcome.TRANSIENT_FAILURE || attempt == options.maxAttempts()) {
-                return result;
-            }
-            LOG.debug("{} failed transiently (attempt {}): {}", request, attempt, result.message());
-            pause(options.backoff(attempt));
-        }
-        return result;
-    }
-
-    private CommandResult await(CommandRequest request) {
-        CompletableFuture<CommandResult> future;
-        try {
-            future = transport.send(request);
-        } catch (RuntimeException e) {
-            return CommandResult.transientFailure("could not send: " + e.getMessage());
-        }
-        try {
-            return future.get(options.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(false);
-            return CommandResult.transientFailure("no answer within " + options.commandTimeout());
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return CommandResult.transientFailure(cause.getMessage() == null ? cause.toString() : cause.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CommandResult.transientFailure("interrupted while waiting for the answer");
-        }
-    }
-
-    private void pause(Duration base) {
-        double factor;
-        synchronized (random) {
-            factor = 1 - options.jitter() + 2 * options.jitter() * random.nextDouble();
-        }
-        long nanos = (long) (base.toNanos() * factor);
-        if (nanos <= 0) {
+        if (!last) {
             return;
         }
-        try {
-            // a backoff between attempts, not synchronisation: nothing else signals when a host is ready again
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (failure != null) {
+            finish(pr.r, JobState.FAILED, failure);
+        } else {
+            startPhase(pr.r, pr.index + 1);
         }
-    }
-
-    private static boolean cancelRequested(Running r) {
-        return r.record.cancelRequested;
     }
 
     private void finish(Running r, JobState state, String message) {
@@ -650,36 +656,109 @@ public final class JobEngine implements AutoCloseable {
         } else {
             LOG.warn("Job {} ended {}: {}", r.record.id, state, message);
         }
+        synchronized (r.record) {
+            r.driving = false;
+        }
+        ended(r); // before the waiters hear of it, so that they see the retention applied
+        settle(r);
     }
 
-    /**
-     * Journals {@code event}, applies it to the job's record and tells the listeners. The record's lock is taken
-     * once; listeners are called outside it, one event at a time per job and in the order the events took effect:
-     * the thread that finds nobody notifying delivers every notice queued meanwhile (by any thread) before it
-     * returns, so a slow listener delays the tasks that happen to deliver, never the record.
-     */
+    // ------------------------------------------------------------------------------------------- retention
+
+    private void ended(Running r) {
+        synchronized (ended) {
+            ended.add(r);
+        }
+        compact();
+    }
+
+    /** Compacts the ended jobs beyond the retention's count or age, oldest first. */
+    private void compact() {
+        JobRetention retention = options.retention();
+        Instant oldest = clock.instant().minus(retention.maxAge());
+        while (true) {
+            Running r;
+            synchronized (ended) {
+                r = ended.peek();
+                if (r == null) {
+                    return;
+                }
+                Instant endedAt;
+                boolean stillEnded;
+                synchronized (r.record) {
+                    endedAt = r.record.endedAt;
+                    stillEnded = r.record.state.isFinal() && !r.driving && !r.halted;
+                }
+                if (stillEnded && ended.size() <= retention.maxFinishedJobs() && endedAt != null
+                        && !endedAt.isBefore(oldest)) {
+                    return;
+                }
+                ended.poll();
+                if (!stillEnded) {
+                    continue; // restarted (it is queued again when it ends) or halted
+                }
+            }
+            stateLock.readLock().lock();
+            try {
+                synchronized (r.record) {
+                    compacted.put(r.record.id, r.record.summary());
+                    jobs.remove(r.record.id);
+                }
+            } finally {
+                stateLock.readLock().unlock();
+            }
+            effects.forget(r.record.id);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- events
+
     /** {@link #emit} for a user's call: a journal failure reaches the caller as the journal's own exception. */
     private void emitForCaller(Running r, JobEvent event) {
         try {
             emit(r, event);
         } catch (JournalFailedException e) {
-            throw (RuntimeException) e.getCause();
+            halt(r, e.journalException);
+            throw e.journalException;
+        } catch (Abandoned e) {
+            refuseWhenClosed(JobStateMachine.Kind.of(event).name().toLowerCase(java.util.Locale.ROOT));
+            throw new IllegalTransitionException("job " + r.record.id, "HALTED", "take more events");
         }
     }
 
+    /**
+     * Checks {@code event} against the job's state machine, journals it, applies it to the job's record and tells
+     * the listeners. The journal write and the change happen under the record's lock, so the journal has each job's
+     * events in the order they took effect. Listeners are called outside it, one event at a time per job and in that
+     * order: the thread that finds nobody notifying delivers every notice queued meanwhile (by any thread) before it
+     * returns, so a slow listener delays the tasks that happen to deliver, never the record.
+     *
+     * @throws JobEventRefusedException (J3) when the job's state does not allow the event (nothing is journaled)
+     */
     private void emit(Running r, JobEvent event) {
+        boolean deliver;
+        stateLock.readLock().lock();
         try {
-            journal.append(event);
-        } catch (RuntimeException e) {
-            throw new JournalFailedException(e);
-        }
-        synchronized (r.record) {
-            r.record.apply(event);
-            if (!enqueueNotice(r, event)) {
-                return;
+            synchronized (r.record) {
+                if (closed || r.halted) {
+                    throw new Abandoned();
+                }
+                JobStateMachine.next(r.record.id, r.record.state, event);
+                try {
+                    journal.append(event);
+                } catch (RuntimeException e) {
+                    throw new JournalFailedException(e);
+                }
+                r.record.apply(event);
+                r.events.add(event);
+                deliver = enqueueNotice(r, event);
             }
+        } finally {
+            stateLock.readLock().unlock();
         }
-        deliverNotices(r);
+        if (deliver) {
+            deliverNotices(r);
+        }
     }
 
     /** Queues {@code event} for the listeners; true when the caller must deliver. Called under the record lock. */
@@ -717,35 +796,479 @@ public final class JobEngine implements AutoCloseable {
         }
     }
 
-    private static void withMdc(Running r, Runnable body) {
-        String plan = r.record.spec.planName();
-        MDC.put(MDC_JOB_ID, r.record.id);
-        MDC.put(MDC_PLAN, plan == null ? "" : plan);
-        try {
-            body.run();
-        } finally {
-            MDC.remove(MDC_JOB_ID);
-            MDC.remove(MDC_PLAN);
+    private double jitterFactor() {
+        synchronized (random) {
+            return 1 - options.jitter() + 2 * options.jitter() * random.nextDouble();
+        }
+    }
+
+    private SiteLimit site(String serverId) {
+        return siteLimits.computeIfAbsent(serverId, s -> new SiteLimit(options.perSiteParallelism()));
+    }
+
+    // ------------------------------------------------------------------------------------------- tasks
+
+    /**
+     * One task of a running phase, from its next step on. Its methods return true when the task ended (succeeded,
+     * failed, skipped, or stopped by a cancel) and false when it goes on later: then whatever it waits for (an
+     * answer, the timer, a resume) calls {@link #continueLater} and the slot goes on from there.
+     */
+    private final class TaskRun {
+        final Running r;
+        final PhaseRun pr;
+        final TaskSpec task;
+        final int index;
+        int step;
+
+        TaskRun(PhaseRun pr, TaskSpec task) {
+            this.r = pr.r;
+            this.pr = pr;
+            this.task = task;
+            this.index = r.record.indexOf(task.id());
+        }
+
+        /** Goes on with {@code body} on a worker; when the task then ends, its slot takes the next task. */
+        void continueLater(BooleanSupplier body) {
+            work(r, () -> {
+                if (guarded(body)) {
+                    slotLoop(pr);
+                }
+            });
+        }
+
+        /** Runs {@code body}; an unexpected error fails the task and stops the job. */
+        boolean guarded(BooleanSupplier body) {
+            try {
+                return body.getAsBoolean();
+            } catch (JournalFailedException | Abandoned | JobEventRefusedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.error("Task {} of job {} failed unexpectedly", task.id(), r.record.id, e);
+                return failed("engine error: " + e, true);
+            }
+        }
+
+        boolean start() {
+            String vm = task.vmId();
+            boolean skippedEarlier = false;
+            boolean untouched = false;
+            synchronized (r.record) {
+                if (r.record.taskStates[index].isDone()) {
+                    return true; // finished in an earlier run of this job (restart, adoption)
+                }
+                step = r.record.nextStep[index];
+                if (task.skipIfFailedOver() && vm != null) {
+                    skippedEarlier = r.record.skippedVms.contains(vm);
+                    untouched = step == 0 && !r.record.touchedVms.contains(vm);
+                }
+            }
+            String skip = null;
+            if (skippedEarlier) {
+                skip = "VM " + vm + " was skipped earlier in this job";
+            } else if (untouched && effects.isFailedOver(vm)) {
+                skip = "VM " + vm + " was already failed over by another run";
+            }
+            if (skip != null) {
+                emit(r, new JobEvent.TaskSkipped(r.record.id, clock.instant(), task.id(), skip));
+                LOG.info("Task '{}' skipped: {}", task.name(), skip);
+                return true;
+            }
+            emit(r, new JobEvent.TaskStarted(r.record.id, clock.instant(), task.id()));
+            return advance();
+        }
+
+        /** Runs the steps that need no wait, up to the first that does. */
+        boolean advance() {
+            List<Step> steps = task.steps();
+            while (step < steps.size()) {
+                if (closed) {
+                    throw new Abandoned();
+                }
+                Step s = steps.get(step);
+                if (s instanceof Step.Apply a) {
+                    String error = apply(a.change());
+                    if (error != null) {
+                        return failed(error, false);
+                    }
+                    step++;
+                } else if (s instanceof Step.Manual m) {
+                    return waitForAction(m);
+                } else {
+                    return sendNext();
+                }
+            }
+            emit(r, new JobEvent.TaskSucceeded(r.record.id, clock.instant(), task.id()));
+            return true;
+        }
+
+        /** Records the failure; one that stops the job stops the phase first, so no slot starts another task. */
+        boolean failed(String error, boolean stopJob) {
+            boolean stops = stopJob || task.onFailure() == TaskSpec.OnFailure.STOP_JOB;
+            if (stops) {
+                synchronized (pr) {
+                    pr.stop = true;
+                    if (pr.failure == null) {
+                        pr.failure = task.name() + ": " + error;
+                    }
+                }
+            }
+            emit(r, new JobEvent.TaskFailed(r.record.id, clock.instant(), task.id(), error));
+            if (stops) {
+                LOG.warn("Task '{}' failed: {}", task.name(), error);
+            } else {
+                LOG.warn("Task '{}' failed and the job goes on: {}", task.name(), error);
+            }
+            return true;
+        }
+
+        private @Nullable String apply(ConfigChange change) {
+            String key = r.record.id + "/" + task.id() + "/" + step;
+            try {
+                String message = effects.apply(key, change);
+                emit(r, new JobEvent.StepCompleted(r.record.id, clock.instant(), task.id(), step, message));
+                return null;
+            } catch (JobEventRefusedException e) {
+                throw e;
+            } catch (SecondsiteException e) {
+                return change.describe() + " refused: " + e.getMessage();
+            }
+        }
+
+        private boolean waitForAction(Step.Manual manual) {
+            synchronized (r.record) {
+                if (r.record.cancelRequested) {
+                    return true;
+                }
+            }
+            emit(r, new JobEvent.TaskWaiting(r.record.id, clock.instant(), task.id(), manual.instructions()));
+            // registered after the event, under the lock cancel takes too: a cancel either finds it or came first
+            synchronized (r.record) {
+                if (r.record.cancelRequested) {
+                    return true;
+                }
+                r.waiting.add(this);
+            }
+            LOG.info("Job {} waits for manual action '{}'", r.record.id, manual.instructions());
+            settle(r);
+            return false;
+        }
+
+        /** After a resume: the manual step is done (its TaskResumed says so). */
+        boolean afterAction() {
+            step++;
+            return advance();
+        }
+
+        /** Sends the step's command (next attempt or poll); false while it is under way. */
+        boolean sendNext() {
+            Step s = task.steps().get(step);
+            int attempt;
+            Instant deadline;
+            synchronized (r.record) {
+                attempt = r.record.lastAttempt[index] + 1;
+                deadline = r.record.waitDeadline[index];
+            }
+            CommandRequest request;
+            if (s instanceof Step.WaitUntil w) {
+                if (r.record.cancelRequested) {
+                    return true; // a wait is a safe point: the task stops here and the job is cancelled
+                }
+                if (deadline == null) {
+                    Instant now = clock.instant();
+                    emit(r, new JobEvent.TaskPolling(r.record.id, now, task.id(), step, w.condition(),
+                            now.plus(w.timeout())));
+                    LOG.info("Task '{}' waits until {}", task.name(), w.condition());
+                }
+                CommandRequest base = w.request();
+                request = new CommandRequest(base.idempotencyKey() + "/poll-" + attempt, base.serverId(),
+                        base.host(), base.command());
+            } else if (s instanceof Step.Probe p) {
+                request = p.request();
+            } else {
+                request = ((Step.Command) s).request();
+            }
+            SiteLimit site = site(request.serverId());
+            if (site.tryAcquire(() -> continueLater(() -> send(site, attempt, request)))) {
+                return send(site, attempt, request);
+            }
+            return false;
+        }
+
+        /** Sends with a per-site permit held; the answer (or the timeout) comes back through {@link #answered}. */
+        private boolean send(SiteLimit site, int attempt, CommandRequest request) {
+            boolean sent = false;
+            try {
+                emit(r, new JobEvent.CommandSent(r.record.id, clock.instant(), task.id(), step, attempt));
+                synchronized (closeLock) {
+                    if (closed) {
+                        throw new Abandoned(); // no command leaves a closed engine
+                    }
+                    commandsInFlight++;
+                }
+                sent = true;
+            } finally {
+                if (!sent) {
+                    site.release();
+                }
+            }
+            CompletableFuture<CommandResult> future;
+            try {
+                future = transport.send(request);
+            } catch (RuntimeException e) {
+                future = CompletableFuture.completedFuture(CommandResult.transientFailure("could not send: "
+                        + e.getMessage()));
+            }
+            Answer answer = new Answer(this, site, attempt, future);
+            try {
+                answer.timeout = timer.schedule(() -> answer.deliver(CommandResult.transientFailure(
+                        "no answer within " + options.commandTimeout()), true),
+                        options.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                // closed meanwhile: the answer, when it comes, is dropped
+            }
+            future.whenComplete((result, error) -> answer.deliver(result != null ? result : failure(error), false));
+            return false;
+        }
+
+        /** The command's answer: records it, then retries, polls again, fails or goes on with the next step. */
+        boolean answered(int attempt, CommandResult result) {
+            emit(r, new JobEvent.CommandCompleted(r.record.id, clock.instant(), task.id(), step, attempt, result));
+            Step s = task.steps().get(step);
+            if (s instanceof Step.WaitUntil w) {
+                return polled(w, attempt, result);
+            }
+            int used;
+            synchronized (r.record) {
+                used = attempt - r.record.attemptBase[index];
+            }
+            if (result.outcome() == CommandResult.Outcome.TRANSIENT_FAILURE && used < options.maxAttempts()) {
+                LOG.debug("{} failed transiently (attempt {}): {}", describe(s), attempt, result.message());
+                Duration base = options.backoff(used);
+                later(r, Duration.ofNanos((long) (base.toNanos() * jitterFactor())),
+                        () -> continueWith(this::sendNext));
+                return false;
+            }
+            if (s instanceof Step.Probe p) {
+                return probed(p, result);
+            }
+            if (result.succeeded()) {
+                step++;
+                return advance();
+            }
+            CommandRequest request = ((Step.Command) s).request();
+            return failed(result.outcome() == CommandResult.Outcome.PERMANENT_FAILURE
+                    ? request.command().describe() + " failed: " + result.message()
+                    : request.command().describe() + " gave up after " + options.maxAttempts() + " attempts: "
+                            + result.message(), false);
+        }
+
+        /** Runs {@code body} on this (worker) thread and, when the task ends, goes on with the slot. */
+        private void continueWith(BooleanSupplier body) {
+            if (guarded(body)) {
+                slotLoop(pr);
+            }
+        }
+
+        private String describe(Step s) {
+            return s.describe();
+        }
+
+        private boolean probed(Step.Probe probe, CommandResult result) {
+            if (!result.succeeded()) {
+                return failed(probe.request().command().describe() + " failed: " + result.message(), false);
+            }
+            String message = "replication checked";
+            if (result.output() instanceof CommandOutput.ReplicationStatus status) {
+                if (probe.refuseResynchronizing() && status.state().equals("Resynchronizing")) {
+                    return failed("F8: the replica of " + task.vmId()
+                            + " is resynchronizing; a test failover is refused", false);
+                }
+                Instant last = status.lastReplicationTime();
+                Instant now = clock.instant();
+                if (last == null || Duration.between(last, now).compareTo(probe.maxLag()) > 0) {
+                    String note = "F3: stale recovery point: last replication " + (last == null ? "never" : "at "
+                            + last) + ", more than " + probe.maxLag() + " ago";
+                    emit(r, new JobEvent.TaskNoted(r.record.id, now, task.id(), Severity.WARNING, note));
+                }
+                message = "replication " + status.state() + ", health " + status.health();
+            }
+            emit(r, new JobEvent.StepCompleted(r.record.id, clock.instant(), task.id(), step, message));
+            step++;
+            return advance();
+        }
+
+        /**
+         * The wait after poll {@code attempt}: the engine's initial backoff, doubled after each poll, at most the
+         * step's interval, so a condition that comes true soon is seen soon and a long wait polls rarely.
+         */
+        private Duration pollDelay(Step.WaitUntil w, int attempt) {
+            Duration delay = options.initialBackoff().multipliedBy(1L << Math.min(attempt - 1, 30));
+            return delay.compareTo(w.pollInterval()) > 0 ? w.pollInterval() : delay;
+        }
+
+        private boolean polled(Step.WaitUntil w, int attempt, CommandResult result) {
+            String reading = result.message();
+            if (result.succeeded() && result.output() instanceof CommandOutput.ReplicationStatus status) {
+                if (status.state().equals(w.replicationState())) {
+                    emit(r, new JobEvent.StepCompleted(r.record.id, clock.instant(), task.id(), step,
+                            "replication " + status.state()));
+                    step++;
+                    return advance();
+                }
+                reading = status.state();
+            }
+            Instant deadline;
+            synchronized (r.record) {
+                deadline = r.record.waitDeadline[index];
+            }
+            if (deadline != null && !clock.instant().isBefore(deadline)) {
+                return failed("J1: " + w.condition() + " did not come true by its deadline " + deadline
+                        + " (last reading: " + reading + ")", false);
+            }
+            later(r, pollDelay(w, attempt), () -> continueWith(this::sendNext));
+            return false;
+        }
+    }
+
+    private static CommandResult failure(@Nullable Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause == null) {
+            return CommandResult.transientFailure("no result");
+        }
+        return CommandResult.transientFailure(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    }
+
+    /** One command under way: the first of its answer and its timeout wins; the other is dropped. */
+    private final class Answer {
+        final TaskRun run;
+        final SiteLimit site;
+        final int attempt;
+        final CompletableFuture<CommandResult> future;
+        final AtomicBoolean done = new AtomicBoolean();
+        volatile @Nullable ScheduledFuture<?> timeout;
+
+        Answer(TaskRun run, SiteLimit site, int attempt, CompletableFuture<CommandResult> future) {
+            this.run = run;
+            this.site = site;
+            this.attempt = attempt;
+            this.future = future;
+        }
+
+        void deliver(CommandResult result, boolean timedOut) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            ScheduledFuture<?> t = timeout;
+            if (t != null) {
+                t.cancel(false);
+            }
+            if (timedOut) {
+                future.cancel(false);
+            }
+            site.release();
+            synchronized (closeLock) {
+                commandsInFlight--;
+                closeLock.notifyAll();
+            }
+            run.continueLater(() -> run.answered(attempt, result));
+        }
+    }
+
+    /** The per-site command limit: a permit per command in flight; waiting sends are queued, not parked. */
+    private static final class SiteLimit {
+        private final int limit;
+        private int inFlight;
+        private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
+
+        SiteLimit(int limit) {
+            this.limit = limit;
+        }
+
+        /** Takes a permit now (true) or queues {@code whenGranted}, run with the permit when one frees (false). */
+        synchronized boolean tryAcquire(Runnable whenGranted) {
+            if (inFlight < limit) {
+                inFlight++;
+                return true;
+            }
+            queued.add(whenGranted);
+            return false;
+        }
+
+        /** Hands the permit to the oldest queued send, or gives it back. */
+        void release() {
+            Runnable next;
+            synchronized (this) {
+                next = queued.poll();
+                if (next == null) {
+                    inFlight--;
+                    return;
+                }
+            }
+            next.run();
+        }
+    }
+
+    /** A phase under way. Guarded by itself. */
+    private static final class PhaseRun {
+        final Running r;
+        final int index;
+        final List<TaskSpec> tasks;
+        int next;
+        int activeSlots;
+        boolean stop;
+        @Nullable String failure;
+
+        PhaseRun(Running r, int index, List<TaskSpec> tasks) {
+            this.r = r;
+            this.index = index;
+            this.tasks = tasks;
+        }
+
+        /** The next task for a slot, or null when the slot is done (no task left, a stopping failure, a cancel). */
+        synchronized @Nullable TaskSpec take() {
+            if (stop || r.record.cancelRequested || next >= tasks.size()) {
+                return null;
+            }
+            return tasks.get(next++);
+        }
+    }
+
+    /** Stops a piece of work once the engine closed or the job halted: nothing more is journaled. */
+    private static final class Abandoned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Abandoned() {
+            super("the job engine closed", null, false, false);
         }
     }
 
     /** The journal refused an event: the job cannot go on durably and stops where it is. */
     private static final class JournalFailedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        final RuntimeException journalException;
 
         JournalFailedException(RuntimeException cause) {
-            super(cause.getMessage(), cause);
+            super(cause.getMessage(), cause, false, false);
+            this.journalException = cause;
         }
     }
 
-    /** The engine's view of one job: its record and what waits on it. Guarded by {@code record}. */
+    /** The engine's view of one job: its record, its events and what waits on it. Guarded by {@code record}. */
     private static final class Running {
         final JobRecord record;
+        /** Every event of the job, for {@link #cut()}; dropped when the job is compacted. */
+        final List<JobEvent> events = new ArrayList<>();
         boolean driving;
-        @Nullable CompletableFuture<String> resumeSignal;
-        String waitingTask = "";
-        int waitingStep;
-        final List<CompletableFuture<Job>> settleWaiters = new ArrayList<>();
+        /** Set when the journal refused an event (or the engine closed): no more work for this job. */
+        volatile boolean halted;
+        @Nullable RuntimeException journalFailure;
+        /** Tasks waiting for a manual action, oldest first. */
+        final ArrayDeque<TaskRun> waiting = new ArrayDeque<>(1);
+        final List<CompletableFuture<Job>> settleWaiters = new ArrayList<>(1);
         /** Events applied but not yet given to the listeners, oldest first. */
         final ArrayDeque<Notice> notices = new ArrayDeque<>();
         /** Whether a thread is delivering {@link #notices}. */

@@ -48,6 +48,18 @@ public sealed interface JobEvent {
     record StepCompleted(String jobId, Instant at, String taskId, int step, String message) implements JobEvent {
     }
 
+    /**
+     * A {@link Step.WaitUntil} step started to wait: it polls until {@code condition} holds and fails at
+     * {@code deadline}. Journaled once per wait, so that the deadline survives a restart (J3).
+     */
+    record TaskPolling(String jobId, Instant at, String taskId, int step, String condition, Instant deadline)
+            implements JobEvent {
+        public TaskPolling {
+            requireNonNull(condition, "condition");
+            requireNonNull(deadline, "deadline");
+        }
+    }
+
     /** A manual action waits for someone to resume the job (J2). */
     record TaskWaiting(String jobId, Instant at, String taskId, String instructions) implements JobEvent {
     }

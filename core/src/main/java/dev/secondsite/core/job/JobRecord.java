@@ -1,6 +1,8 @@
 package dev.secondsite.core.job;
 
 import dev.secondsite.core.Finding;
+import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.Rule;
 import dev.secondsite.core.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +24,10 @@ final class JobRecord {
     JobState state = JobState.NOT_STARTED;
     /** Volatile so that the engine's workers can check it between tasks without the lock; written under it. */
     volatile boolean cancelRequested;
-    final List<String> warnings = new ArrayList<>();
-    final List<String> errors = new ArrayList<>();
+    final List<Finding> warnings = new ArrayList<>();
+    final List<Finding> errors = new ArrayList<>();
+    /** The message of the last {@link JobEvent.Finished}, or null. */
+    @Nullable String finishMessage;
     final List<TaskSpec> taskSpecs;
     final List<String> phaseOf;
     final Map<String, Integer> index = new HashMap<>();
@@ -32,6 +36,15 @@ final class JobRecord {
     final int[] commandsSent;
     final Instant[] taskStarted;
     final Instant[] taskEnded;
+    /**
+     * The last attempt (or poll) number sent for each task's next step, and the number from which the attempts of
+     * the current run count (a restart gives a failed step its attempts again): the attempt number survives a crash
+     * because it is derived from the journaled {@link JobEvent.CommandSent} events.
+     */
+    final int[] lastAttempt;
+    final int[] attemptBase;
+    /** The deadline of each task's {@link Step.WaitUntil} under way, or null. */
+    final Instant[] waitDeadline;
     final String[] taskErrors;
     private final boolean[] taskTouched;
     final List<List<String>> notes;
@@ -60,15 +73,39 @@ final class JobRecord {
         commandsSent = new int[n];
         taskStarted = new Instant[n];
         taskEnded = new Instant[n];
+        lastAttempt = new int[n];
+        attemptBase = new int[n];
+        waitDeadline = new Instant[n];
         taskErrors = new String[n];
         taskTouched = new boolean[n];
         notes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             notes.add(null);
         }
-        for (Finding f : spec.warnings()) {
-            warnings.add(f.toString());
+        warnings.addAll(spec.warnings());
+    }
+
+    /**
+     * The fold of one job's events.
+     *
+     * @throws InvalidConfigurationException (J3) when the events do not start with {@link JobEvent.Created} or
+     *     belong to several jobs
+     * @throws JobEventRefusedException (J3) when an event is not allowed in the state the earlier ones left
+     */
+    static JobRecord of(List<? extends JobEvent> events) {
+        if (events.isEmpty() || !(events.get(0) instanceof JobEvent.Created created)) {
+            throw InvalidConfigurationException.of(Rule.J3, "job", "events", events.size(),
+                    "events must start with the job's Created event");
         }
+        JobRecord record = new JobRecord(created);
+        for (JobEvent event : events.subList(1, events.size())) {
+            if (!event.jobId().equals(created.jobId())) {
+                throw InvalidConfigurationException.of(Rule.J3, "job " + created.jobId(), "events.jobId",
+                        event.jobId(), "events.jobId ('" + event.jobId() + "') is another job's");
+            }
+            record.apply(event);
+        }
+        return record;
     }
 
     int indexOf(String taskId) {
@@ -107,11 +144,42 @@ final class JobRecord {
         taskStates[task] = next;
     }
 
+    /** The step after {@code step} of task {@code i} is next: its attempts count from 1 again. */
+    private void stepDone(int i, int step) {
+        nextStep[i] = step + 1;
+        lastAttempt[i] = 0;
+        attemptBase[i] = 0;
+        waitDeadline[i] = null;
+    }
+
+    /**
+     * A finding of task {@code i}: the rule is the one its text starts with ({@code "F8: ..."}), J1 otherwise, so a
+     * caller tests for a rule without reading the text.
+     */
+    private Finding finding(int i, Severity severity, String field, String text) {
+        Rule rule = Rule.J1;
+        int colon = text.indexOf(':');
+        if (colon > 0 && colon <= 4) {
+            try {
+                rule = Rule.valueOf(text.substring(0, colon));
+            } catch (IllegalArgumentException notARule) {
+                rule = Rule.J1;
+            }
+        }
+        TaskSpec t = taskSpecs.get(i);
+        return new Finding(rule, severity, "task " + t.id(), field, null, t.name() + ": " + text);
+    }
+
+    /**
+     * Applies {@code event}: the job's state follows {@link JobStateMachine}, the rest is the fold of the event.
+     *
+     * @throws JobEventRefusedException (J3) when the job's state does not allow the event; nothing changes then
+     */
     void apply(JobEvent event) {
+        JobState next = JobStateMachine.next(id, state, event);
         if (event instanceof JobEvent.Created c) {
-            throw new IllegalStateException("job " + id + " was created twice");
+            throw new IllegalStateException("job " + id + " was created twice"); // the table has no CREATED row
         } else if (event instanceof JobEvent.Started s) {
-            state = JobState.IN_PROGRESS;
             startedAt = s.at();
             endedAt = null;
         } else if (event instanceof JobEvent.TaskStarted t) {
@@ -121,33 +189,38 @@ final class JobRecord {
                 taskStarted[i] = t.at();
             }
         } else if (event instanceof JobEvent.CommandSent c) {
-            commandsSent[indexOf(c.taskId())]++;
+            int i = indexOf(c.taskId());
+            commandsSent[i]++;
+            lastAttempt[i] = Math.max(lastAttempt[i], c.attempt());
         } else if (event instanceof JobEvent.CommandCompleted c) {
-            if (c.result().succeeded()) {
-                int i = indexOf(c.taskId());
-                nextStep[i] = c.step() + 1;
+            int i = indexOf(c.taskId());
+            // a poll of a wait-until step that answered is not the step's end: its StepCompleted is
+            if (c.result().succeeded() && !(taskSpecs.get(i).steps().get(c.step()) instanceof Step.WaitUntil)) {
+                stepDone(i, c.step());
                 touch(i, c.step());
             }
         } else if (event instanceof JobEvent.StepCompleted c) {
             int i = indexOf(c.taskId());
-            nextStep[i] = c.step() + 1;
+            stepDone(i, c.step());
             touch(i, c.step());
+        } else if (event instanceof JobEvent.TaskPolling p) {
+            int i = indexOf(p.taskId());
+            waitDeadline[i] = p.deadline();
+            note(i, "waiting until " + p.condition() + " (deadline " + p.deadline() + ")");
         } else if (event instanceof JobEvent.TaskWaiting w) {
             setTaskState(indexOf(w.taskId()), TaskState.WAITING_FOR_ACTION);
-            state = JobState.WAITING_FOR_ACTION;
         } else if (event instanceof JobEvent.TaskResumed r) {
             int i = indexOf(r.taskId());
             setTaskState(i, TaskState.IN_PROGRESS);
-            nextStep[i] = r.step() + 1;
+            stepDone(i, r.step());
             note(i, "resumed: " + r.comment());
-            state = JobState.IN_PROGRESS;
         } else if (event instanceof JobEvent.TaskNoted n) {
             int i = indexOf(n.taskId());
             note(i, n.note());
             if (n.severity() == Severity.WARNING) {
-                warnings.add(taskSpecs.get(i).name() + ": " + n.note());
+                warnings.add(finding(i, Severity.WARNING, "note", n.note()));
             } else {
-                errors.add(taskSpecs.get(i).name() + ": " + n.note());
+                errors.add(finding(i, Severity.ERROR, "note", n.note()));
             }
         } else if (event instanceof JobEvent.TaskSucceeded s) {
             int i = indexOf(s.taskId());
@@ -166,7 +239,7 @@ final class JobRecord {
             setTaskState(i, TaskState.FAILED);
             taskEnded[i] = f.at();
             taskErrors[i] = f.error();
-            errors.add(taskSpecs.get(i).name() + ": " + f.error());
+            errors.add(finding(i, Severity.ERROR, "error", f.error()));
         } else if (event instanceof JobEvent.CancelRequested c) {
             cancelRequested = true;
         } else if (event instanceof JobEvent.Restarted r) {
@@ -174,14 +247,15 @@ final class JobRecord {
                 if (taskStates[i] == TaskState.FAILED || taskStates[i] == TaskState.CANCELLED) {
                     setTaskState(i, TaskState.NOT_STARTED);
                     taskErrors[i] = null;
+                    attemptBase[i] = lastAttempt[i]; // numbers go on; the restarted step gets its attempts again
                 }
             }
             cancelRequested = false;
-            state = JobState.IN_PROGRESS;
             endedAt = null;
+            finishMessage = null;
         } else if (event instanceof JobEvent.Finished f) {
-            state = f.state();
             endedAt = f.at();
+            finishMessage = f.message();
             if (f.state() == JobState.CANCELLED) {
                 for (int i = 0; i < taskStates.length; i++) {
                     if (taskStates[i] == TaskState.WAITING_FOR_ACTION || taskStates[i] == TaskState.IN_PROGRESS) {
@@ -190,6 +264,14 @@ final class JobRecord {
                 }
             }
         }
+        state = next;
+    }
+
+    /** The summary a compacted job keeps. Only for an ended job. */
+    JobSummary summary() {
+        return new JobSummary(id, spec.kind(), spec.target(), spec.planName(), state, createdAt,
+                endedAt == null ? createdAt : endedAt, finishMessage == null ? "" : finishMessage, warnings.size(),
+                errors.size());
     }
 
     Job snapshot() {

@@ -44,6 +44,41 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * Waits until a VM's replication reaches {@code replicationState} (e.g. {@code "Replicating"} once its initial
+     * copy is complete, E1): the engine reads the status through {@code request}, first after its initial backoff and
+     * then at doubling intervals up to {@code pollInterval}, notes on
+     * the task that it waits, and fails the task when the state is not reached within {@code timeout} of the first
+     * poll. No thread waits in between (the engine's timer wakes it). Each poll is sent with the request's
+     * idempotency key plus {@code "/poll-<n>"}, so a provider does not answer a later poll with an earlier reading.
+     * A poll that fails transiently is retried at the next interval until the deadline.
+     */
+    record WaitUntil(CommandRequest request, String replicationState, Duration pollInterval, Duration timeout)
+            implements Step {
+        public WaitUntil {
+            requireNonNull(request, "request");
+            Checks.text("wait until", "replicationState", replicationState);
+            requireNonNull(pollInterval, "pollInterval");
+            requireNonNull(timeout, "timeout");
+            if (pollInterval.isNegative() || timeout.isNegative()) {
+                throw dev.secondsite.core.InvalidConfigurationException.of(dev.secondsite.core.Rule.J1,
+                        "wait until", "pollInterval", pollInterval, "pollInterval (" + pollInterval
+                                + ") and timeout (" + timeout + ") must not be negative");
+            }
+        }
+
+        /** What the job shows while it waits. */
+        public String condition() {
+            return "replication of " + request.command().describe().replaceFirst("^\\S+ ", "") + " is "
+                    + replicationState;
+        }
+
+        @Override
+        public String describe() {
+            return "wait until " + condition();
+        }
+    }
+
     /** Applies a configuration change through {@link JobEffects}. */
     record Apply(ConfigChange change) implements Step {
         public Apply {

@@ -44,7 +44,7 @@ public final class JobEventJson {
     public static final int FORMAT_VERSION = 1;
 
     private static final List<String> EVENTS = List.of("Created", "Started", "TaskStarted", "CommandSent",
-            "CommandCompleted", "StepCompleted", "TaskWaiting", "TaskResumed", "TaskNoted", "TaskSucceeded",
+            "CommandCompleted", "StepCompleted", "TaskPolling", "TaskWaiting", "TaskResumed", "TaskNoted", "TaskSucceeded",
             "TaskSkipped", "TaskFailed", "CancelRequested", "Restarted", "Finished");
     private static final ObjectWriter WRITER = JsonIn.MAPPER.writer();
 
@@ -113,6 +113,9 @@ public final class JobEventJson {
             head(o, "Created", e).object("spec", e.spec(), JobEventJsonSpec::write);
         } else if (event instanceof JobEvent.Started e) {
             head(o, "Started", e);
+        } else if (event instanceof JobEvent.TaskPolling e) {
+            head(o, "TaskPolling", e).text("taskId", e.taskId()).integer("step", e.step())
+                    .text("condition", e.condition()).instant("deadline", e.deadline());
         } else if (event instanceof JobEvent.TaskWaiting e) {
             head(o, "TaskWaiting", e).text("taskId", e.taskId()).text("instructions", e.instructions());
         } else if (event instanceof JobEvent.TaskResumed e) {
@@ -168,6 +171,8 @@ public final class JobEventJson {
             }
             case "StepCompleted" -> new JobEvent.StepCompleted(jobId, at, in.text("taskId"), in.integer("step"),
                     in.text("message"));
+            case "TaskPolling" -> new JobEvent.TaskPolling(jobId, at, in.text("taskId"), in.integer("step"),
+                    in.text("condition"), in.instant("deadline"));
             case "TaskWaiting" -> new JobEvent.TaskWaiting(jobId, at, in.text("taskId"), in.text("instructions"));
             case "TaskResumed" -> new JobEvent.TaskResumed(jobId, at, in.text("taskId"), in.integer("step"),
                     in.text("comment"));

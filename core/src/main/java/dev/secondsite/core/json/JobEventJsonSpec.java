@@ -27,7 +27,7 @@ import java.util.List;
  * <p>Stateless and thread-safe.
  */
 final class JobEventJsonSpec {
-    private static final List<String> STEPS = List.of("Command", "Probe", "Apply", "Manual");
+    private static final List<String> STEPS = List.of("Command", "Probe", "WaitUntil", "Apply", "Manual");
     private static final List<String> CHANGES = List.of("Pair", "EditPairing", "Unpair", "MapNetwork",
             "UnmapNetwork", "MapStorage", "UnmapStorage", "Protect", "Onboard", "Unprotect", "Transition");
 
@@ -78,6 +78,10 @@ final class JobEventJsonSpec {
         } else if (step instanceof Step.Probe p) {
             o.text("type", "Probe").object("request", p.request(), HostCommandJson::writeRequest)
                     .duration("maxLag", p.maxLag()).bool("refuseResynchronizing", p.refuseResynchronizing());
+        } else if (step instanceof Step.WaitUntil w) {
+            o.text("type", "WaitUntil").object("request", w.request(), HostCommandJson::writeRequest)
+                    .text("replicationState", w.replicationState()).duration("pollInterval", w.pollInterval())
+                    .duration("timeout", w.timeout());
         } else if (step instanceof Step.Apply a) {
             o.text("type", "Apply").object("change", a.change(), JobEventJsonSpec::change);
         } else if (step instanceof Step.Manual m) {
@@ -98,6 +102,11 @@ final class JobEventJsonSpec {
                 CommandRequest request = in.object("request", HostCommandJson::readRequest);
                 yield in.build(() -> new Step.Probe(request, in.duration("maxLag"),
                         in.bool("refuseResynchronizing")));
+            }
+            case "WaitUntil" -> {
+                CommandRequest request = in.object("request", HostCommandJson::readRequest);
+                yield in.build(() -> new Step.WaitUntil(request, in.text("replicationState"),
+                        in.duration("pollInterval"), in.duration("timeout")));
             }
             case "Apply" -> {
                 ConfigChange change = in.object("change", JobEventJsonSpec::readChange);

@@ -37,8 +37,8 @@ public final class JobJson {
                     .put("createdAt", job.createdAt().toString());
             putTime(o, "startedAt", job.startedAt());
             putTime(o, "endedAt", job.endedAt());
-            SiteJson.strings(o, "warnings", job.warnings());
-            SiteJson.strings(o, "errors", job.errors());
+            SiteJson.strings(o, "warnings", job.warnings().stream().map(Object::toString).toList());
+            SiteJson.strings(o, "errors", job.errors().stream().map(Object::toString).toList());
             ArrayNode tasks = o.putArray("tasks");
             for (TaskStatus t : job.tasks()) {
                 ObjectNode to = tasks.addObject().put("id", t.id()).put("name", t.name()).put("phase", t.phase());

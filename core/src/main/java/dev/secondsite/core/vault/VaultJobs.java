@@ -63,6 +63,12 @@ import javax.annotation.Nullable;
 final class VaultJobs {
     /** A replica that has not replicated for this long is noted as stale before a failover. */
     static final Duration STALE_AFTER = Duration.ofMinutes(30);
+    /** The replication state of a VM whose initial copy is complete. */
+    static final String REPLICATING = "Replicating";
+    /** The longest wait between two reads of an initial copy's progress. */
+    static final Duration INITIAL_COPY_POLL = Duration.ofMinutes(1);
+    /** How long enabling protection waits for an initial copy over the network (or an offline import) to end. */
+    static final Duration INITIAL_COPY_DEADLINE = Duration.ofDays(7);
 
     private final Clock clock;
 
@@ -246,6 +252,13 @@ final class VaultJobs {
             String folder = offline.importPath() + "\\" + vm.name() + "_" + vm.id();
             steps.add(new Step.Command(keys.request(id, steps.size(), targetServer, targetHost,
                     new HostCommand.ImportInitialReplication(vm.id(), vm.name(), folder))));
+        }
+        if (startAt == null) {
+            // E1: the VM is ready for failover (FINALIZE) only once its initial copy is really complete, which only
+            // the host's replication state tells; a scheduled copy starts later and is not waited for here
+            steps.add(new Step.WaitUntil(keys.request(id, steps.size(), sourceServer, sourceHost,
+                    new HostCommand.GetReplicationStatus(vm.id(), vm.name())), REPLICATING, INITIAL_COPY_POLL,
+                    INITIAL_COPY_DEADLINE));
         }
     }
 

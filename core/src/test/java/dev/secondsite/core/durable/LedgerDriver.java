@@ -79,7 +79,7 @@ final class LedgerDriver implements HostDriver {
         synchronized (this) {
             Entry first = done.get(request.idempotencyKey());
             if (first != null) {
-                return CommandResult.succeeded("already done: " + first.command());
+                return answer(request, "already done: " + first.command());
             }
             String vm = request.command().vmId();
             entry = new Entry(request.idempotencyKey(), request.serverId(), request.host(),
@@ -93,6 +93,15 @@ final class LedgerDriver implements HostDriver {
             done.put(entry.key(), entry);
         }
         afterEffect.accept(entry);
-        return CommandResult.succeeded("done: " + entry.command());
+        return answer(request, "done: " + entry.command());
+    }
+
+    /** A status read finds the VM replicating (its initial copy complete: enable protection waits for that, E1). */
+    private static CommandResult answer(CommandRequest request, String message) {
+        if (request.command() instanceof dev.secondsite.core.spi.HostCommand.GetReplicationStatus) {
+            return CommandResult.succeeded(message, new dev.secondsite.core.spi.CommandOutput.ReplicationStatus(
+                    "Replicating", "Normal", java.time.Instant.now()));
+        }
+        return CommandResult.succeeded(message);
     }
 }

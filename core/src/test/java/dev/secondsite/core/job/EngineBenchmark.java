@@ -465,6 +465,11 @@ public final class EngineBenchmark {
                     return CommandResult.transientFailure("interrupted");
                 }
             }
+            if (request.command() instanceof dev.secondsite.core.spi.HostCommand.GetReplicationStatus) {
+                // replicating, its initial copy complete: what enable protection waits for (E1)
+                return CommandResult.succeeded("done", new dev.secondsite.core.spi.CommandOutput.ReplicationStatus(
+                        "Replicating", "Normal", java.time.Instant.now()));
+            }
             return CommandResult.succeeded("done");
         }
     }

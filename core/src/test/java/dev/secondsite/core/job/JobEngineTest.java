@@ -203,7 +203,7 @@ class JobEngineTest {
         assertEquals(JobState.FAILED, failed.state());
         assertEquals(TaskState.FAILED, failed.task("b").orElseThrow().state());
         assertEquals(TaskState.NOT_STARTED, failed.task("c").orElseThrow().state(), "later phases do not run");
-        assertTrue(failed.errors().get(0).contains("VM is locked"));
+        assertTrue(failed.errors().get(0).message().contains("VM is locked"));
         broken.clear();
         transport.received.clear();
         engine.restart(id);
@@ -289,7 +289,7 @@ class JobEngineTest {
                 new Phase("one", List.of(task("a", start("vm-a", "s1")))))));
         assertEquals(JobState.SUCCEEDED, job.state());
         assertEquals(TaskState.FAILED, job.task("script").orElseThrow().state());
-        assertTrue(job.errors().get(0).contains("stderr"), job.errors().toString());
+        assertTrue(job.errors().get(0).message().contains("stderr"), job.errors().toString());
         assertEquals(TaskState.SUCCEEDED, job.task("a").orElseThrow().state());
     }
 
@@ -350,12 +350,12 @@ class JobEngineTest {
                 "vm-s", "vm-s")), Duration.ofMinutes(15), true);
         Job stale = await(engine, engine.submit(spec(new Phase("p", List.of(task("s", staleProbe))))));
         assertEquals(JobState.SUCCEEDED, stale.state());
-        assertTrue(stale.warnings().get(0).contains("stale recovery point"), stale.warnings().toString());
+        assertTrue(stale.warnings().get(0).rule() == dev.secondsite.core.Rule.F3 && stale.warnings().get(0).message().contains("stale recovery point"), stale.warnings().toString());
         Step resyncProbe = new Step.Probe(new CommandRequest("p2", "s2", "hv", new HostCommand.GetReplicationStatus(
                 "vm-r", "vm-r")), Duration.ofDays(1), true);
         Job resync = await(engine, engine.submit(spec(new Phase("p", List.of(task("r", resyncProbe))))));
         assertEquals(JobState.FAILED, resync.state());
-        assertTrue(resync.errors().get(0).contains("F8"), resync.errors().toString());
+        assertTrue(resync.errors().get(0).rule() == dev.secondsite.core.Rule.F8, resync.errors().toString());
     }
 
     @Test

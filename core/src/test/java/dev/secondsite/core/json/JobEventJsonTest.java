@@ -145,6 +145,8 @@ class JobEventJsonTest {
                 true));
         steps.add(new Step.Probe(request(new HostCommand.GetReplicationStatus("vm-1", "web-01")),
                 Duration.ofSeconds(-1, 5), false));
+        steps.add(new Step.WaitUntil(request(new HostCommand.GetReplicationStatus("vm-1", "web-01")), "Replicating",
+                Duration.ofMinutes(1), Duration.ofDays(7)));
         changes().forEach(c -> steps.add(new Step.Apply(c)));
         steps.add(new Step.Manual("Check the DNS records, then resume"));
         return steps;
@@ -172,6 +174,8 @@ class JobEventJsonTest {
                 new JobEvent.TaskStarted("job-1", T0, "t1"),
                 new JobEvent.CommandSent("job-1", T0, "t1", 0, 1),
                 new JobEvent.StepCompleted("job-1", T0, "t1", 3, "replication Replicating, health Normal"),
+                new JobEvent.TaskPolling("job-1", T0, "t2", 3, "replication of vm-1 is Replicating",
+                        T0.plusSeconds(3600)),
                 new JobEvent.TaskWaiting("job-1", T0, "t2", "Check the DNS records"),
                 new JobEvent.TaskResumed("job-1", T0, "t2", 4, "DNS checked by Ana"),
                 new JobEvent.TaskNoted("job-1", T0, "t2", Severity.WARNING, "stale recovery point"),

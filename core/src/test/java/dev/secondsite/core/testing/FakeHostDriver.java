@@ -86,7 +86,7 @@ public final class FakeHostDriver implements HostDriver {
     private FakeHostDriver(Builder b) {
         this.clock = b.clock;
         this.latency = b.latency;
-        this.model = new FakeHyperVModel(clock, b.initialReplicationDuration);
+        this.model = new FakeHyperVModel(clock, b.initialReplicationDuration, b.initialReplicationPolls);
         b.seeds.forEach(seed -> seed.accept(model));
     }
 
@@ -459,6 +459,7 @@ public final class FakeHostDriver implements HostDriver {
         private Clock clock = Clock.systemUTC();
         private Function<CommandRequest, Duration> latency = r -> Duration.ZERO;
         private Duration initialReplicationDuration = Duration.ZERO;
+        private int initialReplicationPolls;
         private final List<Consumer<FakeHyperVModel>> seeds = new ArrayList<>();
 
         private Builder() {
@@ -532,6 +533,20 @@ public final class FakeHostDriver implements HostDriver {
          */
         public Builder initialReplicationDuration(Duration duration) {
             this.initialReplicationDuration = requireNonNull(duration, "duration");
+            return this;
+        }
+
+        /**
+         * How many status reads (Get-VMReplication) an initial replication over the network takes to complete once
+         * started: it reads InitialReplicationInProgress for the first {@code polls} reads and Replicating after;
+         * default zero (complete as soon as it starts, as far as polls go). Models a copy whose end only a status
+         * poll reveals (E1).
+         */
+        public Builder initialReplicationPolls(int polls) {
+            if (polls < 0) {
+                throw new IllegalArgumentException("polls (" + polls + ") must not be negative");
+            }
+            this.initialReplicationPolls = polls;
             return this;
         }
 

@@ -52,12 +52,15 @@ final class FakeHyperVModel {
 
     private final Clock clock;
     private final Duration initialReplicationDuration;
+    /** Status reads an over-network initial replication takes to complete (0: only the duration counts). */
+    private final int initialReplicationPolls;
     private final Map<String, HostState> hosts = new LinkedHashMap<>();
     private final Map<String, Machine> vms = new LinkedHashMap<>();
 
-    FakeHyperVModel(Clock clock, Duration initialReplicationDuration) {
+    FakeHyperVModel(Clock clock, Duration initialReplicationDuration, int initialReplicationPolls) {
         this.clock = clock;
         this.initialReplicationDuration = initialReplicationDuration;
+        this.initialReplicationPolls = initialReplicationPolls;
     }
 
     // ---------------------------------------------------------------------------------------------- seeding
@@ -340,6 +343,7 @@ final class FakeHyperVModel {
         }
         m.state = INITIAL_REPLICATION;
         m.initialReplicationEndsAt = now.plus(initialReplicationDuration);
+        m.pollsUntilReplicated = initialReplicationPolls;
         advance(m);
         return ok("Start-VMInitialReplication", m, "started");
     }
@@ -564,6 +568,9 @@ final class FakeHyperVModel {
 
     private CommandResult status(String host, HostCommand.GetReplicationStatus cmd) {
         Machine m = machineOn(host, cmd.vmId(), cmd.vmName());
+        if (m.state.equals(INITIAL_REPLICATION) && m.pollsUntilReplicated > 0) {
+            m.pollsUntilReplicated--; // this read is one of those the copy takes; a later one sees it complete
+        }
         return CommandResult.succeeded("Get-VMReplication " + m.name + ": " + m.state,
                 new CommandOutput.ReplicationStatus(m.state, health(m.state), m.lastReplicationTime));
     }
@@ -653,7 +660,7 @@ final class FakeHyperVModel {
             m.initialReplicationEndsAt = m.initialReplicationStartsAt.plus(initialReplicationDuration);
             m.initialReplicationStartsAt = null;
         }
-        if (m.state.equals(INITIAL_REPLICATION) && m.initialReplicationEndsAt != null
+        if (m.state.equals(INITIAL_REPLICATION) && m.initialReplicationEndsAt != null && m.pollsUntilReplicated == 0
                 && !now.isBefore(m.initialReplicationEndsAt)) {
             completeInitialReplication(m, m.initialReplicationEndsAt);
         }
@@ -832,6 +839,7 @@ final class FakeHyperVModel {
         @Nullable Instant lastReplicationTime;
         @Nullable Instant initialReplicationStartsAt;
         @Nullable Instant initialReplicationEndsAt;
+        int pollsUntilReplicated;
         @Nullable HostCommand.InitialReplicationMethod.Offline offline;
         @Nullable RecoveryPoint failoverPoint;
         @Nullable RecoveryPoint committedPoint;

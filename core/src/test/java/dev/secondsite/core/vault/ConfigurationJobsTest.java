@@ -168,7 +168,7 @@ class ConfigurationJobsTest {
 
         assertEquals(JobKind.UNMAP_NETWORK, job.kind());
         assertTrue(vault.configuration().protection().networkMapping(A, "Corp").isEmpty());
-        assertTrue(job.warnings().stream().anyMatch(w -> w.startsWith("N3") && w.contains(DB1)), job.warnings()
+        assertTrue(job.warnings().stream().anyMatch(w -> w.rule() == Rule.N3 && w.toString().contains(DB1)), job.warnings()
                 ::toString);
     }
 

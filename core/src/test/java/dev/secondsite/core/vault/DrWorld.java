@@ -134,10 +134,16 @@ final class DrWorld implements AutoCloseable {
     }
 
     DrWorld(ReplicationSettings settings, Clock vaultClock, Clock hostClock) {
+        this(settings, vaultClock, hostClock, 0);
+    }
+
+    /** With {@code initialReplicationPolls}: status reads an initial copy over the network takes to complete. */
+    DrWorld(ReplicationSettings settings, Clock vaultClock, Clock hostClock, int initialReplicationPolls) {
         this.settings = settings;
-        this.hosts = FakeHostDriver.builder().clock(hostClock).sites(primary, recovery).build();
-        this.vault = Vault.create(VaultOptions.builder("DR suite", "westeurope").clock(vaultClock).transport(hub).engineOptions(FAST)
-                .build());
+        this.hosts = FakeHostDriver.builder().clock(hostClock).sites(primary, recovery)
+                .initialReplicationPolls(initialReplicationPolls).build();
+        this.vault = Vault.create(VaultOptions.builder("DR suite", "westeurope").clock(vaultClock).transport(hub)
+                .engineOptions(FAST).build());
         this.siteA = provider("vmm-a.contoso.local", primary);
         this.siteB = provider("vmm-b.contoso.local", recovery);
         vault.jobs().addListener((event, state, progress) -> {

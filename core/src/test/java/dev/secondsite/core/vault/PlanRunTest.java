@@ -316,7 +316,7 @@ class PlanRunTest {
         TaskStatus task = failed.task("failover/" + APP1).orElseThrow();
         assertEquals(TaskState.FAILED, task.state());
         assertTrue(task.error().contains("disk is offline"), task.error());
-        assertTrue(failed.errors().stream().anyMatch(e -> e.contains("disk is offline")));
+        assertTrue(failed.errors().stream().anyMatch(e -> e.message().contains("disk is offline")));
         assertTrue(all("StartVm").isEmpty(), "no later phase ran");
         assertEquals(TaskState.NOT_STARTED, failed.task("boot/" + DB1).orElseThrow().state());
         Map<String, TaskStatus> finished = new HashMap<>();
@@ -433,7 +433,7 @@ class PlanRunTest {
 
         Job job = world.succeed(unplanned(UnplannedFailoverOptions.defaults()));
 
-        assertTrue(job.errors().stream().anyMatch(e -> e.contains("Fix IPs") && e.contains("cannot reach DHCP")),
+        assertTrue(job.errors().stream().anyMatch(e -> e.message().contains("Fix IPs") && e.message().contains("cannot reach DHCP")),
                 job.errors()::toString);
         assertEquals(TaskState.FAILED, job.tasks().stream().filter(t -> t.name().contains("Fix IPs")).findFirst()
                 .orElseThrow().state());

@@ -68,7 +68,9 @@ class ProtectionJobsTest {
         for (String vm : List.of(DB1, APP1)) {
             assertEquals(ProtectionState.PROTECTED, w.protectedVm(vm).state(), vm);
             assertTrue(w.protectedVm(vm).isProtected());
-            assertEquals(List.of("EnableReplication", "StartInitialReplication"), w.hosts.commandNamesFor(vm));
+            // E1: the status read confirms the initial copy is complete before the VM is marked protected
+            assertEquals(List.of("EnableReplication", "StartInitialReplication", "GetReplicationStatus"),
+                    w.hosts.commandNamesFor(vm));
             FakeVm fake = w.fake(vm);
             assertEquals("Replicating", fake.state());
             assertEquals(w.replicaHost(vm), fake.replica().host());
@@ -76,6 +78,32 @@ class ProtectionJobsTest {
             assertEquals(PowerState.RUNNING, fake.primary().power(), "the primary keeps running");
             assertFalse(fake.recoveryPoints().isEmpty());
         }
+    }
+
+    @Test
+    @DisplayName("E1 J1 enable protection marks a VM PROTECTED only once its initial copy is complete, and shows "
+            + "that it waits meanwhile")
+    void enableWaitsForInitialCopy() {
+        DrWorld w = world(new DrWorld(DrWorld.defaultSettings().build(), java.time.Clock.systemUTC(),
+                java.time.Clock.systemUTC(), 3)).pair().map();
+        List<ProtectionState> whileWaiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        w.vault.jobs().addListener((event, state, progress) -> {
+            if (event instanceof dev.secondsite.core.job.JobEvent.TaskPolling p) {
+                whileWaiting.add(w.protectedVm(DB1).state());
+                notes.addAll(w.vault.jobs().get(new JobId(p.jobId())).task(p.taskId()).orElseThrow().notes());
+            }
+        });
+
+        Job job = w.succeed(w.vault.protectedVms().enable(GOLD, List.of(DB1)));
+
+        assertEquals(List.of(ProtectionState.INITIAL_REPLICATION), whileWaiting);
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("waiting until replication of")
+                && n.contains("is Replicating")), notes::toString);
+        assertEquals(ProtectionState.PROTECTED, w.protectedVm(DB1).state());
+        assertEquals(List.of("EnableReplication", "StartInitialReplication", "GetReplicationStatus",
+                "GetReplicationStatus", "GetReplicationStatus", "GetReplicationStatus"), w.hosts.commandNamesFor(DB1));
+        assertEquals(4, job.task("enable/" + DB1).orElseThrow().commandsSent() - 2, "four status polls");
     }
 
     @Test
@@ -103,19 +131,19 @@ class ProtectionJobsTest {
                 .initialReplication(InitialReplication.offline(EXPORT, IMPORT)).build()));
         Job pairing = w.succeed(w.vault.pairings().pair(dev.secondsite.core.protection.CloudPairing.of(GOLD, B, "GoldDR",
                 w.settings)));
-        assertTrue(pairing.warnings().stream().anyMatch(s -> s.startsWith("O2")), pairing.warnings()::toString);
-        assertTrue(pairing.warnings().stream().anyMatch(s -> s.startsWith("O4")), pairing.warnings()::toString);
+        assertTrue(pairing.warnings().stream().anyMatch(s -> s.rule() == Rule.O2), pairing.warnings()::toString);
+        assertTrue(pairing.warnings().stream().anyMatch(s -> s.rule() == Rule.O4), pairing.warnings()::toString);
         w.map();
 
         w.succeed(w.vault.protectedVms().enable(GOLD, List.of(APP1)));
 
         List<FakeHostDriver.Execution> runs = w.hosts.historyFor(APP1);
-        assertEquals(List.of("EnableReplication", "StartInitialReplication", "ImportInitialReplication"),
-                runs.stream().map(FakeHostDriver.Execution::commandName).toList());
+        assertEquals(List.of("EnableReplication", "StartInitialReplication", "ImportInitialReplication",
+                "GetReplicationStatus"), runs.stream().map(FakeHostDriver.Execution::commandName).toList());
         String primaryHost = w.primaryHost(APP1);
-        assertEquals(List.of(primaryHost, primaryHost, w.replicaHost(APP1)),
+        assertEquals(List.of(primaryHost, primaryHost, w.replicaHost(APP1), primaryHost),
                 runs.stream().map(FakeHostDriver.Execution::host).toList());
-        assertEquals(List.of(A, A, B), runs.stream().map(e -> e.request().serverId()).toList());
+        assertEquals(List.of(A, A, B, A), runs.stream().map(e -> e.request().serverId()).toList());
         HostCommand.StartInitialReplication export = (HostCommand.StartInitialReplication) runs.get(1).command();
         assertEquals(HostCommandMapping.method(InitialReplication.offline(EXPORT, IMPORT)), export.method());
         HostCommand.ImportInitialReplication imported = (HostCommand.ImportInitialReplication) runs.get(2).command();

@@ -90,7 +90,7 @@ class VmFailoverJobsTest {
             assertEquals(JobKind.TEST_FAILOVER, job.kind());
             assertEquals(List.of("check/" + vm, "failover/" + vm, "boot/" + vm),
                     job.tasks().stream().map(TaskStatus::id).toList());
-            assertTrue(job.warnings().stream().noneMatch(w -> w.contains("stale")), job.warnings()::toString);
+            assertTrue(job.warnings().stream().noneMatch(w -> w.rule() == Rule.F3 || w.message().contains("stale")), job.warnings()::toString);
             FakeVm fake = world.fake(vm);
             assertNotNull(fake.testVm(), vm + " has a test VM");
             assertEquals(world.replicaHost(vm), fake.testVm().host(), "the test VM sits beside the replica");
@@ -252,7 +252,7 @@ class VmFailoverJobsTest {
 
         Job job = failover(DB1, FailoverKind.UNPLANNED, Failovers.options().shutdownSource(true).build());
 
-        assertTrue(job.errors().stream().anyMatch(e -> e.contains("hv02 is gone")), job.errors()::toString);
+        assertTrue(job.errors().stream().anyMatch(e -> e.message().contains("hv02 is gone")), job.errors()::toString);
         assertEquals(PowerState.RUNNING, world.fake(DB1).replica().power());
     }
 
@@ -362,10 +362,10 @@ class VmFailoverJobsTest {
         after(APP1, JobKind.REVERSE_REPLICATION);
 
         List<FakeHostDriver.Execution> reverse = world.hosts.history().subList(since, world.hosts.history().size());
-        assertEquals(List.of("StopVm", "ReverseReplication", "StartInitialReplication", "ImportInitialReplication"),
-                reverse.stream().map(FakeHostDriver.Execution::commandName).toList());
+        assertEquals(List.of("StopVm", "ReverseReplication", "StartInitialReplication", "ImportInitialReplication",
+                "GetReplicationStatus"), reverse.stream().map(FakeHostDriver.Execution::commandName).toList());
         assertEquals(List.of(world.primaryHost(APP1), world.replicaHost(APP1), world.replicaHost(APP1),
-                        world.primaryHost(APP1)),
+                        world.primaryHost(APP1), world.replicaHost(APP1)),
                 reverse.stream().map(FakeHostDriver.Execution::host).toList(), "exported there, imported back home");
         assertEquals("Replicating", world.fake(APP1).state());
         assertTrue(world.protectedVm(APP1).isProtected());
@@ -399,7 +399,7 @@ class VmFailoverJobsTest {
 
         Job job = failover(ISO, FailoverKind.PLANNED, Failovers.options().build());
 
-        assertTrue(job.warnings().stream().anyMatch(w -> w.startsWith("N3") && w.contains("Lab")),
+        assertTrue(job.warnings().stream().anyMatch(w -> w.rule() == Rule.N3 && w.toString().contains("Lab")),
                 job.warnings()::toString);
         FakeVm fake = world.fake(ISO);
         assertEquals(Optional.of("CorpDR"), fake.replica().network("nic0"));
@@ -417,9 +417,10 @@ class VmFailoverJobsTest {
         Job job = failover(DB1, FailoverKind.TEST, Failovers.options().build());
 
         TaskStatus check = job.task("check/" + DB1).orElseThrow();
-        assertTrue(check.notes().stream().anyMatch(n -> n.startsWith("stale recovery point")), check.notes()
+        assertTrue(check.notes().stream().anyMatch(n -> n.startsWith("F3: stale recovery point")), check.notes()
                 ::toString);
-        assertTrue(job.warnings().stream().anyMatch(w -> w.contains("stale recovery point")), job.warnings()
+        assertTrue(job.warnings().stream().anyMatch(w -> w.rule() == Rule.F3
+                && w.message().contains("stale recovery point")), job.warnings()
                 ::toString);
         assertNotNull(world.fake(DB1).testVm());
     }

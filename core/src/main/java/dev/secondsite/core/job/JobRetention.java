@@ -1,0 +1,35 @@
+package dev.secondsite.core.job;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secondsite.core.InvalidConfigurationException;
+import dev.secondsite.core.Rule;
+import dev.secondsite.core.internal.Checks;
+import java.time.Duration;
+
+/**
+ * How long the engine keeps finished jobs whole: a job that ended more than {@code maxAge} ago, or that is beyond the
+ * {@code maxFinishedJobs} most recently ended, is compacted to its {@link JobSummary} (its events and its steps'
+ * idempotency keys are dropped), so that a vault that runs for a year does not grow without bound. Running and
+ * waiting jobs are never compacted.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param maxAge how long after it ended a job is kept whole
+ * @param maxFinishedJobs how many ended jobs are kept whole, the most recently ended first
+ */
+public record JobRetention(Duration maxAge, int maxFinishedJobs) {
+    public JobRetention {
+        requireNonNull(maxAge, "maxAge");
+        if (maxAge.isNegative()) {
+            throw InvalidConfigurationException.of(Rule.J4, "job retention", "maxAge", maxAge, "maxAge (" + maxAge
+                    + ") must not be negative");
+        }
+        Checks.range(Rule.J4, "job retention", "maxFinishedJobs", maxFinishedJobs, 0, Integer.MAX_VALUE);
+    }
+
+    /** 30 days, 1,000 finished jobs. */
+    public static JobRetention defaults() {
+        return new JobRetention(Duration.ofDays(30), 1_000);
+    }
+}
