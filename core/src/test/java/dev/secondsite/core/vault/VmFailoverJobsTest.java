@@ -285,6 +285,32 @@ class VmFailoverJobsTest {
     }
 
     @Test
+    @DisplayName("E4 C11 a COMMITTED VM can be disabled through a job: the failed-over copy keeps running and the old "
+            + "primary copy is kept")
+    void disableAfterCommit() {
+        world(new DrWorld()).ready();
+        String home = world.primaryHost(DB1);
+        String replica = world.replicaHost(DB1);
+        failover(DB1, FailoverKind.UNPLANNED, Failovers.options().build());
+        after(DB1, JobKind.COMMIT);
+        assertEquals(ProtectionState.COMMITTED, world.protectedVm(DB1).state());
+
+        Job disable = world.succeed(vault.protectedVms().disable(DB1));
+
+        assertEquals(JobKind.DISABLE_PROTECTION, disable.kind());
+        assertTrue(vault.configuration().protection().protectedVm(DB1).isEmpty(), "no longer tracked");
+        FakeHostDriver.Execution last = world.hosts.historyFor(DB1).get(world.hosts.historyFor(DB1).size() - 1);
+        assertEquals("DisableReplication", last.commandName());
+        assertEquals(replica, last.host(), "sent to the host where the VM now runs");
+        FakeVm fake = world.fake(DB1);
+        assertEquals("Disabled", fake.state());
+        assertEquals(replica, fake.primary().host(), "the failed-over copy is the VM now");
+        assertEquals(PowerState.RUNNING, fake.primary().power());
+        assertNotNull(fake.keptReplica(), "C11: the old primary copy is kept unless the pairing deletes it");
+        assertEquals(home, fake.keptReplica().host());
+    }
+
+    @Test
     @DisplayName("F5 F7 full failback cycle: planned failover, commit, reverse replication, failback, commit, reverse")
     void failbackCycle() {
         world(new DrWorld()).ready();
