@@ -253,13 +253,12 @@ final class VaultJobs {
             steps.add(new Step.Command(keys.request(id, steps.size(), targetServer, targetHost,
                     new HostCommand.ImportInitialReplication(vm.id(), vm.name(), folder))));
         }
-        if (startAt == null) {
-            // E1: the VM is ready for failover (FINALIZE) only once its initial copy is really complete, which only
-            // the host's replication state tells; a scheduled copy starts later and is not waited for here
-            steps.add(new Step.WaitUntil(keys.request(id, steps.size(), sourceServer, sourceHost,
-                    new HostCommand.GetReplicationStatus(vm.id(), vm.name())), REPLICATING, INITIAL_COPY_POLL,
-                    INITIAL_COPY_DEADLINE));
-        }
+        // E1: the VM is ready for failover (FINALIZE) only once its initial copy is really complete, which only the
+        // host's replication state tells; a scheduled copy is waited for too, its deadline counted from its start
+        Duration deadline = startAt == null ? INITIAL_COPY_DEADLINE
+                : INITIAL_COPY_DEADLINE.plus(Duration.between(clock.instant(), startAt));
+        steps.add(new Step.WaitUntil(keys.request(id, steps.size(), sourceServer, sourceHost,
+                new HostCommand.GetReplicationStatus(vm.id(), vm.name())), REPLICATING, INITIAL_COPY_POLL, deadline));
     }
 
     JobSpec onboard(VaultConfiguration config, CloudRef cloud, String vmId) {

@@ -107,21 +107,35 @@ class ProtectionJobsTest {
     }
 
     @Test
-    @DisplayName("C10 E1 a scheduled initial replication starts at the pairing's next start time")
-    void enableScheduled() {
+    @DisplayName("C10 E1 a scheduled initial replication starts at the pairing's next start time; the VM is PROTECTED only once "
+            + "the copy has run")
+    void enableScheduled() throws InterruptedException {
         MutableClock clock = new MutableClock(T0);
         DrWorld w = world(new DrWorld(DrWorld.defaultSettings()
                 .initialReplication(InitialReplication.overNetworkAt(LocalTime.of(23, 30))).build(), clock, clock));
         w.pair().map();
-        w.succeed(w.vault.protectedVms().enable(GOLD, List.of(DB1)));
+        java.util.concurrent.CountDownLatch polling = new java.util.concurrent.CountDownLatch(1);
+        w.vault.jobs().addListener((event, state, progress) -> {
+            if (event instanceof dev.secondsite.core.job.JobEvent.TaskPolling) {
+                polling.countDown();
+            }
+        });
+        JobHandle enable = w.vault.protectedVms().enable(GOLD, List.of(DB1));
+        assertTrue(polling.await(30, java.util.concurrent.TimeUnit.SECONDS), "the job waits for the copy");
 
         HostCommand.StartInitialReplication start = (HostCommand.StartInitialReplication) w.hosts.commandsFor(DB1)
                 .get(1);
         assertEquals(Instant.parse("2026-11-02T23:30:00Z"), start.startAt());
         assertEquals("ReadyForInitialReplication", w.fake(DB1).state(), "nothing is copied before the start time");
+        assertEquals(ProtectionState.INITIAL_REPLICATION, w.protectedVm(DB1).state(),
+                "E1: not PROTECTED before its copy is done");
+        assertFalse(enable.poll().state().isFinal());
 
         clock.advance(Duration.ofHours(14));
+        w.succeed(enable);
+
         assertEquals("Replicating", w.fake(DB1).state());
+        assertEquals(ProtectionState.PROTECTED, w.protectedVm(DB1).state());
     }
 
     @Test
