@@ -152,6 +152,46 @@ class DurableVaultTest {
     }
 
     @Test
+    @DisplayName("J3 closing a durable vault while a job runs records no failure, sends nothing more and prints "
+            + "nothing; the next open finishes the job with every command run once")
+    void closeKeepsRunningJob() throws Exception {
+        Vault first = Vault.create(VaultOptions.builder("Durable DR", "westeurope").storage(dir).transport(hub)
+                .engineOptions(EngineOptions.builder().parallelism(4).backoff(Duration.ofMillis(1), Duration.ofMillis(4))
+                        .closeTimeout(Duration.ofMillis(200)).build()).build());
+        setUp(first);
+        FakeHostDriver.Hold held = hosts.hold(FakeHostDriver.isCommand(
+                dev.secondsite.core.spi.HostCommand.StartVm.class));
+        JobHandle failover = first.plans().plannedFailover("Web", PlannedFailoverOptions.defaults());
+        assertTrue(held.awaitHeld(1), "the job reached the boot of group 1");
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        System.setOut(new java.io.PrintStream(printed, true));
+        System.setErr(new java.io.PrintStream(printed, true));
+        int sentAtClose;
+        try {
+            first.close();                 // the held command is still in flight: close waits 200 ms, then returns
+            sentAtClose = hosts.history().size();
+            held.release();
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertEquals("", printed.toString(), "nothing prints");
+        try (Vault vault = reopen()) {
+            Job resumed = vault.jobs().get(failover.id());
+            assertFalse(resumed.state().isFinal(), "the job was journaled as running, not failed: " + resumed);
+            Job job = settle(vault, vault.jobs().handle(failover.id()));
+            assertTrue(job.errors().isEmpty(), job.errors()::toString);
+            assertTrue(hosts.history().size() > sentAtClose, "the reopened vault finished the job");
+            List<String> keys = hosts.history().stream().map(e -> e.request().idempotencyKey()).toList();
+            assertEquals(keys.size(), keys.stream().distinct().count(), "no command ran twice");
+            assertEquals("FAILED_OVER", vault.configuration().protection().protectedVm("vm-2").orElseThrow().state()
+                    .name());
+        }
+    }
+
+    @Test
     @DisplayName("J3 a second opener of the same directory is refused while the vault is open")
     void lockRefusesSecondOpener() throws Exception {
         try (Vault vault = create()) {
