@@ -24,11 +24,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -87,6 +87,8 @@ public final class JobEngine implements AutoCloseable {
     public static final String MDC_PLAN = "plan";
     /** How often the timer looks for finished jobs that have grown older than the retention allows. */
     private static final Duration RETENTION_SWEEP = Duration.ofMinutes(1);
+    /** The longest the timeout sweep sleeps while commands are in flight. */
+    private static final Duration SWEEP_AT_MOST = Duration.ofSeconds(1);
 
     private final Transport transport;
     private final JobEffects effects;
@@ -112,6 +114,10 @@ public final class JobEngine implements AutoCloseable {
     private final Object closeLock = new Object();
     private volatile boolean closed;
     private int commandsInFlight;
+    /** Commands sent and not yet answered or timed out (some answered ones too, until the sweep drops them). */
+    private final ConcurrentLinkedQueue<Answer> inFlight = new ConcurrentLinkedQueue<>();
+    /** Whether a timeout sweep is scheduled. */
+    private final AtomicBoolean sweepArmed = new AtomicBoolean();
     /** Jobs that ended, in the order they ended, until compacted. Guarded by itself. */
     private final ArrayDeque<Running> ended = new ArrayDeque<>();
 
@@ -1018,14 +1024,9 @@ public final class JobEngine implements AutoCloseable {
                 future = CompletableFuture.completedFuture(CommandResult.transientFailure("could not send: "
                         + e.getMessage()));
             }
-            Answer answer = new Answer(this, site, attempt, future);
-            try {
-                answer.timeout = timer.schedule(() -> answer.deliver(CommandResult.transientFailure(
-                        "no answer within " + options.commandTimeout()), true),
-                        options.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException closing) {
-                // closed meanwhile: the answer, when it comes, is dropped
-            }
+            Answer answer = new Answer(this, site, attempt, future,
+                    System.nanoTime() + options.commandTimeout().toNanos());
+            track(answer);
             future.whenComplete((result, error) -> answer.deliver(result != null ? result : failure(error), false));
             return false;
         }
@@ -1148,23 +1149,21 @@ public final class JobEngine implements AutoCloseable {
         final SiteLimit site;
         final int attempt;
         final CompletableFuture<CommandResult> future;
+        /** When the command times out, in {@link System#nanoTime()}. */
+        final long deadline;
         final AtomicBoolean done = new AtomicBoolean();
-        volatile @Nullable ScheduledFuture<?> timeout;
 
-        Answer(TaskRun run, SiteLimit site, int attempt, CompletableFuture<CommandResult> future) {
+        Answer(TaskRun run, SiteLimit site, int attempt, CompletableFuture<CommandResult> future, long deadline) {
             this.run = run;
             this.site = site;
             this.attempt = attempt;
             this.future = future;
+            this.deadline = deadline;
         }
 
         void deliver(CommandResult result, boolean timedOut) {
             if (!done.compareAndSet(false, true)) {
                 return;
-            }
-            ScheduledFuture<?> t = timeout;
-            if (t != null) {
-                t.cancel(false);
             }
             if (timedOut) {
                 future.cancel(false);
@@ -1175,6 +1174,47 @@ public final class JobEngine implements AutoCloseable {
                 closeLock.notifyAll();
             }
             run.continueLater(() -> run.answered(attempt, result));
+        }
+    }
+
+    /**
+     * Watches {@code answer}'s deadline. Every command has the same timeout, so the commands in flight, in the order
+     * they were sent, are also in the order of their deadlines: one timer entry at a time (at the oldest deadline)
+     * replaces a timer entry scheduled and cancelled per command, which made the one timer thread a hot spot.
+     */
+    private void track(Answer answer) {
+        inFlight.add(answer);
+        if (sweepArmed.compareAndSet(false, true)) {
+            armSweep(answer.deadline);
+        }
+    }
+
+    private void armSweep(long deadline) {
+        // at least once a second, so that answered commands leave the queue even behind a slow one
+        long delay = Math.min(Math.max(0, deadline - System.nanoTime()), SWEEP_AT_MOST.toNanos());
+        try {
+            timer.schedule(this::sweepTimeouts, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed meanwhile: answers that come later are dropped
+        }
+    }
+
+    /** On the timer thread: drops answered commands and times out the overdue ones, oldest first. */
+    private void sweepTimeouts() {
+        long now = System.nanoTime();
+        Answer head;
+        while ((head = inFlight.peek()) != null) {
+            if (!head.done.get() && head.deadline - now > 0) {
+                break;
+            }
+            inFlight.poll();
+            head.deliver(CommandResult.transientFailure("no answer within " + options.commandTimeout()), true);
+        }
+        sweepArmed.set(false);
+        // a command tracked meanwhile either armed the sweep itself or is seen here
+        Answer next = inFlight.peek();
+        if (next != null && sweepArmed.compareAndSet(false, true)) {
+            armSweep(next.deadline);
         }
     }
 

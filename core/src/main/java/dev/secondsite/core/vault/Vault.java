@@ -54,6 +54,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -864,12 +865,14 @@ public final class Vault implements AutoCloseable {
 
     /** J5: refuses when a job other than {@code self} that has not ended holds one of {@code vms}. */
     private void checkFree(Set<String> vms, @Nullable String self) {
+        // one look per holder: a job's snapshot costs as much as its tasks, and one job may hold 10,000 VMs
+        Map<String, Job> holders = new HashMap<>();
         for (String vm : vms) {
             String holder = vmHolders.get(vm);
             if (holder == null || holder.equals(self)) {
                 continue;
             }
-            Job job = engine.job(holder);
+            Job job = holders.computeIfAbsent(holder, engine::job);
             if (!job.state().isFinal()) {
                 throw InvalidConfigurationException.of(Rule.J5, "VM " + vm, "vmId", vm, "vmId (" + vm
                         + ") belongs to job " + holder + " (" + job.kind() + " " + job.target() + ", "
