@@ -182,9 +182,22 @@ public final class Vault implements AutoCloseable {
             if (store != null) {
                 StateStore s = store;
                 JobJournal extra = o.journal();
-                journal = event -> {
-                    s.append(VaultRecordJson.JOB_EVENT, JobEventJson.encode(event));
-                    extra.append(event);
+                journal = new JobJournal() {
+                    @Override
+                    public void append(JobEvent event) {
+                        s.append(VaultRecordJson.JOB_EVENT, JobEventJson.encode(event));
+                        extra.append(event);
+                    }
+
+                    @Override
+                    public CompletableFuture<?> appendOrdered(JobEvent event) {
+                        // in order now, durable later: the engine waits for it, holding no lock, before the event's
+                        // effect, so that the events of many tasks share one force
+                        CompletableFuture<Long> durable = s.appendOrdered(VaultRecordJson.JOB_EVENT,
+                                JobEventJson.encode(event));
+                        extra.append(event);
+                        return durable;
+                    }
                 };
             }
             this.engine = JobEngine.builder(transport, new Effects()).clock(clock).options(o.engineOptions())
@@ -976,7 +989,12 @@ public final class Vault implements AutoCloseable {
                     return "already applied: " + change.describe();
                 }
                 VaultConfiguration next = applyChange(configuration, change);
-                record(new VaultRecord.Applied(key, change));
+                // in order, durable later: the engine journals the step's end after it and waits for that before
+                // anything follows from the step, so applies of many tasks share one force (JobEffects.apply)
+                VaultRecord.Applied applied = new VaultRecord.Applied(key, change);
+                if (store != null) {
+                    store.appendOrdered(VaultRecordJson.type(applied), VaultRecordJson.encode(applied));
+                }
                 configuration = next;
                 appliedSteps.add(key);
                 noteState(key, change);
