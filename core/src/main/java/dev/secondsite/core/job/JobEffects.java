@@ -9,7 +9,11 @@ package dev.secondsite.core.job;
 public interface JobEffects {
     /**
      * Applies {@code change}. {@code key} identifies the step; applying a key that was already applied changes
-     * nothing and returns normally, so a step re-run after a crash is harmless (J3).
+     * nothing and returns normally, so a step re-run after a crash is harmless (J3). An implementation that
+     * journals the change in the same journal as the job's events may journal it in order without waiting for it
+     * to be durable ({@link dev.secondsite.core.spi.StateStore#appendOrdered}): the engine journals the step's
+     * {@link JobEvent.StepCompleted} after it and lets nothing outside see the step's effect before that event is
+     * durable, which makes the change durable too.
      *
      * @return a message for the task's history
      * @throws dev.secondsite.core.SecondsiteException when the change is refused (the task fails permanently)

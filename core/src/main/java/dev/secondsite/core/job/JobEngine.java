@@ -24,11 +24,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -81,12 +81,19 @@ import org.slf4j.MDC;
  */
 public final class JobEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
+    /**
+     * What {@link JobJournal#appendOrdered} returns for an event already durable. Package-private: nobody outside
+     * the engine and the journal's default method gets to complete it otherwise.
+     */
+    static final CompletableFuture<Void> DURABLE = CompletableFuture.completedFuture(null);
     /** MDC key of the job id. */
     public static final String MDC_JOB_ID = "jobId";
     /** MDC key of the recovery plan's name (empty for jobs without a plan). */
     public static final String MDC_PLAN = "plan";
     /** How often the timer looks for finished jobs that have grown older than the retention allows. */
     private static final Duration RETENTION_SWEEP = Duration.ofMinutes(1);
+    /** The longest the timeout sweep sleeps while commands are in flight. */
+    private static final Duration SWEEP_AT_MOST = Duration.ofSeconds(1);
 
     private final Transport transport;
     private final JobEffects effects;
@@ -112,6 +119,10 @@ public final class JobEngine implements AutoCloseable {
     private final Object closeLock = new Object();
     private volatile boolean closed;
     private int commandsInFlight;
+    /** Commands sent and not yet answered or timed out (some answered ones too, until the sweep drops them). */
+    private final ConcurrentLinkedQueue<Answer> inFlight = new ConcurrentLinkedQueue<>();
+    /** Whether a timeout sweep is scheduled. */
+    private final AtomicBoolean sweepArmed = new AtomicBoolean();
     /** Jobs that ended, in the order they ended, until compacted. Guarded by itself. */
     private final ArrayDeque<Running> ended = new ArrayDeque<>();
 
@@ -183,7 +194,7 @@ public final class JobEngine implements AutoCloseable {
             synchronized (running.record) {
                 running.events.add(created);
                 jobs.put(id, running);
-                deliver = enqueueNotice(running, created);
+                deliver = enqueueNotice(running, created, DURABLE);
             }
         } finally {
             stateLock.readLock().unlock();
@@ -288,7 +299,10 @@ public final class JobEngine implements AutoCloseable {
 
     /**
      * Every job at one point (J3), for a snapshot: the events of each job kept whole and the summaries of compacted
-     * jobs, taken while no event is being journaled, so that exactly the events journaled before the cut are in it.
+     * jobs, taken while no event is being journaled, so that exactly the events journaled before the cut are in it;
+     * returns once they are all durable.
+     *
+     * @throws RuntimeException the journal's own exception when one of those events could not be made durable
      */
     public EngineCut cut() {
         List<Running> whole = new ArrayList<>();
@@ -298,12 +312,22 @@ public final class JobEngine implements AutoCloseable {
         try {
             whole.addAll(jobs.values());
             whole.sort(Comparator.comparing((Running r) -> r.record.createdAt).thenComparing(r -> r.record.id));
+            List<CompletableFuture<?>> durable = new ArrayList<>();
             for (Running r : whole) {
                 synchronized (r.record) {
                     events.add(new ArrayList<>(r.events));
+                    durable.add(r.durable);
                 }
             }
             summaries = compactedJobs();
+            // every event in the cut is durable before the cut is handed out (a snapshot stands for journaled events)
+            for (CompletableFuture<?> d : durable) {
+                try {
+                    d.join();
+                } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                    throw journalFailure(e);
+                }
+            }
         } finally {
             stateLock.writeLock().unlock();
         }
@@ -327,7 +351,7 @@ public final class JobEngine implements AutoCloseable {
                 return CompletableFuture.failedFuture(r.journalFailure);
             }
             if (isSettled(r)) {
-                return CompletableFuture.completedFuture(r.record.snapshot());
+                return afterDurable(r, r.durable, r.record.snapshot());
             }
             CompletableFuture<Job> f = new CompletableFuture<>();
             r.settleWaiters.add(f);
@@ -477,10 +501,11 @@ public final class JobEngine implements AutoCloseable {
                 || (r.record.state == JobState.WAITING_FOR_ACTION && !r.record.cancelRequested);
     }
 
-    /** Completes the job's settle waiters if it has settled. */
-    private static void settle(Running r) {
+    /** Completes the job's settle waiters if it has settled, once what they are told is durable. */
+    private void settle(Running r) {
         List<CompletableFuture<Job>> waiters;
         Job snapshot;
+        CompletableFuture<?> durable;
         synchronized (r.record) {
             if (!isSettled(r) || r.settleWaiters.isEmpty()) {
                 return;
@@ -488,8 +513,45 @@ public final class JobEngine implements AutoCloseable {
             snapshot = r.record.snapshot();
             waiters = new ArrayList<>(r.settleWaiters);
             r.settleWaiters.clear();
+            durable = r.durable;
         }
-        waiters.forEach(w -> w.complete(snapshot));
+        afterDurable(r, durable, snapshot).whenComplete((job, error) -> waiters.forEach(w -> {
+            if (error != null) {
+                w.completeExceptionally(error);
+            } else {
+                w.complete(job);
+            }
+        }));
+    }
+
+    /**
+     * {@code snapshot} once {@code durable} completed; when it failed, the job halts and the future fails with the
+     * journal's own exception.
+     */
+    private CompletableFuture<Job> afterDurable(Running r, CompletableFuture<?> durable, Job snapshot) {
+        if (durable.isDone() && !durable.isCompletedExceptionally()) {
+            return CompletableFuture.completedFuture(snapshot);
+        }
+        CompletableFuture<Job> out = new CompletableFuture<>();
+        durable.whenComplete((v, error) -> {
+            if (error != null) {
+                RuntimeException cause = journalFailure(error);
+                halt(r, cause);
+                out.completeExceptionally(cause);
+            } else {
+                out.complete(snapshot);
+            }
+        });
+        return out;
+    }
+
+    /** The journal's own exception behind a failed {@link JobJournal#appendOrdered} future. */
+    private static RuntimeException journalFailure(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof RuntimeException e ? e : new CompletionException(cause);
     }
 
     // ------------------------------------------------------------------------------------------- scheduling
@@ -716,7 +778,12 @@ public final class JobEngine implements AutoCloseable {
     /** {@link #emit} for a user's call: a journal failure reaches the caller as the journal's own exception. */
     private void emitForCaller(Running r, JobEvent event) {
         try {
-            emit(r, event);
+            CompletableFuture<?> durable = emit(r, event);
+            try {
+                durable.join(); // the caller returns once the event is durable, as with a plain append
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                throw new JournalFailedException(journalFailure(e));
+            }
         } catch (JournalFailedException e) {
             halt(r, e.journalException);
             throw e.journalException;
@@ -733,10 +800,16 @@ public final class JobEngine implements AutoCloseable {
      * order: the thread that finds nobody notifying delivers every notice queued meanwhile (by any thread) before it
      * returns, so a slow listener delays the tasks that happen to deliver, never the record.
      *
+     * <p>The event takes its place in the journal under the lock ({@link JobJournal#appendOrdered}) and becomes
+     * durable later, shared with the events of other tasks and jobs: nothing the outside world sees follows from it
+     * (a command sent, a listener told, a waiter settled, a caller answered) before the returned future completed.
+     *
+     * @return completes when the event is durable; a failure is the journal's own exception
      * @throws JobEventRefusedException (J3) when the job's state does not allow the event (nothing is journaled)
      */
-    private void emit(Running r, JobEvent event) {
+    private CompletableFuture<?> emit(Running r, JobEvent event) {
         boolean deliver;
+        CompletableFuture<?> durable;
         stateLock.readLock().lock();
         try {
             synchronized (r.record) {
@@ -745,13 +818,14 @@ public final class JobEngine implements AutoCloseable {
                 }
                 JobStateMachine.next(r.record.id, r.record.state, event);
                 try {
-                    journal.append(event);
+                    durable = journal.appendOrdered(event);
                 } catch (RuntimeException e) {
                     throw new JournalFailedException(e);
                 }
                 r.record.apply(event);
                 r.events.add(event);
-                deliver = enqueueNotice(r, event);
+                r.durable = durable;
+                deliver = enqueueNotice(r, event, durable);
             }
         } finally {
             stateLock.readLock().unlock();
@@ -759,15 +833,17 @@ public final class JobEngine implements AutoCloseable {
         if (deliver) {
             deliverNotices(r);
         }
+        return durable;
     }
 
     /** Queues {@code event} for the listeners; true when the caller must deliver. Called under the record lock. */
-    private boolean enqueueNotice(Running r, JobEvent event) {
+    private boolean enqueueNotice(Running r, JobEvent event, CompletableFuture<?> durable) {
         if (listeners.isEmpty()) {
             return false;
         }
         int total = r.record.taskStates.length;
-        r.notices.add(new Notice(event, r.record.state, total == 0 ? 0 : r.record.doneTasks * 100 / total));
+        r.notices.add(new Notice(event, r.record.state, total == 0 ? 0 : r.record.doneTasks * 100 / total,
+                durable));
         if (r.notifying) {
             return false;
         }
@@ -779,9 +855,22 @@ public final class JobEngine implements AutoCloseable {
         while (true) {
             Notice notice;
             synchronized (r.record) {
-                notice = r.notices.poll();
+                notice = r.notices.peek();
                 if (notice == null) {
                     r.notifying = false;
+                    return;
+                }
+                if (!notice.durable.isDone()) {
+                    // listeners hear of an event once it is durable; this job's deliverer goes on then, on a worker
+                    notice.durable.whenComplete((v, error) -> work(r, () -> deliverNotices(r)));
+                    return;
+                }
+                r.notices.poll();
+                if (notice.durable.isCompletedExceptionally()) {
+                    // never durable: the job halts where it is, and its listeners hear nothing more of it
+                    r.notices.clear();
+                    r.notifying = false;
+                    notice.durable.whenComplete((v, error) -> halt(r, journalFailure(error)));
                     return;
                 }
             }
@@ -996,20 +1085,38 @@ public final class JobEngine implements AutoCloseable {
 
         /** Sends with a per-site permit held; the answer (or the timeout) comes back through {@link #answered}. */
         private boolean send(SiteLimit site, int attempt, CommandRequest request) {
-            boolean sent = false;
+            CompletableFuture<?> durable = null;
             try {
-                emit(r, new JobEvent.CommandSent(r.record.id, clock.instant(), task.id(), step, attempt));
-                synchronized (closeLock) {
-                    if (closed) {
-                        throw new Abandoned(); // no command leaves a closed engine
-                    }
-                    commandsInFlight++;
-                }
-                sent = true;
+                durable = emit(r, new JobEvent.CommandSent(r.record.id, clock.instant(), task.id(), step, attempt));
             } finally {
-                if (!sent) {
+                if (durable == null) {
                     site.release();
                 }
+            }
+            if (durable.isDone() && !durable.isCompletedExceptionally()) {
+                transmit(site, attempt, request);
+                return false;
+            }
+            // the command leaves once the event announcing it is durable; no thread waits for that meanwhile (a job
+            // that halts or an engine that closes meanwhile keeps the permit: nothing more is sent for it anyway)
+            durable.whenComplete((v, error) -> work(r, () -> {
+                if (error != null) {
+                    site.release();
+                    throw new JournalFailedException(journalFailure(error));
+                }
+                transmit(site, attempt, request);
+            }));
+            return false;
+        }
+
+        /** Sends a command whose {@link JobEvent.CommandSent} is durable, with its per-site permit held. */
+        private void transmit(SiteLimit site, int attempt, CommandRequest request) {
+            synchronized (closeLock) {
+                if (closed) {
+                    site.release();
+                    throw new Abandoned(); // no command leaves a closed engine
+                }
+                commandsInFlight++;
             }
             CompletableFuture<CommandResult> future;
             try {
@@ -1018,16 +1125,10 @@ public final class JobEngine implements AutoCloseable {
                 future = CompletableFuture.completedFuture(CommandResult.transientFailure("could not send: "
                         + e.getMessage()));
             }
-            Answer answer = new Answer(this, site, attempt, future);
-            try {
-                answer.timeout = timer.schedule(() -> answer.deliver(CommandResult.transientFailure(
-                        "no answer within " + options.commandTimeout()), true),
-                        options.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException closing) {
-                // closed meanwhile: the answer, when it comes, is dropped
-            }
+            Answer answer = new Answer(this, site, attempt, future,
+                    System.nanoTime() + options.commandTimeout().toNanos());
+            track(answer);
             future.whenComplete((result, error) -> answer.deliver(result != null ? result : failure(error), false));
-            return false;
         }
 
         /** The command's answer: records it, then retries, polls again, fails or goes on with the next step. */
@@ -1148,23 +1249,21 @@ public final class JobEngine implements AutoCloseable {
         final SiteLimit site;
         final int attempt;
         final CompletableFuture<CommandResult> future;
+        /** When the command times out, in {@link System#nanoTime()}. */
+        final long deadline;
         final AtomicBoolean done = new AtomicBoolean();
-        volatile @Nullable ScheduledFuture<?> timeout;
 
-        Answer(TaskRun run, SiteLimit site, int attempt, CompletableFuture<CommandResult> future) {
+        Answer(TaskRun run, SiteLimit site, int attempt, CompletableFuture<CommandResult> future, long deadline) {
             this.run = run;
             this.site = site;
             this.attempt = attempt;
             this.future = future;
+            this.deadline = deadline;
         }
 
         void deliver(CommandResult result, boolean timedOut) {
             if (!done.compareAndSet(false, true)) {
                 return;
-            }
-            ScheduledFuture<?> t = timeout;
-            if (t != null) {
-                t.cancel(false);
             }
             if (timedOut) {
                 future.cancel(false);
@@ -1175,6 +1274,47 @@ public final class JobEngine implements AutoCloseable {
                 closeLock.notifyAll();
             }
             run.continueLater(() -> run.answered(attempt, result));
+        }
+    }
+
+    /**
+     * Watches {@code answer}'s deadline. Every command has the same timeout, so the commands in flight, in the order
+     * they were sent, are also in the order of their deadlines: one timer entry at a time (at the oldest deadline)
+     * replaces a timer entry scheduled and cancelled per command, which made the one timer thread a hot spot.
+     */
+    private void track(Answer answer) {
+        inFlight.add(answer);
+        if (sweepArmed.compareAndSet(false, true)) {
+            armSweep(answer.deadline);
+        }
+    }
+
+    private void armSweep(long deadline) {
+        // at least once a second, so that answered commands leave the queue even behind a slow one
+        long delay = Math.min(Math.max(0, deadline - System.nanoTime()), SWEEP_AT_MOST.toNanos());
+        try {
+            timer.schedule(this::sweepTimeouts, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed meanwhile: answers that come later are dropped
+        }
+    }
+
+    /** On the timer thread: drops answered commands and times out the overdue ones, oldest first. */
+    private void sweepTimeouts() {
+        long now = System.nanoTime();
+        Answer head;
+        while ((head = inFlight.peek()) != null) {
+            if (!head.done.get() && head.deadline - now > 0) {
+                break;
+            }
+            inFlight.poll();
+            head.deliver(CommandResult.transientFailure("no answer within " + options.commandTimeout()), true);
+        }
+        sweepArmed.set(false);
+        // a command tracked meanwhile either armed the sweep itself or is seen here
+        Answer next = inFlight.peek();
+        if (next != null && sweepArmed.compareAndSet(false, true)) {
+            armSweep(next.deadline);
         }
     }
 
@@ -1266,6 +1406,8 @@ public final class JobEngine implements AutoCloseable {
         /** Set when the journal refused an event (or the engine closed): no more work for this job. */
         volatile boolean halted;
         @Nullable RuntimeException journalFailure;
+        /** Completes when the job's latest event is durable (and with it every earlier one). */
+        CompletableFuture<?> durable = DURABLE;
         /** Tasks waiting for a manual action, oldest first. */
         final ArrayDeque<TaskRun> waiting = new ArrayDeque<>(1);
         final List<CompletableFuture<Job>> settleWaiters = new ArrayList<>(1);
@@ -1280,7 +1422,7 @@ public final class JobEngine implements AutoCloseable {
     }
 
     /** An event with the job's state and progress just after it took effect. */
-    private record Notice(JobEvent event, JobState state, int progress) {
+    private record Notice(JobEvent event, JobState state, int progress, CompletableFuture<?> durable) {
     }
 
     /** Builds a {@link JobEngine}. Not thread-safe. */

@@ -3,6 +3,7 @@ package dev.secondsite.core.spi;
 import dev.secondsite.core.InvalidConfigurationException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -44,6 +45,29 @@ public interface StateStore extends AutoCloseable {
      */
     default long append(String type, String text) {
         return append(type, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Appends a record in order without waiting for it to become durable: the record takes its sequence before the
+     * method returns (so records appended one after the other by one thread, or under one lock, are journaled in
+     * that order), and the returned future completes with that sequence once the record is durable. A caller that
+     * must not act before its record is durable (the job engine sends no command before the event announcing it is)
+     * waits on the future outside its locks, so that records appended under different locks, or one after the other,
+     * share one force. A durable record makes every earlier record durable too.
+     *
+     * <p>The future may complete on a thread of the store's own; what depends on it should hand longer work on.
+     * The default appends with {@link #append(String, byte[])} and returns a completed future.
+     *
+     * @param type as {@link #append(String, byte[])}
+     * @param payload as {@link #append(String, byte[])}; copied before the method returns
+     * @return the record's sequence once durable; completes exceptionally with {@link StateStoreException} when
+     *         the record could not be made durable (the store then refuses every later call until reopened)
+     * @throws InvalidConfigurationException as {@link #append(String, byte[])}
+     * @throws StateStoreClosedException when the store is closed
+     * @throws StateStoreException when an earlier write failed (the record was not taken)
+     */
+    default CompletableFuture<Long> appendOrdered(String type, byte[] payload) {
+        return CompletableFuture.completedFuture(append(type, payload));
     }
 
     /**

@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -360,27 +361,14 @@ public final class JournalStore implements StateStore {
      */
     @Override
     public long append(String type, byte[] payload) {
-        byte[] typeBytes = StateStoreRecord.checkType(type);
-        long recordBytes = JournalFormat.recordBytes(typeBytes.length, 0) + (long) payload.length;
-        if (recordBytes > options.maxRecordBytes()) {
-            throw InvalidConfigurationException.of(Rule.INPUT, "record " + type, "payload", payload.length,
-                    "payload (" + payload.length + " bytes) makes a record of " + recordBytes
-                            + " bytes, more than maxRecordBytes (" + options.maxRecordBytes() + ")");
-        }
+        byte[] typeBytes = checkRecord(type, payload);
+        boolean[] wasInterrupted = new boolean[1];
         boolean interrupted = false;
         lock.lock();
         try {
-            checkUsable("append");
-            while (!filling.isEmpty() && filling.size + recordBytes > MAX_BATCH_BYTES) {
-                interrupted |= awaitDurable(filling);
-                checkUsable("append");
-            }
-            long sequence = nextSequence++;
-            Batch batch = filling;
-            batch.add(sequence, typeBytes, payload);
-            if (batch.count == 1) {
-                batchReady.signal();
-            }
+            long sequence = enqueue(typeBytes, payload, null, wasInterrupted);
+            interrupted = wasInterrupted[0];
+            Batch batch = filling; // the lock is still held: the record's batch is the one being filled
             while (durableSequence < sequence && failure == null) {
                 // Uninterruptible: once the record is in a batch it may become durable, so we must learn whether.
                 interrupted |= awaitDurable(batch);
@@ -396,6 +384,69 @@ public final class JournalStore implements StateStore {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private byte[] checkRecord(String type, byte[] payload) {
+        byte[] typeBytes = StateStoreRecord.checkType(type);
+        long recordBytes = JournalFormat.recordBytes(typeBytes.length, 0) + (long) payload.length;
+        if (recordBytes > options.maxRecordBytes()) {
+            throw InvalidConfigurationException.of(Rule.INPUT, "record " + type, "payload", payload.length,
+                    "payload (" + payload.length + " bytes) makes a record of " + recordBytes
+                            + " bytes, more than maxRecordBytes (" + options.maxRecordBytes() + ")");
+        }
+        return typeBytes;
+    }
+
+    /**
+     * Gives the record its sequence and puts it in the batch being filled (waiting first while that batch is full);
+     * {@code durable}, if any, is completed by the writer. Called under {@link #lock}; sets {@code interrupted[0]}
+     * when the thread was interrupted while waiting, for the caller to restore once it released the lock.
+     */
+    private long enqueue(byte[] typeBytes, byte[] payload, @Nullable CompletableFuture<Long> durable,
+                         boolean[] interrupted) {
+        checkUsable("append");
+        long recordBytes = JournalFormat.recordBytes(typeBytes.length, payload.length);
+        while (!filling.isEmpty() && filling.size + recordBytes > MAX_BATCH_BYTES) {
+            interrupted[0] |= awaitDurable(filling);
+            checkUsable("append");
+        }
+        long sequence = nextSequence++;
+        Batch batch = filling;
+        batch.add(sequence, typeBytes, payload);
+        if (durable != null) {
+            batch.waiters.add(new Waiter(sequence, durable));
+        }
+        if (batch.count == 1) {
+            batchReady.signal();
+        }
+        return sequence;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The record joins the batch being filled, as {@link #append(String, byte[])} does; the writer thread
+     * completes the future right after the force that made its batch durable.
+     *
+     * @throws InvalidConfigurationException ({@code INPUT}) as {@link #append(String, byte[])}
+     * @throws StateStoreClosedException when the store is closed
+     * @throws StateStoreException when an earlier write failed
+     */
+    @Override
+    public CompletableFuture<Long> appendOrdered(String type, byte[] payload) {
+        byte[] typeBytes = checkRecord(type, payload);
+        CompletableFuture<Long> durable = new CompletableFuture<>();
+        boolean[] interrupted = new boolean[1];
+        lock.lock();
+        try {
+            enqueue(typeBytes, payload, durable, interrupted);
+        } finally {
+            lock.unlock();
+            if (interrupted[0]) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return durable;
     }
 
     /**
@@ -730,13 +781,31 @@ public final class JournalStore implements StateStore {
                 fail(e);
                 return;
             }
+            List<Waiter> waiters;
             lock.lock();
             try {
                 durableSequence = batch.lastSequence;
                 batch.durable.signalAll();
+                waiters = batch.takeWaiters();
                 batch.clear();
             } finally {
                 lock.unlock();
+            }
+            completeWaiters(waiters, null);
+        }
+    }
+
+    /**
+     * Completes the futures of ordered appends with their sequences or, when {@code failure} is set, exceptionally.
+     * Called without the lock, since a future runs what depends on it.
+     */
+    private void completeWaiters(List<Waiter> waiters, @Nullable Throwable failure) {
+        for (Waiter w : waiters) {
+            if (failure != null) {
+                w.future.completeExceptionally(new StateStoreException(directory, "record " + w.sequence
+                        + " was not made durable: " + failure, failure));
+            } else {
+                w.future.complete(w.sequence);
             }
         }
     }
@@ -763,15 +832,20 @@ public final class JournalStore implements StateStore {
 
     private void fail(Throwable cause) {
         log.error("J3: journal write failed in {}; the store refuses further calls until reopened", directory, cause);
+        List<Waiter> waiters = new ArrayList<>();
         lock.lock();
         try {
             if (failure == null) {
                 failure = cause;
             }
+            // no record is taken once failure is set, so these are the last ordered appends to settle
+            waiters.addAll(spare.takeWaiters());
+            waiters.addAll(filling.takeWaiters());
         } finally {
             lock.unlock();
         }
         wakeAll();
+        completeWaiters(waiters, cause);
     }
 
     private void wakeAll() {
@@ -794,6 +868,10 @@ public final class JournalStore implements StateStore {
         return "JournalStore[" + directory + "]";
     }
 
+    /** An ordered append waiting for its record to be durable. */
+    private record Waiter(long sequence, CompletableFuture<Long> future) {
+    }
+
     /** Records encoded back to back, waiting to be written with one call. Guarded by {@link #lock}. */
     private static final class Batch {
         private static final int INITIAL_BYTES = 64 << 10;
@@ -804,6 +882,7 @@ public final class JournalStore implements StateStore {
         private int count;
         private long firstSequence;
         private long lastSequence;
+        private List<Waiter> waiters = new ArrayList<>();
 
         Batch(Condition durable) {
             this.durable = durable;
@@ -823,6 +902,16 @@ public final class JournalStore implements StateStore {
                 firstSequence = sequence;
             }
             lastSequence = sequence;
+        }
+
+        /** The ordered appends of this batch, which it forgets. */
+        List<Waiter> takeWaiters() {
+            if (waiters.isEmpty()) {
+                return List.of();
+            }
+            List<Waiter> taken = waiters;
+            waiters = new ArrayList<>();
+            return taken;
         }
 
         void clear() {

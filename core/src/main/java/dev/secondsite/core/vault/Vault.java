@@ -54,6 +54,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -181,9 +182,22 @@ public final class Vault implements AutoCloseable {
             if (store != null) {
                 StateStore s = store;
                 JobJournal extra = o.journal();
-                journal = event -> {
-                    s.append(VaultRecordJson.JOB_EVENT, JobEventJson.encode(event));
-                    extra.append(event);
+                journal = new JobJournal() {
+                    @Override
+                    public void append(JobEvent event) {
+                        s.append(VaultRecordJson.JOB_EVENT, JobEventJson.encode(event));
+                        extra.append(event);
+                    }
+
+                    @Override
+                    public CompletableFuture<?> appendOrdered(JobEvent event) {
+                        // in order now, durable later: the engine waits for it, holding no lock, before the event's
+                        // effect, so that the events of many tasks share one force
+                        CompletableFuture<Long> durable = s.appendOrdered(VaultRecordJson.JOB_EVENT,
+                                JobEventJson.encode(event));
+                        extra.append(event);
+                        return durable;
+                    }
                 };
             }
             this.engine = JobEngine.builder(transport, new Effects()).clock(clock).options(o.engineOptions())
@@ -864,12 +878,14 @@ public final class Vault implements AutoCloseable {
 
     /** J5: refuses when a job other than {@code self} that has not ended holds one of {@code vms}. */
     private void checkFree(Set<String> vms, @Nullable String self) {
+        // one look per holder: a job's snapshot costs as much as its tasks, and one job may hold 10,000 VMs
+        Map<String, Job> holders = new HashMap<>();
         for (String vm : vms) {
             String holder = vmHolders.get(vm);
             if (holder == null || holder.equals(self)) {
                 continue;
             }
-            Job job = engine.job(holder);
+            Job job = holders.computeIfAbsent(holder, engine::job);
             if (!job.state().isFinal()) {
                 throw InvalidConfigurationException.of(Rule.J5, "VM " + vm, "vmId", vm, "vmId (" + vm
                         + ") belongs to job " + holder + " (" + job.kind() + " " + job.target() + ", "
@@ -973,7 +989,12 @@ public final class Vault implements AutoCloseable {
                     return "already applied: " + change.describe();
                 }
                 VaultConfiguration next = applyChange(configuration, change);
-                record(new VaultRecord.Applied(key, change));
+                // in order, durable later: the engine journals the step's end after it and waits for that before
+                // anything follows from the step, so applies of many tasks share one force (JobEffects.apply)
+                VaultRecord.Applied applied = new VaultRecord.Applied(key, change);
+                if (store != null) {
+                    store.appendOrdered(VaultRecordJson.type(applied), VaultRecordJson.encode(applied));
+                }
                 configuration = next;
                 appliedSteps.add(key);
                 noteState(key, change);
