@@ -71,9 +71,6 @@ class ArchitectureTest {
      * gone, so the list cannot go stale). Empty it; never add to it.
      */
     private static final Map<String, String> TEMPORARY_EXCLUSIONS = Map.of(
-            CORE + ".vault -> " + CORE + ".json",
-            "the journal codecs (VaultRecordJson, JobEventJson) still live in json; issue 8 moves them into the "
-                    + "vault as package-private Jackson codecs",
             CORE + ".transport.local -> " + CORE + ".inventory",
             "a transport carries VaultEndpoint.register/sync, whose signatures take inventory.Site; DESIGN.md's "
                     + "transport row should name inventory (as provider's does), or the protocol must carry the "

@@ -32,8 +32,6 @@ import dev.secondsite.core.job.JobQuery;
 import dev.secondsite.core.job.JobSpec;
 import dev.secondsite.core.job.Phase;
 import dev.secondsite.core.job.TaskSpec;
-import dev.secondsite.core.json.JobEventJson;
-import dev.secondsite.core.json.VaultRecordJson;
 import dev.secondsite.core.plan.FailoverDirection;
 import dev.secondsite.core.plan.FailoverKind;
 import dev.secondsite.core.plan.PlanContext;
@@ -169,7 +167,7 @@ public final class Vault implements AutoCloseable {
                 created = new VaultRecord.Created(info, secret);
                 this.configuration = VaultConfiguration.empty(info);
                 if (store != null) {
-                    store.append(VaultRecordJson.type(created), VaultRecordJson.encode(created));
+                    store.append(JournalCodec.type(created), JournalCodec.encode(created));
                 }
             }
             this.signer = new KeySigner(created.info().id(), created.signingSecret());
@@ -182,7 +180,7 @@ public final class Vault implements AutoCloseable {
                 StateStore s = store;
                 JobJournal extra = o.journal();
                 journal = event -> {
-                    s.append(VaultRecordJson.JOB_EVENT, JobEventJson.encode(event));
+                    s.append(JournalCodec.JOB_EVENT, JournalCodec.encodeEvent(event));
                     extra.append(event);
                 };
             }
@@ -197,8 +195,8 @@ public final class Vault implements AutoCloseable {
             transport.bind(endpoint);
             if (stored) {
                 // one snapshot per opening keeps the journal short: what was replayed now lives in it
-                store.writeSnapshot(restored.lastSequence, VaultRecordJson.encode(new VaultRecord.Snapshot(created,
-                        configuration, appliedSteps, List.copyOf(restored.jobs.values()))));
+                store.writeSnapshot(restored.lastSequence, JournalCodec.encode(new VaultRecord.Snapshot(created,
+                        configuration, appliedSteps, List.copyOf(restored.jobs.values()), List.of())));
                 int resumed = 0;
                 for (List<JobEvent> events : restored.jobs.values()) {
                     Job job = engine.adopt(events);
@@ -323,7 +321,7 @@ public final class Vault implements AutoCloseable {
     private static Restored restore(StateStore store) {
         Restored r = new Restored();
         store.latestSnapshot().ifPresent(snapshot -> {
-            VaultRecord.Snapshot snap = VaultRecordJson.decodeSnapshot(snapshot.state());
+            VaultRecord.Snapshot snap = JournalCodec.decodeSnapshot(snapshot.state());
             r.created = snap.vault();
             r.configuration = snap.configuration();
             r.appliedSteps.addAll(snap.appliedSteps());
@@ -331,7 +329,7 @@ public final class Vault implements AutoCloseable {
             r.lastSequence = snapshot.uptoSequence();
         });
         store.replay(rec -> {
-            VaultRecord record = VaultRecordJson.decode(rec.type(), rec.payload());
+            VaultRecord record = JournalCodec.decode(rec.type(), rec.payload());
             r.lastSequence = rec.sequence();
             if (record instanceof VaultRecord.Created c) {
                 r.created = c;
@@ -358,7 +356,7 @@ public final class Vault implements AutoCloseable {
     /** Journals {@code record} (when the vault is durable) before the change it describes takes effect. */
     private void record(VaultRecord record) {
         if (store != null) {
-            store.append(VaultRecordJson.type(record), VaultRecordJson.encode(record));
+            store.append(JournalCodec.type(record), JournalCodec.encode(record));
         }
     }
 
