@@ -30,6 +30,7 @@ import dev.secondsite.core.job.JobKind;
 import dev.secondsite.core.job.JobListener;
 import dev.secondsite.core.job.JobQuery;
 import dev.secondsite.core.job.JobSpec;
+import dev.secondsite.core.job.JobSummary;
 import dev.secondsite.core.job.Phase;
 import dev.secondsite.core.job.TaskSpec;
 import dev.secondsite.core.plan.FailoverDirection;
@@ -195,8 +196,13 @@ public final class Vault implements AutoCloseable {
             transport.bind(endpoint);
             if (stored) {
                 // one snapshot per opening keeps the journal short: what was replayed now lives in it
+                // J4: a compacted job's step keys are never needed again
+                appliedSteps.removeIf(key -> restored.summaries.containsKey(key.substring(0, Math.max(0,
+                        key.indexOf('/')))));
                 store.writeSnapshot(restored.lastSequence, JournalCodec.encode(new VaultRecord.Snapshot(created,
-                        configuration, appliedSteps, List.copyOf(restored.jobs.values()), List.of())));
+                        configuration, appliedSteps, List.copyOf(restored.jobs.values()),
+                        List.copyOf(restored.summaries.values()))));
+                restored.summaries.values().forEach(engine::adopt);
                 int resumed = 0;
                 for (List<JobEvent> events : restored.jobs.values()) {
                     Job job = engine.adopt(events);
@@ -315,6 +321,7 @@ public final class Vault implements AutoCloseable {
         VaultConfiguration configuration;
         final Set<String> appliedSteps = new HashSet<>();
         final Map<String, List<JobEvent>> jobs = new LinkedHashMap<>();
+        final Map<String, JobSummary> summaries = new LinkedHashMap<>();
         long lastSequence;
     }
 
@@ -326,6 +333,7 @@ public final class Vault implements AutoCloseable {
             r.configuration = snap.configuration();
             r.appliedSteps.addAll(snap.appliedSteps());
             snap.jobs().forEach(events -> r.jobs.put(events.get(0).jobId(), new ArrayList<>(events)));
+            snap.summaries().forEach(summary -> r.summaries.put(summary.id(), summary));
             r.lastSequence = snapshot.uptoSequence();
         });
         store.replay(rec -> {
@@ -335,6 +343,9 @@ public final class Vault implements AutoCloseable {
                 r.created = c;
                 r.configuration = VaultConfiguration.empty(c.info());
             } else if (record instanceof VaultRecord.JobRecorded j) {
+                if (r.summaries.containsKey(j.event().jobId())) {
+                    return; // compacted (J4): its summary stands for all its events
+                }
                 r.jobs.computeIfAbsent(j.event().jobId(), id -> new ArrayList<>()).add(j.event());
             } else if (record instanceof VaultRecord.Applied a) {
                 if (r.appliedSteps.add(a.key())) {
@@ -977,6 +988,14 @@ public final class Vault implements AutoCloseable {
                 noteState(key, change);
                 return change.describe();
             }
+        }
+
+        /** J4: the job was compacted; its steps never run again, so their keys need not be kept. */
+        @Override
+        public void forget(String jobId) {
+            String prefix = jobId + "/";
+            appliedSteps.removeIf(key -> key.startsWith(prefix));
+            jobContexts.remove(jobId);
         }
 
         @Override
