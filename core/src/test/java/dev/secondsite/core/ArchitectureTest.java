@@ -1,7 +1,5 @@
 package dev.secondsite.core;
 
-import static com.tngtech.archunit.base.DescribedPredicate.describe;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -15,7 +13,6 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.conditions.ArchConditions;
-import com.tngtech.archunit.library.dependencies.SliceRule;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,37 +65,15 @@ class ArchitectureTest {
                 vault, json));
     }
 
-    /**
-     * TEMPORARY: edges the table forbids that the code still has, as "from package -> to package" with the reason.
-     * Each must be removed by the change that removes its edge ({@link #exclusionsStillNeeded} fails once an edge is
-     * gone, so the list cannot go stale). Empty it; never add to it.
-     */
-    private static final Map<String, String> TEMPORARY_EXCLUSIONS = Map.of(
-            CORE + ".vault -> " + CORE + ".json",
-            "the journal codecs (VaultRecordJson, JobEventJson) still live in json; issue 8 moves them into the "
-                    + "vault as package-private Jackson codecs");
-
     /** Core's compiled main classes only (Maven runs tests in the module's directory). */
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPath(Paths.get("target", "classes"));
 
-    private static final DescribedPredicate<Dependency> EXCLUDED = describe("a temporary exclusion",
-            d -> TEMPORARY_EXCLUSIONS.containsKey(edge(d)));
-
-    private static String edge(Dependency d) {
-        return d.getOriginClass().getPackageName() + " -> " + d.getTargetClass().getPackageName();
-    }
-
     @Test
     @DisplayName("DESIGN no package cycle among dev.secondsite.core packages")
     void noCycles() {
-        SliceRule rule = slices().matching(CORE + ".(**)").should().beFreeOfCycles();
-        for (String excluded : TEMPORARY_EXCLUSIONS.keySet()) {
-            String[] fromTo = excluded.split(" -> ");
-            rule = rule.ignoreDependency(resideInAPackage(fromTo[0]), resideInAPackage(fromTo[1]));
-        }
-        rule.check(MAIN);
+        slices().matching(CORE + ".(**)").should().beFreeOfCycles().check(MAIN);
     }
 
     @Test
@@ -111,7 +86,7 @@ class ArchitectureTest {
                         .or(resideInAnyPackage(allowed.toArray(String[]::new)));
                 classes().that().resideInAPackage(pkg).should(ArchConditions.onlyHaveDependenciesWhere(DescribedPredicate.<Dependency>describe(
                         "the target is outside core or in " + allowed,
-                        d -> allowedTarget.test(d.getTargetClass()) || EXCLUDED.test(d)))).check(MAIN);
+                        d -> allowedTarget.test(d.getTargetClass())))).check(MAIN);
             } catch (AssertionError e) {
                 violations.add(e.getMessage());
             }
@@ -124,15 +99,5 @@ class ArchitectureTest {
     void tableCoversEveryPackage() {
         classes().should().resideInAnyPackage(MAY_IMPORT.keySet().toArray(String[]::new))
                 .check(MAIN);
-    }
-
-    @Test
-    @DisplayName("DESIGN each temporary exclusion still matches an edge in the code, so the list only shrinks")
-    void exclusionsStillNeeded() {
-        for (String excluded : TEMPORARY_EXCLUSIONS.keySet()) {
-            boolean present = MAIN.stream().flatMap(c -> c.getDirectDependenciesFromSelf().stream())
-                    .anyMatch(d -> edge(d).equals(excluded));
-            assertTrue(present, "the edge " + excluded + " is gone: remove it from TEMPORARY_EXCLUSIONS");
-        }
     }
 }

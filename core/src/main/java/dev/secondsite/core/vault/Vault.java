@@ -30,10 +30,9 @@ import dev.secondsite.core.job.JobKind;
 import dev.secondsite.core.job.JobListener;
 import dev.secondsite.core.job.JobQuery;
 import dev.secondsite.core.job.JobSpec;
+import dev.secondsite.core.job.JobSummary;
 import dev.secondsite.core.job.Phase;
 import dev.secondsite.core.job.TaskSpec;
-import dev.secondsite.core.json.JobEventJson;
-import dev.secondsite.core.json.VaultRecordJson;
 import dev.secondsite.core.plan.FailoverDirection;
 import dev.secondsite.core.plan.FailoverKind;
 import dev.secondsite.core.plan.PlanContext;
@@ -170,7 +169,7 @@ public final class Vault implements AutoCloseable {
                 created = new VaultRecord.Created(info, secret);
                 this.configuration = VaultConfiguration.empty(info);
                 if (store != null) {
-                    store.append(VaultRecordJson.type(created), VaultRecordJson.encode(created));
+                    store.append(JournalCodec.type(created), JournalCodec.encode(created));
                 }
             }
             this.signer = new KeySigner(created.info().id(), created.signingSecret());
@@ -185,7 +184,7 @@ public final class Vault implements AutoCloseable {
                 journal = new JobJournal() {
                     @Override
                     public void append(JobEvent event) {
-                        s.append(VaultRecordJson.JOB_EVENT, JobEventJson.encode(event));
+                        s.append(JournalCodec.JOB_EVENT, JournalCodec.encodeEvent(event));
                         extra.append(event);
                     }
 
@@ -193,8 +192,8 @@ public final class Vault implements AutoCloseable {
                     public CompletableFuture<?> appendOrdered(JobEvent event) {
                         // in order now, durable later: the engine waits for it, holding no lock, before the event's
                         // effect, so that the events of many tasks share one force
-                        CompletableFuture<Long> durable = s.appendOrdered(VaultRecordJson.JOB_EVENT,
-                                JobEventJson.encode(event));
+                        CompletableFuture<Long> durable = s.appendOrdered(JournalCodec.JOB_EVENT,
+                                JournalCodec.encodeEvent(event));
                         extra.append(event);
                         return durable;
                     }
@@ -211,8 +210,13 @@ public final class Vault implements AutoCloseable {
             transport.bind(endpoint);
             if (stored) {
                 // one snapshot per opening keeps the journal short: what was replayed now lives in it
-                store.writeSnapshot(restored.lastSequence, VaultRecordJson.encode(new VaultRecord.Snapshot(created,
-                        configuration, appliedSteps, List.copyOf(restored.jobs.values()))));
+                // J4: a compacted job's step keys are never needed again
+                appliedSteps.removeIf(key -> restored.summaries.containsKey(key.substring(0, Math.max(0,
+                        key.indexOf('/')))));
+                store.writeSnapshot(restored.lastSequence, JournalCodec.encode(new VaultRecord.Snapshot(created,
+                        configuration, appliedSteps, List.copyOf(restored.jobs.values()),
+                        List.copyOf(restored.summaries.values()))));
+                restored.summaries.values().forEach(engine::adopt);
                 int resumed = 0;
                 for (List<JobEvent> events : restored.jobs.values()) {
                     Job job = engine.adopt(events);
@@ -331,26 +335,31 @@ public final class Vault implements AutoCloseable {
         VaultConfiguration configuration;
         final Set<String> appliedSteps = new HashSet<>();
         final Map<String, List<JobEvent>> jobs = new LinkedHashMap<>();
+        final Map<String, JobSummary> summaries = new LinkedHashMap<>();
         long lastSequence;
     }
 
     private static Restored restore(StateStore store) {
         Restored r = new Restored();
         store.latestSnapshot().ifPresent(snapshot -> {
-            VaultRecord.Snapshot snap = VaultRecordJson.decodeSnapshot(snapshot.state());
+            VaultRecord.Snapshot snap = JournalCodec.decodeSnapshot(snapshot.state());
             r.created = snap.vault();
             r.configuration = snap.configuration();
             r.appliedSteps.addAll(snap.appliedSteps());
             snap.jobs().forEach(events -> r.jobs.put(events.get(0).jobId(), new ArrayList<>(events)));
+            snap.summaries().forEach(summary -> r.summaries.put(summary.id(), summary));
             r.lastSequence = snapshot.uptoSequence();
         });
         store.replay(rec -> {
-            VaultRecord record = VaultRecordJson.decode(rec.type(), rec.payload());
+            VaultRecord record = JournalCodec.decode(rec.type(), rec.payload());
             r.lastSequence = rec.sequence();
             if (record instanceof VaultRecord.Created c) {
                 r.created = c;
                 r.configuration = VaultConfiguration.empty(c.info());
             } else if (record instanceof VaultRecord.JobRecorded j) {
+                if (r.summaries.containsKey(j.event().jobId())) {
+                    return; // compacted (J4): its summary stands for all its events
+                }
                 r.jobs.computeIfAbsent(j.event().jobId(), id -> new ArrayList<>()).add(j.event());
             } else if (record instanceof VaultRecord.Applied a) {
                 if (r.appliedSteps.add(a.key())) {
@@ -372,7 +381,7 @@ public final class Vault implements AutoCloseable {
     /** Journals {@code record} (when the vault is durable) before the change it describes takes effect. */
     private void record(VaultRecord record) {
         if (store != null) {
-            store.append(VaultRecordJson.type(record), VaultRecordJson.encode(record));
+            store.append(JournalCodec.type(record), JournalCodec.encode(record));
         }
     }
 
@@ -993,13 +1002,21 @@ public final class Vault implements AutoCloseable {
                 // anything follows from the step, so applies of many tasks share one force (JobEffects.apply)
                 VaultRecord.Applied applied = new VaultRecord.Applied(key, change);
                 if (store != null) {
-                    store.appendOrdered(VaultRecordJson.type(applied), VaultRecordJson.encode(applied));
+                    store.appendOrdered(JournalCodec.type(applied), JournalCodec.encode(applied));
                 }
                 configuration = next;
                 appliedSteps.add(key);
                 noteState(key, change);
                 return change.describe();
             }
+        }
+
+        /** J4: the job was compacted; its steps never run again, so their keys need not be kept. */
+        @Override
+        public void forget(String jobId) {
+            String prefix = jobId + "/";
+            appliedSteps.removeIf(key -> key.startsWith(prefix));
+            jobContexts.remove(jobId);
         }
 
         @Override

@@ -8,6 +8,7 @@ import dev.secondsite.core.internal.Checks;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.job.ConfigChange;
 import dev.secondsite.core.job.JobEvent;
+import dev.secondsite.core.job.JobSummary;
 import dev.secondsite.core.plan.RecoveryPlan;
 import java.util.List;
 import java.util.Set;
@@ -95,16 +96,17 @@ public sealed interface VaultRecord {
     }
 
     /**
-     * Everything the records before it said: the configuration (with proxy passwords), the keys of applied job
-     * steps, and each job's events.
+     * Everything the records before it said: the configuration (with proxy passwords), the keys of applied steps of
+     * the jobs kept whole, each such job's events, and the summaries of the jobs retention compacted (J4).
      */
     record Snapshot(Created vault, VaultConfiguration configuration, Set<String> appliedSteps,
-                    List<List<JobEvent>> jobs) implements VaultRecord {
+                    List<List<JobEvent>> jobs, List<JobSummary> summaries) implements VaultRecord {
         public Snapshot {
             requireNonNull(vault, "vault");
             requireNonNull(configuration, "configuration");
             appliedSteps = ImmutableSet.copyOf(appliedSteps);
             jobs = jobs.stream().map(ImmutableList::copyOf).collect(ImmutableList.toImmutableList());
+            summaries = ImmutableList.copyOf(summaries);
         }
     }
 }

@@ -95,6 +95,30 @@ class DurableVaultTest {
     }
 
     @Test
+    @DisplayName("J3 J4 compacted jobs survive reopening as their summaries, the jobs kept whole as their events")
+    void compactedJobsSurviveReopen() throws Exception {
+        EngineOptions keepOne = EngineOptions.builder().parallelism(4).backoff(Duration.ofMillis(1), Duration.ofMillis(4))
+                .retention(new dev.secondsite.core.job.JobRetention(Duration.ofDays(30), 1)).build();
+        VaultConfiguration before;
+        List<Job> jobsBefore;
+        try (Vault vault = Vault.create(VaultOptions.builder("Durable DR", "westeurope").storage(dir).transport(hub)
+                .engineOptions(keepOne).build())) {
+            setUp(vault);
+            settle(vault, vault.plans().plannedFailover("Web", PlannedFailoverOptions.defaults()));
+            before = vault.configuration();
+            jobsBefore = vault.jobs().list(JobQuery.all());
+        }
+        assertEquals(1, jobsBefore.stream().filter(j -> !j.tasks().isEmpty()).count(), "one job kept whole");
+        assertEquals(4, jobsBefore.size(), "three compacted jobs are still listed");
+        for (int i = 0; i < 2; i++) { // the second opening reads the snapshot the first one wrote
+            try (Vault vault = Vault.open(dir, VaultOptions.builder().transport(hub).engineOptions(keepOne).build())) {
+                assertEquals(before, vault.configuration());
+                assertEquals(jobsBefore, vault.jobs().list(JobQuery.all()));
+            }
+        }
+    }
+
+    @Test
     @DisplayName("J3 a vault reopened from its directory has the same configuration, secrets and jobs")
     void reopenRestoresEverything() throws Exception {
         VaultConfiguration before;

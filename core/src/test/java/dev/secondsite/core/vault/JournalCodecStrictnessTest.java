@@ -1,9 +1,9 @@
-package dev.secondsite.core.json;
+package dev.secondsite.core.vault;
 
 import dev.secondsite.core.InvalidDocumentException;
 
-import static dev.secondsite.core.json.JobEventJsonTest.T0;
-import static dev.secondsite.core.json.JobEventJsonTest.request;
+import static dev.secondsite.core.vault.JournalCodecTest.T0;
+import static dev.secondsite.core.vault.JournalCodecTest.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Decoding refuses what it does not know, naming the JSON Pointer path and the rule. */
-class JobEventJsonStrictnessTest {
+class JournalCodecStrictnessTest {
     private static final String COMMAND = "/spec/phases/0/tasks/0/steps/0/request/command";
     private static final JobEvent SENT = new JobEvent.CommandSent("job-1", T0, "t1", 0, 1);
     private static final JobEvent COMPLETED = new JobEvent.CommandCompleted("job-1", T0, "t1", 0, 1,
@@ -46,20 +46,20 @@ class JobEventJsonStrictnessTest {
 
     private static final JobEvent TEST_FAILOVER = created(new Step.Command(request(new HostCommand.TestFailover(
             "vm-1", "web-01", RecoveryPointChoice.of("rp-1"), TestNetwork.isolated("drill")))),
-            new Step.Apply(new ConfigChange.Pair(new CloudPairing(JobEventJsonTest.GOLD, JobEventJsonTest.SILVER,
+            new Step.Apply(new ConfigChange.Pair(new CloudPairing(JournalCodecTest.GOLD, JournalCodecTest.SILVER,
                     ReplicationSettings.defaults()))));
 
     /** Decoding {@code event}'s encoding after {@code change}; must be refused at {@code path} with {@code rule}. */
     private static InvalidDocumentException refused(JobEvent event, Consumer<ObjectNode> change, String path,
                                                     Rule rule) {
-        String json = Documents.edit(JobEventJson.encodeText(event), change);
+        String json = JournalDocuments.edit(JournalCodec.encodeEventText(event), change);
         InvalidDocumentException e = assertThrows(InvalidDocumentException.class,
-                () -> JobEventJson.decode(json.getBytes(StandardCharsets.UTF_8)), json);
+                () -> JournalCodec.decodeEvent(json.getBytes(StandardCharsets.UTF_8)), json);
         assertEquals(path, e.path(), e.getMessage());
         assertEquals(rule, e.findings().get(0).rule(), e.getMessage());
         assertTrue(e.getMessage().contains("at " + (path.isEmpty() ? "/" : path) + ": "), e.getMessage());
         InvalidDocumentException text = assertThrows(InvalidDocumentException.class,
-                () -> JobEventJson.decodeText(json));
+                () -> JournalCodec.decodeEventText(json));
         assertEquals(path, text.path(), "text and bytes are read alike");
         return e;
     }
@@ -160,17 +160,17 @@ class JobEventJsonStrictnessTest {
     @DisplayName("DOCUMENT bytes that are not exactly one JSON object are refused")
     void notOneObject() {
         for (String json : List.of("", "[]", "\"CommandSent\"", "{\"formatVersion\":1", "not json",
-                JobEventJson.encodeText(SENT) + " {}", JobEventJson.encodeText(SENT) + "x")) {
+                JournalCodec.encodeEventText(SENT) + " {}", JournalCodec.encodeEventText(SENT) + "x")) {
             InvalidDocumentException e = assertThrows(InvalidDocumentException.class,
-                    () -> JobEventJson.decode(json.getBytes(StandardCharsets.UTF_8)), json);
+                    () -> JournalCodec.decodeEvent(json.getBytes(StandardCharsets.UTF_8)), json);
             assertEquals("", e.path(), json);
             assertEquals(Rule.DOCUMENT, e.findings().get(0).rule());
         }
-        byte[] bytes = JobEventJson.encode(SENT);
+        byte[] bytes = JournalCodec.encodeEvent(SENT);
         bytes[bytes.length - 3] = (byte) 0xC3;
-        assertThrows(InvalidDocumentException.class, () -> JobEventJson.decode(bytes), "broken UTF-8");
-        String duplicate = JobEventJson.encodeText(SENT).replace("\"step\":0", "\"step\":0,\"step\":1");
-        assertThrows(InvalidDocumentException.class, () -> JobEventJson.decodeText(duplicate), duplicate);
+        assertThrows(InvalidDocumentException.class, () -> JournalCodec.decodeEvent(bytes), "broken UTF-8");
+        String duplicate = JournalCodec.encodeEventText(SENT).replace("\"step\":0", "\"step\":0,\"step\":1");
+        assertThrows(InvalidDocumentException.class, () -> JournalCodec.decodeEventText(duplicate), duplicate);
     }
 
     @Test
@@ -178,9 +178,9 @@ class JobEventJsonStrictnessTest {
     void nullableValues() {
         JobEvent noPoint = created(new Step.Apply(new ConfigChange.Transition("vm-1",
                 dev.secondsite.core.protection.ProtectionOperation.COMMIT)));
-        String json = Documents.edit(JobEventJson.encodeText(noPoint),
+        String json = JournalDocuments.edit(JournalCodec.encodeEventText(noPoint),
                 o -> at(o, "/spec/phases/0/tasks/0/steps/0/change").putNull("recoveryPoint"));
-        assertEquals(noPoint, JobEventJson.decodeText(json));
+        assertEquals(noPoint, JournalCodec.decodeEventText(json));
         refused(noPoint, o -> at(o, "/spec/phases/0/tasks/0/steps/0/change").put("recoveryPoint", 3),
                 "/spec/phases/0/tasks/0/steps/0/change/recoveryPoint", Rule.DOCUMENT);
         refused(new JobEvent.Created("job-1", T0, new JobSpec(JobKind.UNPAIR_CLOUDS, "pairing",

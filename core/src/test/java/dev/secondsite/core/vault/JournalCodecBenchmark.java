@@ -1,4 +1,4 @@
-package dev.secondsite.core.json;
+package dev.secondsite.core.vault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.secondsite.core.job.JobEvent;
@@ -16,11 +16,12 @@ import java.util.List;
  * alone on the same bytes (parse to a tree, write the tree back), so the ratio shows what the strict mapping to
  * and from the records costs on top of JSON itself. Not a test; run it as a main (see COMMON.md).
  */
-public final class JobEventJsonBenchmark {
+public final class JournalCodecBenchmark {
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final int EVENTS = 100_000;
     private static final int ROUNDS = 7;
 
-    private JobEventJsonBenchmark() {
+    private JournalCodecBenchmark() {
     }
 
     public static void main(String[] args) throws IOException {
@@ -28,7 +29,7 @@ public final class JobEventJsonBenchmark {
         List<byte[]> encoded = new ArrayList<>(EVENTS);
         long bytes = 0;
         for (JobEvent event : events) {
-            byte[] b = JobEventJson.encode(event);
+            byte[] b = JournalCodec.encodeEvent(event);
             encoded.add(b);
             bytes += b.length;
         }
@@ -39,16 +40,16 @@ public final class JobEventJsonBenchmark {
         for (int round = 0; round < ROUNDS; round++) {
             long t0 = System.nanoTime();
             for (JobEvent event : events) {
-                sink += JobEventJson.encode(event).length;
+                sink += JournalCodec.encodeEvent(event).length;
             }
             long t1 = System.nanoTime();
             for (byte[] b : encoded) {
-                sink += JobEventJson.decode(b).jobId().length();
+                sink += JournalCodec.decodeEvent(b).jobId().length();
             }
             long t2 = System.nanoTime();
             for (byte[] b : encoded) {
-                JsonNode tree = JsonIn.MAPPER.readTree(b);
-                sink += JsonIn.MAPPER.writeValueAsBytes(tree).length;
+                JsonNode tree = MAPPER.readTree(b);
+                sink += MAPPER.writeValueAsBytes(tree).length;
             }
             long t3 = System.nanoTime();
             encode[round] = t1 - t0;

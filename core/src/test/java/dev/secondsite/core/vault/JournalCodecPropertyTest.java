@@ -1,6 +1,5 @@
-package dev.secondsite.core.json;
+package dev.secondsite.core.vault;
 
-import dev.secondsite.core.vault.HostCommandMapping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;
@@ -57,7 +56,7 @@ import org.junit.jupiter.api.Test;
  * Properties: random events (random specs with random steps and commands, random results) decode to equal events
  * and re-encode to the same bytes; a job rebuilt from decoded events equals the job rebuilt from the originals.
  */
-class JobEventJsonPropertyTest {
+class JournalCodecPropertyTest {
     /** Pieces of text that JSON must escape or encode with care. */
     private static final String[] PIECES = {"a", "Z", "7", " ", "-", "\u00e9", "\u4e2d", "\ud83d\ude00", "\"", "\\",
         "/", "~", "\n", "\t", "\u0000", "\u001f", "\u2028", "\ud800", "{}", "\\u0041"};
@@ -66,7 +65,7 @@ class JobEventJsonPropertyTest {
     @DisplayName("J3 random events decode to equal events and re-encode to the same bytes")
     void randomEventsRoundTrip() {
         qt().withExamples(400).forAll(longs().all())
-                .checkAssert(seed -> JobEventJsonTest.assertRoundTrips(event(new Random(seed))));
+                .checkAssert(seed -> JournalCodecTest.assertRoundTrips(event(new Random(seed))));
     }
 
     @Test
@@ -74,7 +73,7 @@ class JobEventJsonPropertyTest {
     void randomHistoriesRebuildAlike() {
         qt().withExamples(100).forAll(longs().all()).checkAssert(seed -> {
             List<JobEvent> events = history(new Random(seed));
-            List<JobEvent> decoded = events.stream().map(JobEventJson::encode).map(JobEventJson::decode).toList();
+            List<JobEvent> decoded = events.stream().map(JournalCodec::encodeEvent).map(JournalCodec::decodeEvent).toList();
             assertEquals(Job.fromEvents(events), Job.fromEvents(decoded));
         });
     }
@@ -92,7 +91,7 @@ class JobEventJsonPropertyTest {
                 String id = engine.submit(spec);
                 ran = engine.settled(id).get(20, TimeUnit.SECONDS);
             }
-            List<JobEvent> decoded = journal.stream().map(JobEventJson::encode).map(JobEventJson::decode).toList();
+            List<JobEvent> decoded = journal.stream().map(JournalCodec::encodeEvent).map(JournalCodec::decodeEvent).toList();
             assertEquals(ran, Job.fromEvents(decoded), "seed " + seed);
             try (RandomTransport transport = new RandomTransport(seed);
                  JobEngine other = engine(transport, journal)) {
