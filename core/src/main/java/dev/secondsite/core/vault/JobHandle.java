@@ -40,9 +40,10 @@ public final class JobHandle {
     /**
      * Waits until the job has finished or waits for a manual action (at once if it does now).
      *
-     * @throws JobTimeoutException when neither happened within {@code timeout}; the job goes on
-     * @throws dev.secondsite.core.SecondsiteException when the thread is interrupted while waiting (its interrupt
-     *     flag is set again)
+     * @throws JobTimeoutException when neither happened within {@code timeout}; the job goes on; also when the
+     *     thread is interrupted while waiting (its interrupt flag is set again)
+     * @throws dev.secondsite.core.spi.StateStoreException the journal's own exception when it refused one of the
+     *     job's events (the job stopped where it was, as a crash would stop it)
      */
     public SettledJob awaitSettled(Duration timeout) {
         return SettledJob.of(await(vault.settled(id), timeout, "settle"));
@@ -54,10 +55,18 @@ public final class JobHandle {
      * @return the job, SUCCEEDED
      * @throws JobFailedException when it ended FAILED or CANCELLED, carrying the job
      * @throws JobTimeoutException when it did not end within {@code timeout}; the job goes on
+     * @throws dev.secondsite.core.spi.StateStoreException the journal's own exception when it refused one of the
+     *     job's events (the job stopped where it was, as a crash would stop it)
      */
     public Job awaitCompletion(Duration timeout) {
         requireNonNull(timeout, "timeout");
         CompletableFuture<Job> ended = new CompletableFuture<>();
+        // a job whose journal failed never ends: its settle future carries the journal's error to this caller too
+        vault.settled(id).whenComplete((job, failure) -> {
+            if (failure != null) {
+                ended.completeExceptionally(failure);
+            }
+        });
         JobListener listener = (event, state, progress) -> {
             if (event.jobId().equals(id.value()) && state.isFinal()) {
                 ended.complete(vault.job(id));
@@ -89,7 +98,12 @@ public final class JobHandle {
             Thread.currentThread().interrupt();
             throw new JobTimeoutException(vault.job(id), Duration.ZERO, what + " (interrupted)");
         } catch (ExecutionException e) {
-            throw new IllegalStateException("job " + id + ": waiting failed", e.getCause());
+            // the engine settles a job's waiters with the journal's own (unchecked) exception
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            throw new IllegalStateException("job " + id + ": waiting failed", cause);
         }
     }
 

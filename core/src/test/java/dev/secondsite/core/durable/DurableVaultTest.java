@@ -21,6 +21,7 @@ import dev.secondsite.core.protection.NetworkMapping;
 import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.provider.Provider;
 import dev.secondsite.core.provider.RegistrationOptions;
+import dev.secondsite.core.spi.StateStoreException;
 import dev.secondsite.core.spi.StateStoreLockedException;
 import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.TestSites;
@@ -212,6 +213,32 @@ class DurableVaultTest {
             assertEquals(keys.size(), keys.stream().distinct().count(), "no command ran twice");
             assertEquals("FAILED_OVER", vault.configuration().protection().protectedVm("vm-2").orElseThrow().state()
                     .name());
+        }
+    }
+
+    @Test
+    @DisplayName("J3 when the journal refuses a job's event, callers waiting on the job get the journal's own "
+            + "exception instead of waiting forever")
+    void journalFailureReachesWaiters() throws Exception {
+        CrashableStore store = CrashableStore.open(dir);
+        Vault vault = Vault.create(VaultOptions.builder("Durable DR", "westeurope").store(store).transport(hub)
+                .engineOptions(FAST).build());
+        try {
+            setUp(vault);
+            FakeHostDriver.Hold held = hosts.hold(FakeHostDriver.isCommand(
+                    dev.secondsite.core.spi.HostCommand.StartVm.class));
+            JobHandle failover = vault.plans().plannedFailover("Web", PlannedFailoverOptions.defaults());
+            assertTrue(held.awaitHeld(1), "the job reached the boot of group 1");
+            store.crash();
+            held.release();            // the answer's event cannot be journaled: the job stops where it is
+
+            StateStoreException completion = assertThrows(StateStoreException.class,
+                    () -> failover.awaitCompletion(Duration.ofSeconds(30)));
+            assertTrue(completion.getMessage().contains("the test crashed this store"), completion.getMessage());
+            assertThrows(StateStoreException.class, () -> failover.awaitSettled(Duration.ofSeconds(30)));
+        } finally {
+            vault.close();
+            store.closeUnderlying();
         }
     }
 
