@@ -17,6 +17,8 @@ import dev.secondsite.core.vault.RegisteredServer;
 import dev.secondsite.core.vault.VaultConfiguration;
 import dev.secondsite.core.vault.VaultInfo;
 import dev.secondsite.core.vault.VaultState;
+import java.io.Reader;
+import java.io.Writer;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -149,6 +151,24 @@ public final class ConfigurationJson {
      */
     public static VaultConfiguration importDocument(String json) {
         return read(JsonIn.parse(json));
+    }
+
+    /**
+     * {@link #importDocument(String)} from {@code json}, which the caller closes.
+     *
+     * @throws InvalidDocumentException as that method does, or when it cannot be read
+     */
+    public static VaultConfiguration importDocument(Reader json) {
+        return importDocument(JsonIn.text(json));
+    }
+
+    /**
+     * {@link #export(VaultConfiguration)} to {@code out}, which the caller closes.
+     *
+     * @throws java.io.UncheckedIOException when {@code out} fails
+     */
+    public static void export(VaultConfiguration configuration, Writer out) {
+        JsonIn.write(export(configuration), out);
     }
 
     /** Reads a configuration tree as {@link #tree} writes it (with or without secrets). */

@@ -3,11 +3,14 @@ package dev.secondsite.core.json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.secondsite.core.Finding;
 import dev.secondsite.core.job.Job;
 import dev.secondsite.core.job.TaskStatus;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import javax.annotation.Nullable;
 
 /**
@@ -25,7 +28,10 @@ public final class JobJson {
     private JobJson() {
     }
 
-    /** The jobs, in the order given, as a pretty-printed document. */
+    /**
+     * The jobs, in the order given, as a pretty-printed document; warnings and errors are findings (rule, severity,
+     * subject, field, value, message).
+     */
     public static String export(Collection<Job> jobs) {
         ObjectNode root = JsonIn.MAPPER.createObjectNode().put("kind", KIND).put("formatVersion", FORMAT_VERSION);
         ArrayNode list = root.putArray("jobs");
@@ -37,8 +43,8 @@ public final class JobJson {
                     .put("createdAt", job.createdAt().toString());
             putTime(o, "startedAt", job.startedAt());
             putTime(o, "endedAt", job.endedAt());
-            SiteJson.strings(o, "warnings", job.warnings().stream().map(Object::toString).toList());
-            SiteJson.strings(o, "errors", job.errors().stream().map(Object::toString).toList());
+            findings(o.putArray("warnings"), job.warnings());
+            findings(o.putArray("errors"), job.errors());
             ArrayNode tasks = o.putArray("tasks");
             for (TaskStatus t : job.tasks()) {
                 ObjectNode to = tasks.addObject().put("id", t.id()).put("name", t.name()).put("phase", t.phase());
@@ -55,6 +61,25 @@ public final class JobJson {
             return JsonIn.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("a JSON tree always serializes", e);
+        }
+    }
+
+    /**
+     * {@link #export(Collection)} to {@code out}, which the caller closes.
+     *
+     * @throws UncheckedIOException when {@code out} fails
+     */
+    public static void export(Collection<Job> jobs, Writer out) {
+        JsonIn.write(export(jobs), out);
+    }
+
+    /** Each finding as an object, so that a reader can test for a rule without parsing text (J4). */
+    private static void findings(ArrayNode array, List<Finding> findings) {
+        for (Finding f : findings) {
+            ObjectNode o = array.addObject().put("rule", f.rule().name()).put("severity", f.severity().name())
+                    .put("subject", f.subject()).put("field", f.field());
+            SiteJson.putOpt(o, "value", f.value());
+            o.put("message", f.message());
         }
     }
 

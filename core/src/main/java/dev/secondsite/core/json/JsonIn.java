@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -131,6 +134,41 @@ final class JsonIn {
                     depths.push(element.isContainerNode() ? depth + 1 : depth);
                 }
             }
+        }
+    }
+
+    /**
+     * The text {@code reader} gives, up to {@link DocumentLimits#MAX_DOCUMENT_CHARS}; the caller closes it.
+     *
+     * @throws InvalidDocumentException when it gives more, or cannot be read
+     */
+    static String text(Reader reader) {
+        StringBuilder text = new StringBuilder();
+        char[] buffer = new char[8192];
+        try {
+            for (int n; (n = reader.read(buffer)) >= 0; ) {
+                text.append(buffer, 0, n);
+                if (text.length() > DocumentLimits.MAX_DOCUMENT_CHARS) {
+                    throw overLimit("the document has more than " + DocumentLimits.MAX_DOCUMENT_CHARS + " characters");
+                }
+            }
+        } catch (IOException e) {
+            throw new InvalidDocumentException("", Rule.DOCUMENT, "the document could not be read: " + e);
+        }
+        return text.toString();
+    }
+
+    /**
+     * Writes {@code document} to {@code out}; the caller closes it.
+     *
+     * @throws UncheckedIOException when {@code out} fails
+     */
+    static void write(String document, Writer out) {
+        try {
+            out.write(document);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.secondsite.core.json;
 
-import dev.secondsite.core.InvalidDocumentException;
-
 import static java.util.Objects.requireNonNull;
 
+import dev.secondsite.core.InvalidDocumentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +17,8 @@ import dev.secondsite.core.plan.RecoveryPlan;
 import dev.secondsite.core.plan.ScriptSide;
 import dev.secondsite.core.plan.Slot;
 import dev.secondsite.core.plan.StageKind;
+import java.io.Reader;
+import java.io.Writer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public final class PlanJson {
     }
 
     /** {@code plan} as a JSON tree. */
-    public static ObjectNode toTree(RecoveryPlan plan) {
+    static ObjectNode toTree(RecoveryPlan plan) {
         requireNonNull(plan, "plan");
         ObjectNode root = JsonIn.MAPPER.createObjectNode();
         root.put("formatVersion", FORMAT_VERSION);
@@ -132,12 +133,31 @@ public final class PlanJson {
     }
 
     /**
+     * {@link #read(String, PlanContext)} from {@code json}, which the caller closes.
+     *
+     * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule, or when it cannot
+     *     be read
+     */
+    public static RecoveryPlan read(Reader json, PlanContext context) {
+        return read(JsonIn.text(json), context);
+    }
+
+    /**
+     * {@link #write(RecoveryPlan)} to {@code out}, which the caller closes.
+     *
+     * @throws java.io.UncheckedIOException when {@code out} fails
+     */
+    public static void write(RecoveryPlan plan, Writer out) {
+        JsonIn.write(write(plan), out);
+    }
+
+    /**
      * Reads a plan in Secondsite's form from a JSON tree (e.g. one embedded in the configuration document); paths are
      * relative to it.
      *
      * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
      */
-    public static RecoveryPlan read(JsonNode document, PlanContext context) {
+    static RecoveryPlan read(JsonNode document, PlanContext context) {
         return read(JsonIn.document(document), requireNonNull(context, "context"));
     }
 

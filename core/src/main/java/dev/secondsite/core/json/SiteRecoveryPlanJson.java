@@ -1,9 +1,8 @@
 package dev.secondsite.core.json;
 
-import dev.secondsite.core.InvalidDocumentException;
-
 import static java.util.Objects.requireNonNull;
 
+import dev.secondsite.core.InvalidDocumentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,6 +20,8 @@ import dev.secondsite.core.plan.RecoveryPlan;
 import dev.secondsite.core.plan.ScriptSide;
 import dev.secondsite.core.plan.Slot;
 import dev.secondsite.core.plan.StageKind;
+import java.io.Reader;
+import java.io.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -144,7 +145,7 @@ public final class SiteRecoveryPlanJson {
      *
      * @throws InvalidConfigurationException (RP10) when {@code dependencies} is REFUSE and the plan has some
      */
-    public static ObjectNode toTree(RecoveryPlan plan, Dependencies dependencies) {
+    static ObjectNode toTree(RecoveryPlan plan, Dependencies dependencies) {
         requireNonNull(plan, "plan");
         requireNonNull(dependencies, "dependencies");
         List<Dependency> all = plan.dependencies();
@@ -218,7 +219,7 @@ public final class SiteRecoveryPlanJson {
      *
      * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
      */
-    public static RecoveryPlan read(JsonNode document, PlanContext context) {
+    static RecoveryPlan read(JsonNode document, PlanContext context) {
         return read(JsonIn.document(document), null, requireNonNull(context, "context"));
     }
 
@@ -237,11 +238,40 @@ public final class SiteRecoveryPlanJson {
     }
 
     /**
+     * {@link #read(String, PlanContext)} from {@code json}, which the caller closes.
+     *
+     * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule, or when it cannot
+     *     be read
+     */
+    public static RecoveryPlan read(Reader json, PlanContext context) {
+        return read(JsonIn.text(json), context);
+    }
+
+    /**
+     * {@link #read(String, String, PlanContext)} from {@code json}, which the caller closes.
+     *
+     * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule, or when it cannot
+     *     be read
+     */
+    public static RecoveryPlan read(String name, Reader json, PlanContext context) {
+        return read(name, JsonIn.text(json), context);
+    }
+
+    /**
+     * {@link #write(RecoveryPlan, Dependencies)} to {@code out}, which the caller closes.
+     *
+     * @throws java.io.UncheckedIOException when {@code out} fails
+     */
+    public static void write(RecoveryPlan plan, Dependencies dependencies, Writer out) {
+        JsonIn.write(write(plan, dependencies), out);
+    }
+
+    /**
      * {@link #read(String, String, PlanContext)} for a body already parsed.
      *
      * @throws InvalidDocumentException naming the JSON Pointer of the first problem and its rule
      */
-    public static RecoveryPlan read(String name, JsonNode document, PlanContext context) {
+    static RecoveryPlan read(String name, JsonNode document, PlanContext context) {
         return read(JsonIn.document(document), JsonIn.at("/name", () -> Checks.text(Rule.RP1, "plan", "name", name)),
                 requireNonNull(context, "context"));
     }

@@ -1,14 +1,13 @@
 package dev.secondsite.core.vault;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.secondsite.core.registration.ServerRegistration;
 import dev.secondsite.core.registration.RegistrationResult;
 import dev.secondsite.core.registration.SyncReport;
 import dev.secondsite.core.registration.ProxySettings;
 import dev.secondsite.core.registration.CloudSync;
 import dev.secondsite.core.registration.RegistrationRefusedException;
-
-import static java.util.Objects.requireNonNull;
-
 import dev.secondsite.core.Finding;
 import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.NotFoundException;

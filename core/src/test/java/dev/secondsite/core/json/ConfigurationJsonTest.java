@@ -1,12 +1,11 @@
 package dev.secondsite.core.json;
 
-import dev.secondsite.core.InvalidDocumentException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secondsite.core.InvalidDocumentException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.Secret;
 import dev.secondsite.core.testing.MutableClock;

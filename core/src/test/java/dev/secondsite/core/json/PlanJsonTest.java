@@ -1,12 +1,11 @@
 package dev.secondsite.core.json;
 
-import dev.secondsite.core.InvalidDocumentException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secondsite.core.InvalidDocumentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -77,6 +76,46 @@ class PlanJsonTest {
         assertEquals("[\"TEST\",\"UNPLANNED\"]", written.at("/groups/1/after/0/kinds").toString());
         assertEquals("PT10M", written.at("/groups/1/after/1/timeout").textValue());
         assertEquals(plan, PlanJson.read(written, CONTEXT));
+    }
+
+    @Test
+    @DisplayName("RP10 DOCUMENT plans read from a Reader and write to a Writer as from and to a String; a stream past "
+            + "the size limit or one that fails is refused as a document")
+    void readerAndWriter() {
+        RecoveryPlan plan = PlanJson.read(new java.io.StringReader(DOCUMENT), CONTEXT);
+        assertEquals(PlanJson.read(DOCUMENT, CONTEXT), plan);
+        java.io.StringWriter out = new java.io.StringWriter();
+        PlanJson.write(plan, out);
+        assertEquals(PlanJson.write(plan), out.toString());
+
+        java.io.Reader endless = new java.io.Reader() {
+            @Override
+            public int read(char[] buffer, int offset, int length) {
+                java.util.Arrays.fill(buffer, offset, offset + length, ' ');
+                return length;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        InvalidDocumentException tooLong = assertThrows(InvalidDocumentException.class,
+                () -> PlanJson.read(endless, CONTEXT));
+        assertEquals(Rule.DOCUMENT, tooLong.rule());
+        assertTrue(tooLong.getMessage().contains("limit"), tooLong.getMessage());
+        java.io.Reader failing = new java.io.Reader() {
+            @Override
+            public int read(char[] buffer, int offset, int length) throws java.io.IOException {
+                throw new java.io.IOException("disk gone");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        InvalidDocumentException broken = assertThrows(InvalidDocumentException.class,
+                () -> PlanJson.read(failing, CONTEXT));
+        assertTrue(broken.getMessage().contains("disk gone"), broken.getMessage());
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.secondsite.core.testing;
 
-import dev.secondsite.core.vault.HostCommandMapping;
-
 import static dev.secondsite.core.testing.FakeReplicaFixture.A1;
 import static dev.secondsite.core.testing.FakeReplicaFixture.B1;
 import static dev.secondsite.core.testing.FakeReplicaFixture.NAME;
@@ -14,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secondsite.core.vault.HostCommandMapping;
 import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.inventory.ObservedReplication;
 import dev.secondsite.core.inventory.PowerState;

@@ -1,7 +1,5 @@
 package dev.secondsite.core.testing;
 
-import dev.secondsite.core.vault.HostCommandMapping;
-
 import static dev.secondsite.core.testing.FakeReplicaFixture.A1;
 import static dev.secondsite.core.testing.FakeReplicaFixture.A2;
 import static dev.secondsite.core.testing.FakeReplicaFixture.B1;
@@ -17,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secondsite.core.vault.HostCommandMapping;
 import dev.secondsite.core.inventory.PowerState;
 import dev.secondsite.core.protection.Authentication;
 import dev.secondsite.core.protection.InitialReplication;

@@ -1,10 +1,9 @@
 package dev.secondsite.core.testing;
 
-import dev.secondsite.core.vault.HostCommandMapping;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secondsite.core.vault.HostCommandMapping;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.protection.InitialReplication;
 import dev.secondsite.core.protection.ReplicationSettings;

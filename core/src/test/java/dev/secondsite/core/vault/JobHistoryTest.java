@@ -125,7 +125,11 @@ class JobHistoryTest {
         }
         JsonNode failedNode = doc.get("jobs").get(all.size() - 1);
         assertEquals(failed, failedNode.get("id").asText());
-        assertTrue(failedNode.get("errors").get(0).asText().contains("no memory left"), failedNode::toString);
+        JsonNode error = failedNode.get("errors").get(0);
+        assertTrue(error.get("message").asText().contains("no memory left"), failedNode::toString);
+        Job failedJob = all.get(all.size() - 1);
+        assertEquals(failedJob.errors().get(0).rule().name(), error.get("rule").asText(), "findings keep their rule");
+        assertEquals("ERROR", error.get("severity").asText());
         assertTrue(failedNode.toString().contains("\"error\""), "the failed task carries its error");
     }
 

@@ -1,13 +1,12 @@
 package dev.secondsite.core.vault;
 
-import dev.secondsite.core.InvalidDocumentException;
-
 import static dev.secondsite.core.vault.JournalCodecTest.T0;
 import static dev.secondsite.core.vault.JournalCodecTest.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secondsite.core.InvalidDocumentException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secondsite.core.Rule;

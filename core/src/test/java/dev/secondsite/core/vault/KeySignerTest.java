@@ -1,12 +1,11 @@
 package dev.secondsite.core.vault;
 
-import dev.secondsite.core.registration.RegistrationRefusedException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secondsite.core.registration.RegistrationRefusedException;
 import dev.secondsite.core.Secret;
 import dev.secondsite.core.registration.RegistrationRefusedException.Reason;
 import java.nio.charset.StandardCharsets;

@@ -1,17 +1,16 @@
 package dev.secondsite.core.vault;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.secondsite.core.registration.ServerRegistration;
 import dev.secondsite.core.registration.RegistrationResult;
 import dev.secondsite.core.registration.SyncReport;
 import dev.secondsite.core.registration.ProxySettings;
 import dev.secondsite.core.registration.CloudSync;
 import dev.secondsite.core.registration.RegistrationRefusedException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.NotFoundException;
 import dev.secondsite.core.Rule;
