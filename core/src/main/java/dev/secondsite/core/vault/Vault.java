@@ -857,7 +857,7 @@ public final class Vault implements AutoCloseable {
         vms.forEach(vm -> states.put(vm, stateOf(vm)));
         String plan = spec.planName() == null ? null
                 : configuration.plan(spec.planName()).map(Vault::fingerprint).orElse(null);
-        JobSpec withFound = spec.withPreconditions(new JobPreconditions(states, plan));
+        JobSpec withFound = spec.withPreconditions(JobPreconditions.of(states, plan));
         String id = engine.submit(withFound);
         specs.put(id, withFound);
         vms.forEach(vm -> vmHolders.put(vm, id));
@@ -958,7 +958,7 @@ public final class Vault implements AutoCloseable {
      * applied just before a crash, J3), task by task in the spec's order.
      */
     private Map<String, ProtectionState> expectedStates(Job job, JobSpec spec, JobPreconditions found) {
-        Map<String, ProtectionState> states = new HashMap<>(found.vmStates());
+        Map<String, ProtectionState> states = new HashMap<>(found.stateByVm());
         Map<String, TaskStatus> statuses = new HashMap<>();
         job.tasks().forEach(t -> statuses.put(t.id(), t));
         for (TaskSpec task : spec.tasks()) {
