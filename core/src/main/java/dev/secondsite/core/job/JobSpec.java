@@ -22,9 +22,17 @@ import javax.annotation.Nullable;
  * @param planName the recovery plan it runs, or null
  * @param phases the phases, in order
  * @param warnings findings of the pre-flight check that do not block the job (e.g. N3 disconnected VMs)
+ * @param preconditions what the job found when it was created, checked again by a restart (J6); null when not known
+ *     (a spec built outside a vault, or journaled by a release without it): a restart then checks only J5
  */
 public record JobSpec(JobKind kind, String target, @Nullable String planName, List<Phase> phases,
-                      List<Finding> warnings) {
+                      List<Finding> warnings, @Nullable JobPreconditions preconditions) {
+    /** A spec without preconditions; the vault adds them when it submits the job ({@link #withPreconditions}). */
+    public JobSpec(JobKind kind, String target, @Nullable String planName, List<Phase> phases,
+                   List<Finding> warnings) {
+        this(kind, target, planName, phases, warnings, null);
+    }
+
     public JobSpec {
         requireNonNull(kind, "kind");
         Checks.text("job", "target", target);
@@ -39,6 +47,12 @@ public record JobSpec(JobKind kind, String target, @Nullable String planName, Li
                 }
             }
         }
+    }
+
+    /** This spec with {@code preconditions} (J6). */
+    public JobSpec withPreconditions(JobPreconditions preconditions) {
+        requireNonNull(preconditions, "preconditions");
+        return new JobSpec(kind, target, planName, phases, warnings, preconditions);
     }
 
     /** Every task, phase by phase. */

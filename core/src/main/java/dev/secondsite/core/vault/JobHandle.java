@@ -127,7 +127,8 @@ public final class JobHandle {
 
     /**
      * Runs a failed or cancelled job again from where it stopped (J2), once its preconditions are checked again
-     * (J6) and its VMs are free (J5).
+     * (J6) and its VMs are free (J5). What the job found is journaled with it, so a job of an earlier opening of the
+     * vault is checked the same way (J3).
      *
      * @throws dev.secondsite.core.IllegalTransitionException when the job has not failed or been cancelled
      * @throws dev.secondsite.core.InvalidConfigurationException (J5) when another running job holds one of its VMs,

@@ -162,7 +162,8 @@ final class JournalCodec {
             "CommandResult.output", "ReplicationStatus.lastReplicationTime", "JobSummary.planName", "HostGroup.parent",
             "HyperVCluster.replicaBroker", "NetworkAdapter.vmNetwork", "Host.cluster", "Vm.observedReplication",
             "ProtectedVm.lastFailover", "ProtectedVm.replicaHost", "RegisteredServer.proxy",
-            "SiteForm.clusterRoleName", "ProxyForm.user", "ProxyForm.password");
+            "SiteForm.clusterRoleName", "ProxyForm.user", "ProxyForm.password",
+            "JobSpec.preconditions", "JobPreconditions.planFingerprint");
 
     private static final ObjectMapper MAPPER = mapper();
     private static final ObjectWriter WRITER = MAPPER.writer();

@@ -8,6 +8,7 @@ import dev.secondsite.core.registration.SyncReport;
 import dev.secondsite.core.registration.ProxySettings;
 import dev.secondsite.core.registration.CloudSync;
 import dev.secondsite.core.registration.RegistrationRefusedException;
+import com.google.common.hash.Hashing;
 import dev.secondsite.core.Finding;
 import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.NotFoundException;
@@ -27,11 +28,14 @@ import dev.secondsite.core.job.JobEvent;
 import dev.secondsite.core.job.JobJournal;
 import dev.secondsite.core.job.JobKind;
 import dev.secondsite.core.job.JobListener;
+import dev.secondsite.core.job.JobPreconditions;
 import dev.secondsite.core.job.JobQuery;
 import dev.secondsite.core.job.JobSpec;
 import dev.secondsite.core.job.JobSummary;
 import dev.secondsite.core.job.Phase;
+import dev.secondsite.core.job.Step;
 import dev.secondsite.core.job.TaskSpec;
+import dev.secondsite.core.job.TaskStatus;
 import dev.secondsite.core.plan.FailoverDirection;
 import dev.secondsite.core.plan.FailoverKind;
 import dev.secondsite.core.plan.PlanContext;
@@ -40,6 +44,9 @@ import dev.secondsite.core.protection.CloudPairing;
 import dev.secondsite.core.protection.NetworkMapping;
 import dev.secondsite.core.protection.ProtectedVm;
 import dev.secondsite.core.protection.ProtectionConfiguration;
+import dev.secondsite.core.protection.ProtectionOperation;
+import dev.secondsite.core.protection.ProtectionState;
+import dev.secondsite.core.protection.ProtectionStateMachine;
 import dev.secondsite.core.protection.StorageMapping;
 import dev.secondsite.core.registration.ProxyConnectivityCheck;
 import dev.secondsite.core.registration.RegistrationRefusedException.Reason;
@@ -103,8 +110,11 @@ public final class Vault implements AutoCloseable {
     private final boolean ownsStore;
     /** J5: the job each VM belongs to; an entry whose job has ended holds nothing. Guarded by this. */
     private final Map<String, String> vmHolders = new LinkedHashMap<>();
-    /** J6: what each job found or left: per VM its protection state (null: not protected), its plan. */
-    private final Map<String, JobContext> jobContexts = new ConcurrentHashMap<>();
+    /**
+     * J6: each job's spec, whose preconditions a restart checks: from its submission, or from its journaled
+     * {@link JobEvent.Created} when the vault was opened. The engine holds the same specs; this only indexes them.
+     */
+    private final Map<String, JobSpec> specs = new ConcurrentHashMap<>();
     private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
     private final VaultEndpointAdapter endpoint = new VaultEndpointAdapter(this);
     private final Servers servers = new Servers(this);
@@ -113,14 +123,6 @@ public final class Vault implements AutoCloseable {
     private final ProtectedVms protectedVms = new ProtectedVms(this);
     private final Plans plans = new Plans(this);
     private final Jobs jobs = new Jobs(this);
-
-    /** J6: what a job's VMs looked like as the job last saw them, and the plan it runs. */
-    private static final class JobContext {
-        final Map<String, String> vmStates = new ConcurrentHashMap<>();
-        volatile @Nullable RecoveryPlan plan;
-    }
-
-    private static final String UNPROTECTED = "not protected";
 
     private Vault(VaultOptions o, @Nullable Path storage, @Nullable StateStore givenStore, boolean mustExist) {
         this.clock = o.clock();
@@ -219,6 +221,7 @@ public final class Vault implements AutoCloseable {
                 int resumed = 0;
                 for (List<JobEvent> events : restored.jobs.values()) {
                     Job job = engine.adopt(events);
+                    specs.put(job.id(), ((JobEvent.Created) events.get(0)).spec()); // J6: what it found
                     if (!job.state().isFinal()) {
                         resumed++;
                     }
@@ -848,15 +851,14 @@ public final class Vault implements AutoCloseable {
     private JobHandle submit(JobSpec spec) {
         Set<String> vms = vmsOf(spec);
         checkFree(vms, null);
-        JobContext context = new JobContext();
-        for (String vm : vms) {
-            context.vmStates.put(vm, stateOf(vm));
-        }
-        if (spec.planName() != null) {
-            context.plan = configuration.plan(spec.planName()).orElse(null);
-        }
-        String id = engine.submit(spec);
-        jobContexts.put(id, context);
+        // J6: what the job finds now travels with its spec, so a restart after a reopen can check it too
+        Map<String, ProtectionState> states = new LinkedHashMap<>();
+        vms.forEach(vm -> states.put(vm, stateOf(vm)));
+        String plan = spec.planName() == null ? null
+                : configuration.plan(spec.planName()).map(Vault::fingerprint).orElse(null);
+        JobSpec withFound = spec.withPreconditions(JobPreconditions.of(states, plan));
+        String id = engine.submit(withFound);
+        specs.put(id, withFound);
         vms.forEach(vm -> vmHolders.put(vm, id));
         LOG.info("Job {} created: {} {}", id, spec.kind(), spec.target());
         return new JobHandle(this, new JobId(id));
@@ -902,25 +904,38 @@ public final class Vault implements AutoCloseable {
         }
     }
 
-    private String stateOf(String vmId) {
-        return configuration.protection().protectedVm(vmId).map(v -> v.state().name()).orElse(UNPROTECTED);
+    /** A VM's protection state; {@link ProtectionState#UNPROTECTED} when the vault does not protect it. */
+    private ProtectionState stateOf(String vmId) {
+        return configuration.protection().protectedVm(vmId).map(ProtectedVm::state)
+                .orElse(ProtectionState.UNPROTECTED);
     }
 
     /**
-     * J6: every VM of the job must be in the state the job left it (or found it, if the job never changed it), its
-     * pairing must still exist, and a plan job's plan must be the one it started with.
+     * J6: a digest of a plan's whole content, in its journal form (equal plans encode to equal bytes): small enough
+     * to journal with every plan job, and any edit of the plan changes it.
+     */
+    private static String fingerprint(RecoveryPlan plan) {
+        return Hashing.sha256().hashBytes(JournalCodec.encode(new VaultRecord.PlanSaved(plan))).toString();
+    }
+
+    /**
+     * J6: every VM of the job must be in the state the job found it in, advanced by the job's own applied
+     * configuration changes; its pairing must still exist; a plan job's plan must be the one it started with. A job
+     * whose spec carries no preconditions (journaled by a release without them) is checked for J5 only.
      */
     private void checkUnchanged(Job job, Set<String> vms) {
-        JobContext context = jobContexts.get(job.id());
-        if (context == null) {
-            return; // a job of an earlier opening: what it found is not known, only its VMs' owner (J5) is checked
+        JobSpec spec = specs.get(job.id());
+        JobPreconditions found = spec == null ? null : spec.preconditions();
+        if (found == null) {
+            return;
         }
+        Map<String, ProtectionState> expected = expectedStates(job, spec, found);
         for (String vm : vms) {
-            String expected = context.vmStates.get(vm);
-            String now = stateOf(vm);
-            if (expected != null && !expected.equals(now)) {
+            ProtectionState was = expected.get(vm);
+            ProtectionState now = stateOf(vm);
+            if (was != null && was != now) {
                 throw InvalidConfigurationException.of(Rule.J6, "job " + job.id(), "vmId", vm, "vmId (" + vm
-                        + ") is " + now + " but job " + job.id() + " left it " + expected
+                        + ") is " + now + " but job " + job.id() + " left it " + was
                         + "; another operation changed it, so the job cannot go on");
             }
             Optional<ProtectedVm> pvm = configuration.protection().protectedVm(vm);
@@ -929,10 +944,61 @@ public final class Vault implements AutoCloseable {
                         "pairing (" + pvm.get().pairing() + ") of VM " + vm + " no longer exists");
             }
         }
-        if (job.planName() != null && context.plan != null
-                && !configuration.plan(job.planName()).map(context.plan::equals).orElse(false)) {
+        if (job.planName() != null && found.planFingerprint() != null && !configuration.plan(job.planName())
+                .map(Vault::fingerprint).map(found.planFingerprint()::equals).orElse(false)) {
             throw InvalidConfigurationException.of(Rule.J6, "job " + job.id(), "plan", job.planName(), "plan ('"
-                    + job.planName() + "') was changed or removed since job " + job.id() + " started");
+                    + job.planName() + "') was changed or removed since job " + job.id() + " was created");
+        }
+    }
+
+    /**
+     * J6: the state each VM of {@code job} should be in now: as found at creation, moved through the state table by
+     * every configuration change of the job that was applied (a completed step, or one whose key was journaled as
+     * applied just before a crash, J3), task by task in the spec's order.
+     */
+    private Map<String, ProtectionState> expectedStates(Job job, JobSpec spec, JobPreconditions found) {
+        Map<String, ProtectionState> states = new HashMap<>(found.stateByVm());
+        Map<String, TaskStatus> statuses = new HashMap<>();
+        job.tasks().forEach(t -> statuses.put(t.id(), t));
+        for (TaskSpec task : spec.tasks()) {
+            TaskStatus status = statuses.get(task.id());
+            int completed = status == null ? 0 : status.completedSteps();
+            for (int i = 0; i < task.steps().size(); i++) {
+                if (task.steps().get(i) instanceof Step.Apply apply
+                        && (i < completed || appliedSteps.contains(job.id() + "/" + task.id() + "/" + i))) {
+                    advance(states, apply.change());
+                }
+            }
+        }
+        return states;
+    }
+
+    /** J6: moves the VM of {@code change} (if it has one) to the state the change leads to. */
+    private static void advance(Map<String, ProtectionState> states, ConfigChange change) {
+        String vmId;
+        ProtectionOperation operation;
+        if (change instanceof ConfigChange.Protect x) {
+            vmId = x.vmId();
+            operation = ProtectionOperation.ENABLE;
+        } else if (change instanceof ConfigChange.Onboard x) {
+            vmId = x.vmId();
+            operation = ProtectionOperation.ONBOARD;
+        } else if (change instanceof ConfigChange.Unprotect x) {
+            vmId = x.vmId();
+            operation = ProtectionOperation.DISABLE;
+        } else if (change instanceof ConfigChange.Transition x) {
+            vmId = x.vmId();
+            operation = x.operation();
+        } else {
+            return; // pairings and mappings: no VM state
+        }
+        ProtectionState from = states.getOrDefault(vmId, ProtectionState.UNPROTECTED);
+        // an applied change was allowed from the state it found; should the table not know it, assume nothing
+        Optional<ProtectionState> to = ProtectionStateMachine.next(from, operation);
+        if (to.isPresent()) {
+            states.put(vmId, to.get());
+        } else {
+            states.remove(vmId);
         }
     }
 
@@ -975,19 +1041,6 @@ public final class Vault implements AutoCloseable {
         return c.withProtection(next);
     }
 
-    /** J6: remembers the state a job's step left its VM in; the step's key starts with the job's id. */
-    private void noteState(String key, ConfigChange change) {
-        String vmId = change instanceof ConfigChange.Protect x ? x.vmId()
-                : change instanceof ConfigChange.Onboard x ? x.vmId()
-                : change instanceof ConfigChange.Unprotect x ? x.vmId()
-                : change instanceof ConfigChange.Transition x ? x.vmId() : null;
-        int slash = key.indexOf('/');
-        JobContext context = slash < 0 ? null : jobContexts.get(key.substring(0, slash));
-        if (vmId != null && context != null) {
-            context.vmStates.put(vmId, stateOf(vmId));
-        }
-    }
-
     /** How jobs change the configuration: each step once (J3), all or nothing per step. */
     private final class Effects implements JobEffects {
         @Override
@@ -1005,7 +1058,6 @@ public final class Vault implements AutoCloseable {
                 }
                 configuration = next;
                 appliedSteps.add(key);
-                noteState(key, change);
                 return change.describe();
             }
         }
@@ -1015,7 +1067,7 @@ public final class Vault implements AutoCloseable {
         public void forget(String jobId) {
             String prefix = jobId + "/";
             appliedSteps.removeIf(key -> key.startsWith(prefix));
-            jobContexts.remove(jobId);
+            specs.remove(jobId);
         }
 
         @Override

@@ -16,6 +16,7 @@ import dev.secondsite.core.job.JobEffects;
 import dev.secondsite.core.job.JobEngine;
 import dev.secondsite.core.job.JobEvent;
 import dev.secondsite.core.job.JobKind;
+import dev.secondsite.core.job.JobPreconditions;
 import dev.secondsite.core.job.JobSpec;
 import dev.secondsite.core.job.JobState;
 import dev.secondsite.core.job.JobStateMachine;
@@ -29,6 +30,7 @@ import dev.secondsite.core.protection.InitialReplication;
 import dev.secondsite.core.protection.NetworkMapping;
 import dev.secondsite.core.protection.ProtectionOperation;
 import dev.secondsite.core.protection.ProtectionOrigin;
+import dev.secondsite.core.protection.ProtectionState;
 import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.protection.StorageMapping;
 import dev.secondsite.core.spi.CommandOutput;
@@ -43,7 +45,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -254,7 +258,17 @@ class JournalCodecPropertyTest {
                     Severity.values()[r.nextInt(2)], text(r), text(r), nullable(r, text(r)), text(r)));
         }
         return new JobSpec(JobKind.values()[r.nextInt(JobKind.values().length)], name(r), nullable(r, text(r)),
-                phases, warnings);
+                phases, warnings, nullable(r, preconditions(r)));
+    }
+
+    /** J6: random VM states and a random (or no) plan fingerprint. */
+    private static JobPreconditions preconditions(Random r) {
+        Map<String, ProtectionState> states = new LinkedHashMap<>();
+        int count = r.nextInt(4);
+        for (int i = 0; i < count; i++) {
+            states.put(name(r), ProtectionState.values()[r.nextInt(ProtectionState.values().length)]);
+        }
+        return JobPreconditions.of(states, nullable(r, name(r)));
     }
 
     private static Step step(Random r) {

@@ -4,6 +4,7 @@ package dev.secondsite.core.vault;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.job.ConfigChange;
 import dev.secondsite.core.job.JobEvent;
 import dev.secondsite.core.job.JobKind;
+import dev.secondsite.core.job.JobPreconditions;
 import dev.secondsite.core.job.JobSpec;
 import dev.secondsite.core.job.JobState;
 import dev.secondsite.core.job.Phase;
@@ -26,6 +28,7 @@ import dev.secondsite.core.protection.InitialReplication;
 import dev.secondsite.core.protection.NetworkMapping;
 import dev.secondsite.core.protection.ProtectionOperation;
 import dev.secondsite.core.protection.ProtectionOrigin;
+import dev.secondsite.core.protection.ProtectionState;
 import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.protection.StorageMapping;
 import dev.secondsite.core.spi.CommandOutput;
@@ -42,6 +45,7 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -160,7 +164,8 @@ class JournalCodecTest {
                                 TaskSpec.OnFailure.RECORD_AND_CONTINUE, true),
                         TaskSpec.of("t3", "Script", null, List.of(steps.get(0)))))),
                 List.of(Finding.warning(Rule.N3, "vm web-01", "networkAdapters", "nic0", "nic0 has no mapping"),
-                        Finding.warning(Rule.RP9, "vm db-01", "state", null, "already failed over")));
+                        Finding.warning(Rule.RP9, "vm db-01", "state", null, "already failed over")))
+                .withPreconditions(JobPreconditions.of(Map.of("vm-1", ProtectionState.PROTECTED), "c0ffee"));
     }
 
     /** One event of every type. */
@@ -272,6 +277,22 @@ class JournalCodecTest {
         assertTrue(probe.contains("\"maxLag\":\"PT15M\""), probe);
         assertTrue(probe.contains("\"timeout\":\"PT1H30M\""), probe);
         assertFalse(probe.contains("null"), "null values are left out: " + probe);
+    }
+
+    @Test
+    @DisplayName("J6 J3 a job's preconditions are journaled with its Created event; one journaled without them (an "
+            + "earlier release) reads back with none")
+    void preconditionsInCreated() {
+        JobEvent.Created with = new JobEvent.Created("job-1", T0, spec());
+        String text = JournalCodec.encodeEventText(with);
+        assertTrue(text.contains("\"preconditions\":{\"vmStates\":[{\"vmId\":\"vm-1\",\"state\":\"PROTECTED\"}],"
+                + "\"planFingerprint\":\"c0ffee\"}"), text);
+        assertEquals(with, JournalCodec.decodeEventText(text));
+
+        JobEvent.Created without = (JobEvent.Created) created(new Step.Manual("Check the DNS records"));
+        String older = JournalCodec.encodeEventText(without);
+        assertFalse(older.contains("preconditions"), older);
+        assertNull(((JobEvent.Created) JournalCodec.decodeEventText(older)).spec().preconditions());
     }
 
     @Test
