@@ -18,7 +18,6 @@ import dev.secondsite.core.spi.Transport;
 import dev.secondsite.core.spi.VaultLink;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -264,7 +263,8 @@ public final class LocalTransport implements Transport {
         private final String serverId;
         private final Executor executor;
         private final Function<CommandRequest, CommandResult> handler;
-        private final Set<CompletableFuture<CommandResult>> pending = new HashSet<>();
+        /** Sends under way; added under this attachment's lock (against a detach), removed without it. */
+        private final Set<CompletableFuture<CommandResult>> pending = ConcurrentHashMap.newKeySet();
         private boolean detached;
 
         private Attachment(String serverId, Executor executor, Function<CommandRequest, CommandResult> handler) {
@@ -320,31 +320,38 @@ public final class LocalTransport implements Transport {
                 }
                 pending.add(future);
             }
-            future.whenComplete((result, failure) -> forget(future));
             try {
                 executor.execute(() -> run(request, future));
             } catch (RejectedExecutionException e) {
+                pending.remove(future);
                 future.completeExceptionally(unreachable(serverId, "its provider is shutting down"));
             }
             return future;
         }
 
+        /**
+         * Runs one send and forgets it here rather than in a callback on its future, which would cost a completion
+         * stage per command: a send cut off or cancelled meanwhile is forgotten when its turn comes.
+         */
         private void run(CommandRequest request, CompletableFuture<CommandResult> future) {
             if (future.isDone()) {
+                pending.remove(future);
                 return; // cut off by a detach or cancelled before it started: do not run it at all
             }
+            CommandResult result;
             try {
-                future.complete(handler.apply(request));
+                result = handler.apply(request);
             } catch (RuntimeException e) {
+                pending.remove(future);
                 future.completeExceptionally(e);
+                return;
             } catch (Error e) {
+                pending.remove(future);
                 future.completeExceptionally(e);
                 throw e;
             }
-        }
-
-        private synchronized void forget(CompletableFuture<CommandResult> future) {
             pending.remove(future);
+            future.complete(result);
         }
 
         @Override
