@@ -263,9 +263,12 @@ public final class LocalTransport implements Transport {
         private final String serverId;
         private final Executor executor;
         private final Function<CommandRequest, CommandResult> handler;
-        /** Sends under way; added under this attachment's lock (against a detach), removed without it. */
+        /**
+         * Sends under way. A send adds itself and then reads {@link #detached}; a detach sets it and then reads the
+         * set: either the send sees the detach or the detach sees the send, without a lock every send would take.
+         */
         private final Set<CompletableFuture<CommandResult>> pending = ConcurrentHashMap.newKeySet();
-        private boolean detached;
+        private volatile boolean detached;
 
         private Attachment(String serverId, Executor executor, Function<CommandRequest, CommandResult> handler) {
             this.serverId = serverId;
@@ -280,7 +283,7 @@ public final class LocalTransport implements Transport {
 
         /** Whether it is still attached: not detached and its transport not closed. */
         @Override
-        public synchronized boolean isConnected() {
+        public boolean isConnected() {
             return !detached;
         }
 
@@ -301,7 +304,7 @@ public final class LocalTransport implements Transport {
                 }
                 detached = true;
                 cutOff = new ArrayList<>(pending);
-                pending.clear();
+                pending.removeAll(cutOff);
             }
             attachments.remove(serverId, this);
             // completed outside the lock: a caller's callbacks may run here and must not deadlock with a send
@@ -313,12 +316,11 @@ public final class LocalTransport implements Transport {
 
         private CompletableFuture<CommandResult> submit(CommandRequest request) {
             CompletableFuture<CommandResult> future = new CompletableFuture<>();
-            synchronized (this) {
-                if (detached) {
-                    return CompletableFuture.failedFuture(unreachable(serverId, "its provider detached from "
-                            + LocalTransport.this));
-                }
-                pending.add(future);
+            pending.add(future);
+            if (detached) {
+                pending.remove(future);
+                return CompletableFuture.failedFuture(unreachable(serverId, "its provider detached from "
+                        + LocalTransport.this));
             }
             try {
                 executor.execute(() -> run(request, future));
