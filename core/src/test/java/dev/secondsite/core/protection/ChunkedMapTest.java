@@ -92,5 +92,7 @@ class ChunkedMapTest {
         assertNotEquals(both, both.with("BB", 3));
         assertEquals(Map.of("Aa", 1, "BB", 2).hashCode(), both.hashCode());
         assertEquals(both, ChunkedMap.<String, Integer>empty().with("BB", 2).with("Aa", 1));
+        // same size, keys in different chunks
+        assertNotEquals(ChunkedMap.<String, Integer>empty().with("x", 1), ChunkedMap.<String, Integer>empty().with("y", 1));
     }
 }
