@@ -132,7 +132,8 @@ public final class LocalTransport implements Transport {
      * {@code executor}. The provider connects to the hub, never the other way round (T2).
      *
      * @param serverId the server the provider serves
-     * @param executor where requests run; must not run them on the submitting thread
+     * @param executor where requests run; must not run them within {@code execute} (on the sender's stack); it
+     *     may run one after the task it is running when the sender is one of its own threads
      * @param handler carries out one request; an exception it throws completes that send's future exceptionally
      *     with the exception itself
      * @return the attachment, to {@link Attachment#disconnect() disconnect} with
