@@ -49,9 +49,16 @@ final class JobRecord {
     private final boolean[] taskTouched;
     final List<List<String>> notes;
     int doneTasks;
-    /** VMs whose tasks this job skipped (RP9), and VMs it already changed: the engine's skip decisions. */
-    final java.util.Set<String> skippedVms = new java.util.HashSet<>();
-    final java.util.Set<String> touchedVms = new java.util.HashSet<>();
+    /** Where each phase's tasks start among {@link #taskSpecs}: the engine addresses a task by its index. */
+    final int[] phaseStart;
+    /**
+     * The VM of each task as an index into the job's distinct VMs (-1 for a task without a VM), and per VM whether
+     * this job skipped one of its tasks (RP9) or already changed it: the engine's skip decisions, as array reads
+     * instead of lookups by VM id on every task start.
+     */
+    private final int[] vmOf;
+    private final boolean[] vmSkipped;
+    private final boolean[] vmTouched;
 
     JobRecord(JobEvent.Created created) {
         this.id = created.jobId();
@@ -59,14 +66,26 @@ final class JobRecord {
         this.createdAt = created.at();
         this.taskSpecs = new ArrayList<>();
         this.phaseOf = new ArrayList<>();
+        this.phaseStart = new int[spec.phases().size()];
+        Map<String, Integer> vms = new HashMap<>();
+        List<Integer> vmIndexes = new ArrayList<>();
+        int p = 0;
         for (Phase phase : spec.phases()) {
+            phaseStart[p++] = taskSpecs.size();
             for (TaskSpec task : phase.tasks()) {
                 index.put(task.id(), taskSpecs.size());
                 taskSpecs.add(task);
                 phaseOf.add(phase.name());
+                vmIndexes.add(task.vmId() == null ? -1 : vms.computeIfAbsent(task.vmId(), v -> vms.size()));
             }
         }
         int n = taskSpecs.size();
+        vmOf = new int[n];
+        for (int i = 0; i < n; i++) {
+            vmOf[i] = vmIndexes.get(i);
+        }
+        vmSkipped = new boolean[vms.size()];
+        vmTouched = new boolean[vms.size()];
         taskStates = new TaskState[n];
         java.util.Arrays.fill(taskStates, TaskState.NOT_STARTED);
         nextStep = new int[n];
@@ -108,6 +127,26 @@ final class JobRecord {
         return record;
     }
 
+    /**
+     * The index of task {@code taskId}: {@code hint} when that is its index (the engine knows it), else looked up.
+     */
+    int indexOf(String taskId, int hint) {
+        if (hint >= 0 && hint < taskSpecs.size() && taskSpecs.get(hint).id().equals(taskId)) {
+            return hint;
+        }
+        return indexOf(taskId);
+    }
+
+    /** Whether this job skipped a task of task {@code i}'s VM (RP9); false for a task without a VM. */
+    boolean vmSkipped(int i) {
+        return vmOf[i] >= 0 && vmSkipped[vmOf[i]];
+    }
+
+    /** Whether this job already changed task {@code i}'s VM; false for a task without a VM. */
+    boolean vmTouched(int i) {
+        return vmOf[i] >= 0 && vmTouched[vmOf[i]];
+    }
+
     int indexOf(String taskId) {
         Integer i = index.get(taskId);
         if (i == null) {
@@ -129,9 +168,9 @@ final class JobRecord {
             return;
         }
         // once per task, not per step: the set is shared by every task of the job and guarded by its lock
-        if (!taskTouched[task] && taskSpecs.get(task).vmId() != null) {
+        if (!taskTouched[task] && vmOf[task] >= 0) {
             taskTouched[task] = true;
-            touchedVms.add(taskSpecs.get(task).vmId());
+            vmTouched[vmOf[task]] = true;
         }
     }
 
@@ -176,6 +215,14 @@ final class JobRecord {
      * @throws JobEventRefusedException (J3) when the job's state does not allow the event; nothing changes then
      */
     void apply(JobEvent event) {
+        apply(event, -1);
+    }
+
+    /**
+     * {@link #apply(JobEvent)} for an event of the task at index {@code hint} (-1 when unknown), which saves the
+     * lookup of the task by its id.
+     */
+    void apply(JobEvent event, int hint) {
         JobState next = JobStateMachine.next(id, state, event);
         if (event instanceof JobEvent.Created c) {
             throw new IllegalStateException("job " + id + " was created twice"); // the table has no CREATED row
@@ -183,39 +230,39 @@ final class JobRecord {
             startedAt = s.at();
             endedAt = null;
         } else if (event instanceof JobEvent.TaskStarted t) {
-            int i = indexOf(t.taskId());
+            int i = indexOf(t.taskId(), hint);
             setTaskState(i, TaskState.IN_PROGRESS);
             if (taskStarted[i] == null) {
                 taskStarted[i] = t.at();
             }
         } else if (event instanceof JobEvent.CommandSent c) {
-            int i = indexOf(c.taskId());
+            int i = indexOf(c.taskId(), hint);
             commandsSent[i]++;
             lastAttempt[i] = Math.max(lastAttempt[i], c.attempt());
         } else if (event instanceof JobEvent.CommandCompleted c) {
-            int i = indexOf(c.taskId());
+            int i = indexOf(c.taskId(), hint);
             // a poll of a wait-until step that answered is not the step's end: its StepCompleted is
             if (c.result().succeeded() && !(taskSpecs.get(i).steps().get(c.step()) instanceof Step.WaitUntil)) {
                 stepDone(i, c.step());
                 touch(i, c.step());
             }
         } else if (event instanceof JobEvent.StepCompleted c) {
-            int i = indexOf(c.taskId());
+            int i = indexOf(c.taskId(), hint);
             stepDone(i, c.step());
             touch(i, c.step());
         } else if (event instanceof JobEvent.TaskPolling p) {
-            int i = indexOf(p.taskId());
+            int i = indexOf(p.taskId(), hint);
             waitDeadline[i] = p.deadline();
             note(i, "waiting until " + p.condition() + " (deadline " + p.deadline() + ")");
         } else if (event instanceof JobEvent.TaskWaiting w) {
-            setTaskState(indexOf(w.taskId()), TaskState.WAITING_FOR_ACTION);
+            setTaskState(indexOf(w.taskId(), hint), TaskState.WAITING_FOR_ACTION);
         } else if (event instanceof JobEvent.TaskResumed r) {
-            int i = indexOf(r.taskId());
+            int i = indexOf(r.taskId(), hint);
             setTaskState(i, TaskState.IN_PROGRESS);
             stepDone(i, r.step());
             note(i, "resumed: " + r.comment());
         } else if (event instanceof JobEvent.TaskNoted n) {
-            int i = indexOf(n.taskId());
+            int i = indexOf(n.taskId(), hint);
             note(i, n.note());
             if (n.severity() == Severity.WARNING) {
                 warnings.add(finding(i, Severity.WARNING, "note", n.note()));
@@ -223,19 +270,19 @@ final class JobRecord {
                 errors.add(finding(i, Severity.ERROR, "note", n.note()));
             }
         } else if (event instanceof JobEvent.TaskSucceeded s) {
-            int i = indexOf(s.taskId());
+            int i = indexOf(s.taskId(), hint);
             setTaskState(i, TaskState.SUCCEEDED);
             taskEnded[i] = s.at();
         } else if (event instanceof JobEvent.TaskSkipped s) {
-            int i = indexOf(s.taskId());
+            int i = indexOf(s.taskId(), hint);
             setTaskState(i, TaskState.SKIPPED);
             taskEnded[i] = s.at();
             note(i, "skipped: " + s.reason());
-            if (taskSpecs.get(i).vmId() != null) {
-                skippedVms.add(taskSpecs.get(i).vmId());
+            if (vmOf[i] >= 0) {
+                vmSkipped[vmOf[i]] = true;
             }
         } else if (event instanceof JobEvent.TaskFailed f) {
-            int i = indexOf(f.taskId());
+            int i = indexOf(f.taskId(), hint);
             setTaskState(i, TaskState.FAILED);
             taskEnded[i] = f.at();
             taskErrors[i] = f.error();

@@ -23,10 +23,7 @@ import dev.secondsite.core.registration.SyncReport;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.annotation.Nullable;
@@ -64,7 +61,7 @@ public final class Provider implements AutoCloseable {
     private final HostDriver driver;
     private final @Nullable ScriptRunner scriptRunner;
     private final int maxConcurrentCommands;
-    private final ThreadPoolExecutor executor;
+    private final CommandThreads executor;
     private final @Nullable VaultLink vault;
     private @Nullable VaultLink.Connection connection;
     private boolean closed;
@@ -77,9 +74,7 @@ public final class Provider implements AutoCloseable {
         this.driver = driver;
         this.scriptRunner = b.scriptRunner;
         this.maxConcurrentCommands = b.maxConcurrentCommands;
-        this.executor = new ThreadPoolExecutor(maxConcurrentCommands, maxConcurrentCommands, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads(serverId));
-        executor.allowCoreThreadTimeOut(true);
+        this.executor = new CommandThreads(maxConcurrentCommands, threads(serverId));
     }
 
     /**
@@ -201,7 +196,7 @@ public final class Provider implements AutoCloseable {
 
     /** How many commands from the vault wait for one of the {@link #maxConcurrentCommands()} slots. */
     public int queuedCommands() {
-        return executor.getQueue().size();
+        return executor.queued();
     }
 
     /**

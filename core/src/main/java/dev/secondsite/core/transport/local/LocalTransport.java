@@ -18,7 +18,6 @@ import dev.secondsite.core.spi.Transport;
 import dev.secondsite.core.spi.VaultLink;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -133,7 +132,8 @@ public final class LocalTransport implements Transport {
      * {@code executor}. The provider connects to the hub, never the other way round (T2).
      *
      * @param serverId the server the provider serves
-     * @param executor where requests run; must not run them on the submitting thread
+     * @param executor where requests run; must not run them within {@code execute} (on the sender's stack); it
+     *     may run one after the task it is running when the sender is one of its own threads
      * @param handler carries out one request; an exception it throws completes that send's future exceptionally
      *     with the exception itself
      * @return the attachment, to {@link Attachment#disconnect() disconnect} with
@@ -264,8 +264,12 @@ public final class LocalTransport implements Transport {
         private final String serverId;
         private final Executor executor;
         private final Function<CommandRequest, CommandResult> handler;
-        private final Set<CompletableFuture<CommandResult>> pending = new HashSet<>();
-        private boolean detached;
+        /**
+         * Sends under way. A send adds itself and then reads {@link #detached}; a detach sets it and then reads the
+         * set: either the send sees the detach or the detach sees the send, without a lock every send would take.
+         */
+        private final Set<CompletableFuture<CommandResult>> pending = ConcurrentHashMap.newKeySet();
+        private volatile boolean detached;
 
         private Attachment(String serverId, Executor executor, Function<CommandRequest, CommandResult> handler) {
             this.serverId = serverId;
@@ -280,7 +284,7 @@ public final class LocalTransport implements Transport {
 
         /** Whether it is still attached: not detached and its transport not closed. */
         @Override
-        public synchronized boolean isConnected() {
+        public boolean isConnected() {
             return !detached;
         }
 
@@ -301,7 +305,7 @@ public final class LocalTransport implements Transport {
                 }
                 detached = true;
                 cutOff = new ArrayList<>(pending);
-                pending.clear();
+                pending.removeAll(cutOff);
             }
             attachments.remove(serverId, this);
             // completed outside the lock: a caller's callbacks may run here and must not deadlock with a send
@@ -313,38 +317,44 @@ public final class LocalTransport implements Transport {
 
         private CompletableFuture<CommandResult> submit(CommandRequest request) {
             CompletableFuture<CommandResult> future = new CompletableFuture<>();
-            synchronized (this) {
-                if (detached) {
-                    return CompletableFuture.failedFuture(unreachable(serverId, "its provider detached from "
-                            + LocalTransport.this));
-                }
-                pending.add(future);
+            pending.add(future);
+            if (detached) {
+                pending.remove(future);
+                return CompletableFuture.failedFuture(unreachable(serverId, "its provider detached from "
+                        + LocalTransport.this));
             }
-            future.whenComplete((result, failure) -> forget(future));
             try {
                 executor.execute(() -> run(request, future));
             } catch (RejectedExecutionException e) {
+                pending.remove(future);
                 future.completeExceptionally(unreachable(serverId, "its provider is shutting down"));
             }
             return future;
         }
 
+        /**
+         * Runs one send and forgets it here rather than in a callback on its future, which would cost a completion
+         * stage per command: a send cut off or cancelled meanwhile is forgotten when its turn comes.
+         */
         private void run(CommandRequest request, CompletableFuture<CommandResult> future) {
             if (future.isDone()) {
+                pending.remove(future);
                 return; // cut off by a detach or cancelled before it started: do not run it at all
             }
+            CommandResult result;
             try {
-                future.complete(handler.apply(request));
+                result = handler.apply(request);
             } catch (RuntimeException e) {
+                pending.remove(future);
                 future.completeExceptionally(e);
+                return;
             } catch (Error e) {
+                pending.remove(future);
                 future.completeExceptionally(e);
                 throw e;
             }
-        }
-
-        private synchronized void forget(CompletableFuture<CommandResult> future) {
             pending.remove(future);
+            future.complete(result);
         }
 
         @Override
