@@ -14,6 +14,10 @@ public interface Transport extends AutoCloseable {
     /**
      * Sends {@code request} to the provider of {@code request.serverId()}.
      *
+     * <p>The engine handles the result on the thread that completes the future (it saves a thread hand-off per
+     * command), so complete it from a worker of the transport's own, never from a network I/O thread or a thread
+     * that must not block briefly on the job's lock.
+     *
      * @return completes with the provider's result; completes exceptionally with
      *     {@link SiteUnreachableException} when no provider of that site is connected, which the engine treats as a
      *     transient failure
