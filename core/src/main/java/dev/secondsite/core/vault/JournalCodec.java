@@ -105,6 +105,7 @@ final class JournalCodec {
                     .put("vault.plan.removed", VaultRecord.PlanRemoved.class)
                     .put("vault.applied", VaultRecord.Applied.class)
                     .put(JOB_EVENT, VaultRecord.JobRecorded.class)
+                    .put("vault.cut", VaultRecord.Cut.class)
                     .build();
 
     /** The {@code "type"} of each subtype of each sealed hierarchy, written out so that a rename cannot change it. */
