@@ -218,6 +218,9 @@ public final class Vault implements AutoCloseable {
                         configuration.protection().protectedVms().size(), restored.jobs.size(), resumed);
             }
             if (journal != null) {
+                if (stored) {
+                    journal.written(restored.snapshotBytes);
+                }
                 journal.start(this::snapshot);
                 if (stored && restored.replayed > 0) {
                     // one snapshot per opening keeps the journal short: what was replayed then lives in it; written
@@ -327,12 +330,15 @@ public final class Vault implements AutoCloseable {
         final Map<String, JobSummary> summaries = new LinkedHashMap<>();
         /** How many records were replayed after the snapshot. */
         long replayed;
+        /** The size of the snapshot read, 0 when there was none. */
+        long snapshotBytes;
     }
 
     private static Restored restore(StateStore store) {
         Restored r = new Restored();
         store.latestSnapshot().ifPresent(snapshot -> {
             VaultRecord.Snapshot snap = JournalCodec.decodeSnapshot(snapshot.state());
+            r.snapshotBytes = snapshot.state().length;
             r.created = snap.vault();
             r.configuration = snap.configuration();
             r.appliedSteps.addAll(snap.appliedSteps());
@@ -371,8 +377,9 @@ public final class Vault implements AutoCloseable {
     /** Journals {@code record} (when the vault is durable) before the change it describes takes effect. */
     private void record(VaultRecord record) {
         if (store != null) {
-            store.append(JournalCodec.type(record), JournalCodec.encode(record));
-            journal.counted();
+            byte[] payload = JournalCodec.encode(record);
+            store.append(JournalCodec.type(record), payload);
+            journal.counted(payload.length);
         }
     }
 
@@ -417,6 +424,7 @@ public final class Vault implements AutoCloseable {
         byte[] state = JournalCodec.encode(new VaultRecord.Snapshot(created, config, applied, jobs,
                 cut.summaries()));
         store.writeSnapshot(upto, state);
+        journal.written(state.length);
         LOG.debug("Vault {} wrote a snapshot up to record {}: {} jobs whole, {} compacted, {} bytes",
                 created.info().name(), upto, jobs.size(), cut.summaries().size(), state.length);
     }
@@ -1046,8 +1054,9 @@ public final class Vault implements AutoCloseable {
                 // anything follows from the step, so applies of many tasks share one force (JobEffects.apply)
                 VaultRecord.Applied applied = new VaultRecord.Applied(key, change);
                 if (store != null) {
-                    store.appendOrdered(JournalCodec.type(applied), JournalCodec.encode(applied));
-                    journal.counted();
+                    byte[] payload = JournalCodec.encode(applied);
+                    store.appendOrdered(JournalCodec.type(applied), payload);
+                    journal.counted(payload.length);
                 }
                 configuration = next;
                 appliedSteps.add(key);

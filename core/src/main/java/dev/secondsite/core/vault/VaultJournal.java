@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
  * before the engine lets a cut through), and the snapshot keeps exactly them. A job compacted meanwhile is kept as
  * its summary, which stands for all its events (replay skips them).
  *
- * <p><b>When.</b> Once {@code every} records were journaled since the last cut, a snapshot is requested on the
- * journal's own single thread: never on a job's thread, never two at once.
+ * <p><b>When.</b> Once {@code every} records were journaled since the last cut, and they take at least half the
+ * bytes of the last snapshot, a snapshot is requested on the journal's own single thread: never on a job's thread,
+ * never two at once. The second condition keeps a large vault from rewriting its whole state every few records:
+ * snapshots then cost at most about twice what journaling does, and the journal after the last snapshot stays
+ * within {@code every} records or half a snapshot, whichever is more.
  *
  * <p>Thread-safe.
  */
@@ -57,6 +60,9 @@ final class VaultJournal implements JobJournal {
     /** Per job not compacted: how many of its events are journaled. */
     private final Map<String, AtomicInteger> journaled = new ConcurrentHashMap<>();
     private final AtomicLong sinceCut = new AtomicLong();
+    private final AtomicLong bytesSinceCut = new AtomicLong();
+    /** Half the size of the last snapshot written. */
+    private volatile long halfLastSnapshot;
     private final AtomicBoolean requested = new AtomicBoolean();
     private final ThreadPoolExecutor snapshots;
     private volatile Runnable snapshot = () -> { };
@@ -99,7 +105,7 @@ final class VaultJournal implements JobJournal {
             gate.readLock().unlock();
         }
         extra.append(event);
-        counted();
+        counted(payload.length);
         return durable;
     }
 
@@ -113,11 +119,19 @@ final class VaultJournal implements JobJournal {
         journaled.remove(jobId);
     }
 
-    /** One of the vault's own records was journaled (under the vault's lock). */
-    void counted() {
-        if (every > 0 && sinceCut.incrementAndGet() >= every) {
-            request();
+    /** A record of {@code bytes} was journaled. */
+    void counted(int bytes) {
+        if (every > 0) {
+            long size = bytesSinceCut.addAndGet(bytes);
+            if (sinceCut.incrementAndGet() >= every && size >= halfLastSnapshot) {
+                request();
+            }
         }
+    }
+
+    /** A snapshot of {@code bytes} was written. */
+    void written(long bytes) {
+        halfLastSnapshot = bytes / 2;
     }
 
     /**
@@ -133,6 +147,7 @@ final class VaultJournal implements JobJournal {
             journaled.forEach((id, n) -> counts.put(id, n.get()));
             CompletableFuture<Long> sequence = store.appendOrdered(CUT, payload);
             sinceCut.set(0);
+            bytesSinceCut.set(0);
             return new Mark(counts, sequence);
         } finally {
             gate.writeLock().unlock();
@@ -163,6 +178,7 @@ final class VaultJournal implements JobJournal {
         } catch (RuntimeException e) {
             // the journal still holds every record; the next cut tries again after as many records more
             sinceCut.set(0);
+            bytesSinceCut.set(0);
             LOG.warn("J3: the vault could not write a snapshot; its journal keeps every record meanwhile: {}",
                     e.toString());
         } finally {
