@@ -885,7 +885,11 @@ public final class Vault implements AutoCloseable {
         listeners.remove(listener);
     }
 
-    /** Stops the job engine's threads and closes the vault's storage (jobs still running go on when it is opened). */
+    /**
+     * Stops the job engine's threads and closes the vault's storage (jobs still running go on when it is opened). A
+     * durable vault that snapshots while it runs ({@link VaultOptions.Builder#snapshotEveryRecords}) first finishes
+     * the snapshot being written and writes one of what was journaled since.
+     */
     @Override
     public void close() {
         engine.close();

@@ -36,11 +36,11 @@ import org.slf4j.LoggerFactory;
  * before the engine lets a cut through), and the snapshot keeps exactly them. A job compacted meanwhile is kept as
  * its summary, which stands for all its events (replay skips them).
  *
- * <p><b>When.</b> Once {@code every} records were journaled since the last cut, and they take at least half the
- * bytes of the last snapshot, a snapshot is requested on the journal's own single thread: never on a job's thread,
- * never two at once. The second condition keeps a large vault from rewriting its whole state every few records:
- * snapshots then cost at most about twice what journaling does, and the journal after the last snapshot stays
- * within {@code every} records or half a snapshot, whichever is more.
+ * <p><b>When.</b> Once {@code every} records were journaled since the last cut, and they take at least the bytes of
+ * the last snapshot, a snapshot is requested on the journal's own single thread: never on a job's thread, never two
+ * at once. The second condition keeps a large vault from rewriting its whole state every few records: snapshots
+ * then cost about what journaling does, and the journal after the last snapshot stays within {@code every} records
+ * or one snapshot's size, whichever is more.
  *
  * <p>Thread-safe.
  */
@@ -61,8 +61,8 @@ final class VaultJournal implements JobJournal {
     private final Map<String, AtomicInteger> journaled = new ConcurrentHashMap<>();
     private final AtomicLong sinceCut = new AtomicLong();
     private final AtomicLong bytesSinceCut = new AtomicLong();
-    /** Half the size of the last snapshot written. */
-    private volatile long halfLastSnapshot;
+    /** The size of the last snapshot written. */
+    private volatile long lastSnapshotBytes;
     private final AtomicBoolean requested = new AtomicBoolean();
     private final ThreadPoolExecutor snapshots;
     private volatile Runnable snapshot = () -> { };
@@ -123,7 +123,7 @@ final class VaultJournal implements JobJournal {
     void counted(int bytes) {
         if (every > 0) {
             long size = bytesSinceCut.addAndGet(bytes);
-            if (sinceCut.incrementAndGet() >= every && size >= halfLastSnapshot) {
+            if (sinceCut.incrementAndGet() >= every && size >= lastSnapshotBytes) {
                 request();
             }
         }
@@ -131,7 +131,7 @@ final class VaultJournal implements JobJournal {
 
     /** A snapshot of {@code bytes} was written. */
     void written(long bytes) {
-        halfLastSnapshot = bytes / 2;
+        lastSnapshotBytes = bytes;
     }
 
     /**
@@ -186,8 +186,23 @@ final class VaultJournal implements JobJournal {
         }
     }
 
-    /** Takes no more requests and lets a snapshot asked for already finish (it is one cut: bounded). */
+    /**
+     * Takes no more requests, lets a snapshot asked for already finish and, when snapshots are taken while the vault
+     * runs and records were journaled since the last cut, writes one more, so that the next open reads a snapshot
+     * rather than replaying records (each is one cut: bounded). Called once the engine is closed.
+     */
     void close() {
+        if (every > 0 && started) {
+            try {
+                snapshots.execute(() -> {
+                    if (sinceCut.get() > 0) {
+                        runSnapshot();
+                    }
+                });
+            } catch (RejectedExecutionException closed) {
+                // closed before: nothing more to write
+            }
+        }
         snapshots.shutdown();
         try {
             if (!snapshots.awaitTermination(1, TimeUnit.MINUTES)) {

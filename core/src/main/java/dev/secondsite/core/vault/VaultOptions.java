@@ -246,10 +246,11 @@ public final class VaultOptions {
 
         /**
          * How many records a durable vault journals between two snapshots while it runs (J3, J4): once that many were
-         * journaled since the last snapshot (and they take at least half the bytes of that snapshot, so that a large
+         * journaled since the last snapshot (and they take at least as many bytes as that snapshot, so that a large
          * vault does not rewrite its whole state every few records), a background thread of the vault writes a
          * snapshot of the state at one point and the store drops the records it covers, so that the storage of a
-         * vault that runs for a year does not grow without bound. 0 writes a snapshot only when the vault is opened.
+         * vault that runs for a year does not grow without bound; closing the vault then writes one more, so that
+         * the next open reads a snapshot. 0 writes a snapshot only when the vault is opened.
          * {@value #DEFAULT_SNAPSHOT_EVERY_RECORDS} by default.
          *
          * @throws InvalidConfigurationException (J3) when negative
