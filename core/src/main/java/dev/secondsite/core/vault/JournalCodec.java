@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -64,12 +65,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import javax.annotation.Nullable;
 
 /**
  * The journal form of {@link VaultRecord}s and {@link JobEvent}s (J3), bound by Jackson: records map to JSON objects
@@ -105,6 +109,7 @@ final class JournalCodec {
                     .put("vault.plan.removed", VaultRecord.PlanRemoved.class)
                     .put("vault.applied", VaultRecord.Applied.class)
                     .put(JOB_EVENT, VaultRecord.JobRecorded.class)
+                    .put("vault.cut", VaultRecord.Cut.class)
                     .build();
 
     /** The {@code "type"} of each subtype of each sealed hierarchy, written out so that a rename cannot change it. */
@@ -169,6 +174,10 @@ final class JournalCodec {
     private static final ObjectWriter WRITER = MAPPER.writer();
     private static final byte[] VERSION_FIELD = ("\"formatVersion\":" + FORMAT_VERSION)
             .getBytes(StandardCharsets.UTF_8);
+    /** How every payload {@link #write} writes begins: the version, then the record's first field. */
+    private static final byte[] CANONICAL_HEAD = ("{\"formatVersion\":" + FORMAT_VERSION + ",")
+            .getBytes(StandardCharsets.UTF_8);
+    private static final Map<Class<?>, ObjectReader> READERS = new ConcurrentHashMap<>();
 
     private JournalCodec() {
     }
@@ -251,6 +260,38 @@ final class JournalCodec {
     }
 
     private static <T> T read(byte[] payload, Class<T> type) {
+        T fast = readCanonical(payload, type);
+        return fast != null ? fast : readChecked(payload, type);
+    }
+
+    /**
+     * The common case, read without building a tree: a payload that starts as {@link #write} writes it (the version
+     * first, then a field) is the object of the remaining fields, parsed straight into {@code type} with the same
+     * strict mapper. Null when that fails for any reason: {@link #readChecked} then reads it again and names the
+     * error exactly as it always did, so the fast path changes no answer, only the time a good record takes.
+     */
+    private static <T> @Nullable T readCanonical(byte[] payload, Class<T> type) {
+        int head = CANONICAL_HEAD.length;
+        if (payload.length <= head || !Arrays.equals(payload, 0, head, CANONICAL_HEAD, 0, head)
+                || payload[head] != '"') {
+            return null;
+        }
+        // the object without its version: '{' then everything after "formatVersion":1,
+        byte[] body = new byte[payload.length - head + 1];
+        body[0] = '{';
+        System.arraycopy(payload, head, body, 1, payload.length - head);
+        try {
+            return reader(type).readValue(body);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static <T> ObjectReader reader(Class<T> type) {
+        return READERS.computeIfAbsent(type, MAPPER::readerFor);
+    }
+
+    private static <T> T readChecked(byte[] payload, Class<T> type) {
         JsonNode tree;
         try {
             tree = MAPPER.readTree(payload);
@@ -271,7 +312,7 @@ final class JournalCodec {
                     + " is not supported; this release reads " + FORMAT_VERSION);
         }
         try {
-            return MAPPER.readerFor(type).readValue(root);
+            return reader(type).readValue(root);
         } catch (IOException e) {
             throw refused(e);
         }
@@ -349,7 +390,7 @@ final class JournalCodec {
     private static ObjectMapper mapper() {
         SimpleModule forms = new SimpleModule("secondsite-journal");
         // times at full precision in ISO-8601
-        form(forms, Instant.class, String.class, Instant::toString, Instant::parse);
+        form(forms, Instant.class, String.class, JournalCodec::instantText, JournalCodec::parseInstant);
         form(forms, Duration.class, String.class, Duration::toString, Duration::parse);
         form(forms, LocalTime.class, String.class, LocalTime::toString, LocalTime::parse);
         form(forms, Site.class, JournalForms.SiteForm.class, JournalForms.SiteForm::of, JournalForms.SiteForm::site);
@@ -413,6 +454,104 @@ final class JournalCodec {
         });
         b.registerSubtypes(named.toArray(NamedType[]::new));
         return b.build();
+    }
+
+    /**
+     * {@link Instant#toString()}, without its formatter for the years 0 to 9999 (a journal writes an instant per event):
+     * the seconds always, then 3, 6 or 9 digits of fraction when there is one. A test holds the two equal.
+     */
+    static String instantText(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        int nanos = instant.getNano();
+        long days = Math.floorDiv(seconds, 86_400);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        if (days < MIN_FAST_DAY || days > MAX_FAST_DAY) {
+            return instant.toString();
+        }
+        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(days);
+        char[] out = new char[30];
+        int n = 0;
+        n = digits(out, n, date.getYear(), 4);
+        out[n++] = '-';
+        n = digits(out, n, date.getMonthValue(), 2);
+        out[n++] = '-';
+        n = digits(out, n, date.getDayOfMonth(), 2);
+        out[n++] = 'T';
+        n = digits(out, n, secondOfDay / 3600, 2);
+        out[n++] = ':';
+        n = digits(out, n, secondOfDay / 60 % 60, 2);
+        out[n++] = ':';
+        n = digits(out, n, secondOfDay % 60, 2);
+        if (nanos != 0) {
+            out[n++] = '.';
+            if (nanos % 1_000_000 == 0) {
+                n = digits(out, n, nanos / 1_000_000, 3);
+            } else if (nanos % 1_000 == 0) {
+                n = digits(out, n, nanos / 1_000, 6);
+            } else {
+                n = digits(out, n, nanos, 9);
+            }
+        }
+        out[n++] = 'Z';
+        return new String(out, 0, n);
+    }
+
+    private static final long MIN_FAST_DAY = java.time.LocalDate.of(0, 1, 1).toEpochDay();
+    private static final long MAX_FAST_DAY = java.time.LocalDate.of(9999, 12, 31).toEpochDay();
+
+    private static int digits(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+        return at + width;
+    }
+
+    /**
+     * {@link Instant#parse}, without its formatter for the form {@link #instantText} writes ({@code
+     * yyyy-MM-ddTHH:mm:ss}, 1 to 9 digits of fraction, {@code Z}); anything else, a date or time out of range
+     * included, goes to {@link Instant#parse}, which takes or refuses it as it always did.
+     */
+    static Instant parseInstant(String text) {
+        int length = text.length();
+        if (length >= 20 && length <= 30 && length != 21 && text.charAt(4) == '-' && text.charAt(7) == '-'
+                && text.charAt(10) == 'T' && text.charAt(13) == ':' && text.charAt(16) == ':'
+                && text.charAt(length - 1) == 'Z' && (length == 20 || text.charAt(19) == '.')) {
+            int year = number(text, 0, 4);
+            int month = number(text, 5, 7);
+            int day = number(text, 8, 10);
+            int hour = number(text, 11, 13);
+            int minute = number(text, 14, 16);
+            int second = number(text, 17, 19);
+            int nanos = 0;
+            if (length > 20) {
+                int fraction = number(text, 20, length - 1);
+                nanos = fraction < 0 ? -1 : fraction * POWERS[9 - (length - 21)];
+            }
+            if ((year | month | day | hour | minute | second | nanos) >= 0 && month >= 1 && month <= 12 && day >= 1
+                    && day <= java.time.YearMonth.of(year, month).lengthOfMonth() && hour <= 23 && minute <= 59
+                    && second <= 59) {
+                long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+                return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second, nanos);
+            }
+        }
+        return Instant.parse(text);
+    }
+
+    private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+        1_000_000_000};
+
+    /** The decimal number of the ASCII digits {@code from} to {@code to}; -1 if any is not a digit. */
+    private static int number(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -21,6 +21,7 @@ import dev.secondsite.core.inventory.ProviderNode;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.VmmVersion;
 import dev.secondsite.core.job.ConfigChange;
+import dev.secondsite.core.job.EngineCut;
 import dev.secondsite.core.job.Job;
 import dev.secondsite.core.job.JobEffects;
 import dev.secondsite.core.job.JobEngine;
@@ -107,6 +108,10 @@ public final class Vault implements AutoCloseable {
     private final Set<String> appliedSteps = ConcurrentHashMap.newKeySet();
     /** Where every change is journaled before it takes effect; null for a vault kept in memory only. */
     private final @Nullable StateStore store;
+    /** The store's journal of job events and the cuts snapshots are taken at; null for a vault in memory. */
+    private final @Nullable VaultJournal journal;
+    /** The vault's creation record: its identity and signing secret, the head of every snapshot. */
+    private final VaultRecord.Created created;
     private final boolean ownsStore;
     /** J5: the job each VM belongs to; an entry whose job has ended holds nothing. Guarded by this. */
     private final Map<String, String> vmHolders = new LinkedHashMap<>();
@@ -131,7 +136,6 @@ public final class Vault implements AutoCloseable {
         Object where = storage != null ? storage : store;
         try {
             Restored restored = store == null ? null : restore(store);
-            VaultRecord.Created created;
             boolean stored = restored != null && restored.created != null;
             if (mustExist && !stored) {
                 throw new NotFoundException("vault", String.valueOf(where), "create one with Vault.create");
@@ -142,7 +146,7 @@ public final class Vault implements AutoCloseable {
                         + "Vault.open");
             }
             if (stored) {
-                created = restored.created;
+                this.created = restored.created;
                 VaultInfo info = created.info();
                 boolean sameName = o.name().map(info.name()::equals).orElse(true)
                         && o.region().map(info.region()::equals).orElse(true);
@@ -167,7 +171,7 @@ public final class Vault implements AutoCloseable {
                 VaultInfo info = new VaultInfo(id, Checks.text(Rule.V1, "vault", "name", name),
                         Checks.text(Rule.V1, "vault " + name, "region", o.region().orElse(null)), VaultState.ACTIVE,
                         clock.instant());
-                created = new VaultRecord.Created(info, secret);
+                this.created = new VaultRecord.Created(info, secret);
                 this.configuration = VaultConfiguration.empty(info);
                 if (store != null) {
                     store.append(JournalCodec.type(created), JournalCodec.encode(created));
@@ -178,30 +182,9 @@ public final class Vault implements AutoCloseable {
                     ServiceDiscovery.first(ProxyConnectivityCheck.class, p -> true, "proxy checks").orElse(null));
             this.jobPlans = new VaultJobs(clock);
             Transport transport = o.transport().orElseGet(() -> Transports.forUri(o.transportUri()));
-            JobJournal journal = o.journal();
-            if (store != null) {
-                StateStore s = store;
-                JobJournal extra = o.journal();
-                journal = new JobJournal() {
-                    @Override
-                    public void append(JobEvent event) {
-                        s.append(JournalCodec.JOB_EVENT, JournalCodec.encodeEvent(event));
-                        extra.append(event);
-                    }
-
-                    @Override
-                    public CompletableFuture<?> appendOrdered(JobEvent event) {
-                        // in order now, durable later: the engine waits for it, holding no lock, before the event's
-                        // effect, so that the events of many tasks share one force
-                        CompletableFuture<Long> durable = s.appendOrdered(JournalCodec.JOB_EVENT,
-                                JournalCodec.encodeEvent(event));
-                        extra.append(event);
-                        return durable;
-                    }
-                };
-            }
+            this.journal = store == null ? null : new VaultJournal(store, o.journal(), o.snapshotEveryRecords());
             this.engine = JobEngine.builder(transport, new Effects()).clock(clock).options(o.engineOptions())
-                    .journal(journal).build();
+                    .journal(journal != null ? journal : o.journal()).build();
             engine.addListener((event, state, progress) -> {
                 for (JobListener l : listeners) {
                     l.onEvent(event, state, progress);
@@ -210,16 +193,14 @@ public final class Vault implements AutoCloseable {
             // providers' registration and sync calls reach this vault through its transport (never public API)
             transport.bind(endpoint);
             if (stored) {
-                // one snapshot per opening keeps the journal short: what was replayed now lives in it
                 // J4: a compacted job's step keys are never needed again
                 appliedSteps.removeIf(key -> restored.summaries.containsKey(key.substring(0, Math.max(0,
                         key.indexOf('/')))));
-                store.writeSnapshot(restored.lastSequence, JournalCodec.encode(new VaultRecord.Snapshot(created,
-                        configuration, appliedSteps, List.copyOf(restored.jobs.values()),
-                        List.copyOf(restored.summaries.values()))));
                 restored.summaries.values().forEach(engine::adopt);
                 int resumed = 0;
                 for (List<JobEvent> events : restored.jobs.values()) {
+                    // counted before the job goes on: its next events are journaled after these
+                    journal.adopted(events.get(0).jobId(), events.size());
                     Job job = engine.adopt(events);
                     specs.put(job.id(), ((JobEvent.Created) events.get(0)).spec()); // J6: what it found
                     if (!job.state().isFinal()) {
@@ -237,6 +218,17 @@ public final class Vault implements AutoCloseable {
                 LOG.info("Opened vault {} from {}: {} servers, {} protected VMs, {} jobs ({} resumed)",
                         created.info().name(), where, configuration.servers().size(),
                         configuration.protection().protectedVms().size(), restored.jobs.size(), resumed);
+            }
+            if (journal != null) {
+                if (stored) {
+                    journal.written(restored.snapshotBytes);
+                }
+                journal.start(this::snapshot);
+                if (stored && restored.replayed > 0) {
+                    // one snapshot per opening keeps the journal short: what was replayed then lives in it; written
+                    // in the background, so that the vault is usable at once
+                    journal.request();
+                }
             }
         } catch (RuntimeException | Error e) {
             if (ownsStore && store != null) {
@@ -338,23 +330,26 @@ public final class Vault implements AutoCloseable {
         final Set<String> appliedSteps = new HashSet<>();
         final Map<String, List<JobEvent>> jobs = new LinkedHashMap<>();
         final Map<String, JobSummary> summaries = new LinkedHashMap<>();
-        long lastSequence;
+        /** How many records were replayed after the snapshot. */
+        long replayed;
+        /** The size of the snapshot read, 0 when there was none. */
+        long snapshotBytes;
     }
 
     private static Restored restore(StateStore store) {
         Restored r = new Restored();
         store.latestSnapshot().ifPresent(snapshot -> {
             VaultRecord.Snapshot snap = JournalCodec.decodeSnapshot(snapshot.state());
+            r.snapshotBytes = snapshot.state().length;
             r.created = snap.vault();
             r.configuration = snap.configuration();
             r.appliedSteps.addAll(snap.appliedSteps());
             snap.jobs().forEach(events -> r.jobs.put(events.get(0).jobId(), new ArrayList<>(events)));
             snap.summaries().forEach(summary -> r.summaries.put(summary.id(), summary));
-            r.lastSequence = snapshot.uptoSequence();
         });
         store.replay(rec -> {
             VaultRecord record = JournalCodec.decode(rec.type(), rec.payload());
-            r.lastSequence = rec.sequence();
+            r.replayed++;
             if (record instanceof VaultRecord.Created c) {
                 r.created = c;
                 r.configuration = VaultConfiguration.empty(c.info());
@@ -376,6 +371,7 @@ public final class Vault implements AutoCloseable {
             } else if (record instanceof VaultRecord.PlanRemoved p) {
                 r.configuration = r.configuration.withoutPlan(p.name());
             }
+            // a Cut changes nothing: a snapshot taken there may or may not have been written
         });
         return r;
     }
@@ -383,8 +379,61 @@ public final class Vault implements AutoCloseable {
     /** Journals {@code record} (when the vault is durable) before the change it describes takes effect. */
     private void record(VaultRecord record) {
         if (store != null) {
-            store.append(JournalCodec.type(record), JournalCodec.encode(record));
+            byte[] payload = JournalCodec.encode(record);
+            store.append(JournalCodec.type(record), payload);
+            journal.counted(payload.length);
         }
+    }
+
+    /**
+     * Writes a snapshot of the vault at one point (J3, J4), on the journal's thread: the configuration, applied step
+     * keys and the cut's job event counts read under the vault's lock as the cut record is appended, then the
+     * engine's jobs, each whole job cut back to its events before the cut (see {@link VaultJournal}). The store then
+     * drops the records the snapshot covers.
+     */
+    private void snapshot() {
+        VaultConfiguration config;
+        Set<String> applied;
+        VaultJournal.Mark mark;
+        synchronized (this) {
+            config = configuration;
+            applied = new HashSet<>(appliedSteps);
+            mark = journal.mark(clock.instant());
+        }
+        EngineCut cut = engine.cut();
+        long upto;
+        try {
+            upto = mark.sequence().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        List<List<JobEvent>> jobs = new ArrayList<>(cut.jobEvents().size());
+        for (List<JobEvent> events : cut.jobEvents()) {
+            String id = events.get(0).jobId();
+            int before = mark.eventCounts().getOrDefault(id, 0);
+            if (before > events.size()) {
+                throw new IllegalStateException("J3: job " + id + " journaled " + before + " events before the cut "
+                        + "but the engine holds " + events.size() + "; no snapshot is written");
+            }
+            if (before > 0) {
+                jobs.add(events.subList(0, before)); // a job created after the cut is all in the records after it
+            }
+        }
+        Set<String> compacted = new HashSet<>();
+        cut.summaries().forEach(summary -> compacted.add(summary.id()));
+        // J4: a compacted job's step keys are never needed again
+        applied.removeIf(key -> compacted.contains(key.substring(0, Math.max(0, key.indexOf('/')))));
+        byte[] state = JournalCodec.encode(new VaultRecord.Snapshot(created, config, applied, jobs,
+                cut.summaries()));
+        store.writeSnapshot(upto, state);
+        journal.written(state.length);
+        LOG.debug("Vault {} wrote a snapshot up to record {}: {} jobs whole, {} compacted, {} bytes",
+                created.info().name(), upto, jobs.size(), cut.summaries().size(), state.length);
+    }
+
+    /** Whether a snapshot is being written or is about to be (tests wait for none). */
+    boolean snapshotPending() {
+        return journal != null && journal.snapshotPending();
     }
 
 
@@ -838,10 +887,17 @@ public final class Vault implements AutoCloseable {
         listeners.remove(listener);
     }
 
-    /** Stops the job engine's threads and closes the vault's storage (jobs still running go on when it is opened). */
+    /**
+     * Stops the job engine's threads and closes the vault's storage (jobs still running go on when it is opened). A
+     * durable vault that snapshots while it runs ({@link VaultOptions.Builder#snapshotEveryRecords}) first finishes
+     * the snapshot being written and writes one of what was journaled since.
+     */
     @Override
     public void close() {
         engine.close();
+        if (journal != null) {
+            journal.close();
+        }
         if (ownsStore && store != null) {
             store.close();
         }
@@ -1054,7 +1110,9 @@ public final class Vault implements AutoCloseable {
                 // anything follows from the step, so applies of many tasks share one force (JobEffects.apply)
                 VaultRecord.Applied applied = new VaultRecord.Applied(key, change);
                 if (store != null) {
-                    store.appendOrdered(JournalCodec.type(applied), JournalCodec.encode(applied));
+                    byte[] payload = JournalCodec.encode(applied);
+                    store.appendOrdered(JournalCodec.type(applied), payload);
+                    journal.counted(payload.length);
                 }
                 configuration = next;
                 appliedSteps.add(key);
@@ -1068,6 +1126,9 @@ public final class Vault implements AutoCloseable {
             String prefix = jobId + "/";
             appliedSteps.removeIf(key -> key.startsWith(prefix));
             specs.remove(jobId);
+            if (journal != null) {
+                journal.forget(jobId);
+            }
         }
 
         @Override

@@ -34,6 +34,10 @@ public final class VaultOptions {
     private final JobJournal journal;
     private final @Nullable Path storage;
     private final @Nullable StateStore store;
+    private final int snapshotEveryRecords;
+
+    /** {@link Builder#snapshotEveryRecords} when not set. */
+    public static final int DEFAULT_SNAPSHOT_EVERY_RECORDS = 10_000;
 
     private VaultOptions(Builder b) {
         this.name = b.name;
@@ -48,6 +52,7 @@ public final class VaultOptions {
         this.journal = b.journal;
         this.storage = b.storage;
         this.store = b.store;
+        this.snapshotEveryRecords = b.snapshotEveryRecords;
     }
 
     /**
@@ -128,12 +133,16 @@ public final class VaultOptions {
         return Optional.ofNullable(store);
     }
 
+    int snapshotEveryRecords() {
+        return snapshotEveryRecords;
+    }
+
     /** Secrets are not shown. */
     @Override
     public String toString() {
         return "VaultOptions[name=" + name + ", region=" + region + ", id=" + id + ", transport="
                 + (transport != null ? transport : transportUri) + ", storage=" + (store != null ? store : storage)
-                + "]";
+                + ", snapshotEveryRecords=" + snapshotEveryRecords + "]";
     }
 
     /** Collects {@link VaultOptions}; each setter checks its own argument. Not thread-safe. */
@@ -150,6 +159,7 @@ public final class VaultOptions {
         private JobJournal journal = JobJournal.NONE;
         private @Nullable Path storage;
         private @Nullable StateStore store;
+        private int snapshotEveryRecords = DEFAULT_SNAPSHOT_EVERY_RECORDS;
 
         private Builder(@Nullable String name, @Nullable String region) {
             this.name = name;
@@ -231,6 +241,26 @@ public final class VaultOptions {
         /** Also hands every job event to {@code journal} (after the vault's own storage, if any). */
         public Builder journal(JobJournal journal) {
             this.journal = requireNonNull(journal, "journal");
+            return this;
+        }
+
+        /**
+         * How many records a durable vault journals between two snapshots while it runs (J3, J4): once that many were
+         * journaled since the last snapshot (and they take at least as many bytes as that snapshot, so that a large
+         * vault does not rewrite its whole state every few records), a background thread of the vault writes a
+         * snapshot of the state at one point and the store drops the records it covers, so that the storage of a
+         * vault that runs for a year does not grow without bound; closing the vault then writes one more, so that
+         * the next open reads a snapshot. 0 writes a snapshot only when the vault is opened.
+         * {@value #DEFAULT_SNAPSHOT_EVERY_RECORDS} by default.
+         *
+         * @throws InvalidConfigurationException (J3) when negative
+         */
+        public Builder snapshotEveryRecords(int records) {
+            if (records < 0) {
+                throw InvalidConfigurationException.of(Rule.J3, "vault", "snapshotEveryRecords", records,
+                        "snapshotEveryRecords (" + records + ") must be 0 (only at open) or more");
+            }
+            this.snapshotEveryRecords = records;
             return this;
         }
 

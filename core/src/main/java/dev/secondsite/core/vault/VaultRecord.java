@@ -10,6 +10,7 @@ import dev.secondsite.core.job.ConfigChange;
 import dev.secondsite.core.job.JobEvent;
 import dev.secondsite.core.job.JobSummary;
 import dev.secondsite.core.plan.RecoveryPlan;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -92,6 +93,16 @@ public sealed interface VaultRecord {
     record JobRecorded(JobEvent event) implements VaultRecord {
         public JobRecorded {
             requireNonNull(event, "event");
+        }
+    }
+
+    /**
+     * Where a snapshot taken while jobs run cut the journal (J3): the snapshot stands for every record up to this
+     * one, and the records after it are replayed on top. It changes nothing itself.
+     */
+    record Cut(Instant at) implements VaultRecord {
+        public Cut {
+            requireNonNull(at, "at");
         }
     }
 

@@ -46,6 +46,8 @@ import java.util.function.Supplier;
  * {@code DONE <jobId>} when the failover succeeded. Arguments: the work directory and the number of VMs.
  */
 public final class KillTestChild {
+    private static final int SNAPSHOT_EVERY = 25;
+
     static final String HUB = "local:kill-test";
     static final int GROUPS = 4;
 
@@ -72,10 +74,12 @@ public final class KillTestChild {
         Path storage = work.resolve("vault");
         EngineOptions options = EngineOptions.builder().parallelism(16).perSiteParallelism(32)
                 .backoff(Duration.ofMillis(1), Duration.ofMillis(10)).build();
+        // a snapshot every few records: kills land while snapshots are cut and written, not only between them
         Vault vault = Files.isDirectory(storage) && hasVault(storage)
-                ? Vault.open(storage, VaultOptions.builder().transport(hub).engineOptions(options).build())
+                ? Vault.open(storage, VaultOptions.builder().transport(hub).engineOptions(options)
+                        .snapshotEveryRecords(SNAPSHOT_EVERY).build())
                 : Vault.create(VaultOptions.builder("Kill test", "westeurope").storage(storage).transport(hub).engineOptions(options)
-                        .build());
+                        .snapshotEveryRecords(SNAPSHOT_EVERY).build());
         System.out.println("OPENED");
         System.out.flush();
 
