@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -108,6 +109,8 @@ public final class JobEngine implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final Map<String, Running> jobs = new ConcurrentHashMap<>();
     private final Map<String, JobSummary> compacted = new ConcurrentHashMap<>();
+    /** The ids of {@link #compacted} in the order they were compacted or adopted, so the oldest go first. */
+    private final Queue<String> compactionOrder = new ConcurrentLinkedQueue<>();
     private final Map<String, SiteLimit> siteLimits = new ConcurrentHashMap<>();
     private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
     /**
@@ -261,6 +264,8 @@ public final class JobEngine implements AutoCloseable {
             throw InvalidConfigurationException.of(Rule.J3, "engine", "jobId", summary.id(), "jobId ('"
                     + summary.id() + "') is already known to this engine");
         }
+        compactionOrder.add(summary.id());
+        dropOldSummaries();
     }
 
     /**
@@ -790,12 +795,31 @@ public final class JobEngine implements AutoCloseable {
             try {
                 synchronized (r.record) {
                     compacted.put(r.record.id, r.record.summary());
+                    compactionOrder.add(r.record.id);
                     jobs.remove(r.record.id);
                 }
             } finally {
                 stateLock.readLock().unlock();
             }
             effects.forget(r.record.id);
+            dropOldSummaries();
+        }
+    }
+
+    /** Drops the oldest summaries beyond the retention's count: nothing of those jobs is kept any more. */
+    private void dropOldSummaries() {
+        int max = options.retention().maxSummaries();
+        while (compacted.size() > max) {
+            String oldest = compactionOrder.poll();
+            if (oldest == null) {
+                return;
+            }
+            stateLock.readLock().lock();
+            try {
+                compacted.remove(oldest);
+            } finally {
+                stateLock.readLock().unlock();
+            }
         }
     }
 

@@ -320,6 +320,28 @@ class JobEngineLifecycleTest {
     }
 
     @Test
+    @DisplayName("J4 summaries beyond the retention's count are dropped, oldest first, so the engine's state stays "
+            + "bounded however many jobs run")
+    void summariesBounded() throws Exception {
+        HostLike host = new HostLike();
+        JobEngine engine = engine(host, JobJournal.NONE, fast().retention(new JobRetention(Duration.ofDays(1), 1, 2))
+                .build());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String id = engine.submit(spec(List.of(task("t", start("vm-" + i)))));
+            assertEquals(JobState.SUCCEEDED, settled(engine, id).state());
+            ids.add(id);
+            clock.advance(Duration.ofMinutes(1));
+        }
+
+        assertEquals(ids.subList(3, 5), engine.compactedJobs().stream().map(JobSummary::id).toList(),
+                "the two most recently compacted summaries");
+        assertEquals(ids.subList(3, 6), engine.jobs(JobQuery.all()).stream().map(Job::id).toList(),
+                "two summaries and the one job kept whole");
+        assertEquals(3, engine.cut().summaries().size() + engine.cut().jobEvents().size());
+    }
+
+    @Test
     @DisplayName("J4 finished jobs beyond the retention count or age are compacted to summaries and still listed")
     void retention() throws Exception {
         HostLike host = new HostLike();
