@@ -1,17 +1,8 @@
 package dev.secondsite.core.durable;
 
 import dev.secondsite.core.Secret;
-import dev.secondsite.core.inventory.Cloud;
 import dev.secondsite.core.inventory.CloudRef;
-import dev.secondsite.core.inventory.Host;
-import dev.secondsite.core.inventory.HostGroup;
-import dev.secondsite.core.inventory.LogicalNetwork;
 import dev.secondsite.core.inventory.Site;
-import dev.secondsite.core.inventory.StorageClassification;
-import dev.secondsite.core.inventory.Vm;
-import dev.secondsite.core.inventory.VmNetwork;
-import dev.secondsite.core.inventory.VmmVersion;
-import dev.secondsite.core.inventory.WindowsServerVersion;
 import dev.secondsite.core.job.EngineOptions;
 import dev.secondsite.core.job.Job;
 import dev.secondsite.core.job.JobState;
@@ -31,16 +22,15 @@ import dev.secondsite.core.transport.local.LocalTransport;
 import dev.secondsite.core.vault.JobHandle;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultOptions;
+import dev.secondsite.core.testing.BenchSites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
@@ -123,8 +113,8 @@ public final class DurableBenchmark {
 
     /** Builds a world (in memory, or durable in {@code dir}), protects every VM, and returns the protection's wall. */
     private static long protect(Path dir) throws Exception {
-        Site primary = primarySite();
-        Site recovery = recoverySite();
+        Site primary = BenchSites.primary(VMS, HOSTS_PER_SITE);
+        Site recovery = BenchSites.recovery(HOSTS_PER_SITE);
         HostDriver driver = new AnsweringDriver();
         LocalTransport transport = LocalTransport.create();
         VaultOptions.Builder options = VaultOptions.builder("Bench", "westeurope").transport(transport)
@@ -150,7 +140,7 @@ public final class DurableBenchmark {
             for (int j = 0; j < JOBS; j++) {
                 List<String> ids = new ArrayList<>(VMS_PER_JOB);
                 for (int i = 0; i < VMS_PER_JOB; i++) {
-                    ids.add(vmId(j * VMS_PER_JOB + i));
+                    ids.add(BenchSites.vmId(j * VMS_PER_JOB + i));
                 }
                 jobs.add(vault.protectedVms().enable(gold, ids));
             }
@@ -225,43 +215,6 @@ public final class DurableBenchmark {
                 Files.deleteIfExists(p);
             }
         }
-    }
-
-    private static String vmId(int i) {
-        return String.format(Locale.ROOT, "vm-%05d", i);
-    }
-
-    private static String host(String suffix, int i) {
-        return "hv" + i + "-" + suffix + ".bench.local";
-    }
-
-    private static Site primarySite() {
-        Site.Builder b = site("vmm-a", "a", "Gold", "Corp", "Fast");
-        for (int i = 0; i < VMS; i++) {
-            String id = vmId(i);
-            b.vm(Vm.builder(id, "web-" + i).host(host("a", i % HOSTS_PER_SITE)).nic("Corp")
-                    .disk("D:\\VMs\\" + id + ".vhdx", "Fast").build());
-        }
-        return b.build();
-    }
-
-    private static Site recoverySite() {
-        return site("vmm-b", "b", "GoldDR", "CorpDR", "FastDR").build();
-    }
-
-    private static Site.Builder site(String id, String suffix, String cloud, String network, String storage) {
-        String group = "HG-" + suffix;
-        String logical = "LN-" + suffix;
-        Site.Builder b = Site.builder(id, id + ".bench.local").vmmVersion(VmmVersion.SC2012_R2)
-                .hostGroup(HostGroup.of(group)).logicalNetwork(new LogicalNetwork(logical))
-                .vmNetwork(new VmNetwork(network, logical)).cloud(Cloud.hyperV(cloud, List.of(group),
-                        List.of(logical)));
-        String[] hosts = new String[HOSTS_PER_SITE];
-        for (int i = 0; i < HOSTS_PER_SITE; i++) {
-            hosts[i] = host(suffix, i);
-            b.host(Host.of(hosts[i], WindowsServerVersion.WS2012_R2, group));
-        }
-        return b.storageClassification(new StorageClassification(storage, Set.copyOf(Arrays.asList(hosts))));
     }
 
     private static double median(List<Result> rs, ToDoubleFunction<Result> f) {

@@ -1,17 +1,8 @@
 package dev.secondsite.core.job;
 
 import dev.secondsite.core.Secret;
-import dev.secondsite.core.inventory.Cloud;
 import dev.secondsite.core.inventory.CloudRef;
-import dev.secondsite.core.inventory.Host;
-import dev.secondsite.core.inventory.HostGroup;
-import dev.secondsite.core.inventory.LogicalNetwork;
 import dev.secondsite.core.inventory.Site;
-import dev.secondsite.core.inventory.StorageClassification;
-import dev.secondsite.core.inventory.Vm;
-import dev.secondsite.core.inventory.VmNetwork;
-import dev.secondsite.core.inventory.VmmVersion;
-import dev.secondsite.core.inventory.WindowsServerVersion;
 import dev.secondsite.core.plan.RecoveryPlan;
 import dev.secondsite.core.protection.CloudPairing;
 import dev.secondsite.core.protection.NetworkMapping;
@@ -31,17 +22,16 @@ import dev.secondsite.core.vault.JobId;
 import dev.secondsite.core.vault.PlannedFailoverOptions;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultOptions;
+import dev.secondsite.core.testing.BenchSites;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -185,8 +175,8 @@ public final class EngineBenchmark {
                 return false;
             }
         };
-        Site primary = site("vmm-a", "a", "Gold", "Corp", "Fast").build();
-        Site recovery = recoverySite();
+        Site primary = BenchSites.primary(0, HOSTS_PER_SITE);
+        Site recovery = BenchSites.recovery(HOSTS_PER_SITE);
         try (JobEngine engine = JobEngine.builder(transport, free).options(EngineOptions.builder()
                 .parallelism(PARALLELISM).perSiteParallelism(PARALLELISM).build()).build();
              Provider siteA = Provider.builder("vmm-a.bench.local", () -> primary).hostDriver(driver).vaultLink(transport.link())
@@ -248,8 +238,8 @@ public final class EngineBenchmark {
     }
 
     private static Result throughVault(String driverName) throws Exception {
-        Site primary = primarySite();
-        Site recovery = recoverySite();
+        Site primary = BenchSites.primary(VMS, HOSTS_PER_SITE);
+        Site recovery = BenchSites.recovery(HOSTS_PER_SITE);
         AtomicReference<Duration> latency = new AtomicReference<>(Duration.ZERO);
         HostDriver driver = driverName.equals("fake")
                 ? FakeHostDriver.builder().sites(primary, recovery).latency(r -> latency.get()).build()
@@ -273,7 +263,7 @@ public final class EngineBenchmark {
             await(vault, vault.mappings().mapStorage(new StorageMapping("vmm-a", "Fast", "vmm-b", "FastDR")));
             List<String> ids = new ArrayList<>(VMS);
             for (int i = 0; i < VMS; i++) {
-                ids.add(vmId(i));
+                ids.add(BenchSites.vmId(i));
             }
             await(vault, vault.protectedVms().enable(gold, ids));
             RecoveryPlan plan = plan(vault, ids);
@@ -486,43 +476,6 @@ public final class EngineBenchmark {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
-    }
-
-    private static String vmId(int i) {
-        return String.format(Locale.ROOT, "vm-%05d", i);
-    }
-
-    private static String host(String suffix, int i) {
-        return "hv" + i + "-" + suffix + ".bench.local";
-    }
-
-    private static Site primarySite() {
-        Site.Builder b = site("vmm-a", "a", "Gold", "Corp", "Fast");
-        for (int i = 0; i < VMS; i++) {
-            String id = vmId(i);
-            b.vm(Vm.builder(id, "web-" + i).host(host("a", i % HOSTS_PER_SITE)).nic("Corp")
-                    .disk("D:\\VMs\\" + id + ".vhdx", "Fast").build());
-        }
-        return b.build();
-    }
-
-    private static Site recoverySite() {
-        return site("vmm-b", "b", "GoldDR", "CorpDR", "FastDR").build();
-    }
-
-    private static Site.Builder site(String id, String suffix, String cloud, String network, String storage) {
-        String group = "HG-" + suffix;
-        String logical = "LN-" + suffix;
-        Site.Builder b = Site.builder(id, id + ".bench.local").vmmVersion(VmmVersion.SC2012_R2)
-                .hostGroup(HostGroup.of(group)).logicalNetwork(new LogicalNetwork(logical))
-                .vmNetwork(new VmNetwork(network, logical)).cloud(Cloud.hyperV(cloud, List.of(group),
-                        List.of(logical)));
-        String[] hosts = new String[HOSTS_PER_SITE];
-        for (int i = 0; i < HOSTS_PER_SITE; i++) {
-            hosts[i] = host(suffix, i);
-            b.host(Host.of(hosts[i], WindowsServerVersion.WS2012_R2, group));
-        }
-        return b.storageClassification(new StorageClassification(storage, Set.copyOf(Arrays.asList(hosts))));
     }
 
     private static double median(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
