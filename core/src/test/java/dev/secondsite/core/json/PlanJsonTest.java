@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secondsite.core.testing.JsonEdits;
 import dev.secondsite.core.InvalidDocumentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class PlanJsonTest {
-    private static final ObjectMapper MAPPER = Documents.MAPPER;
+    private static final ObjectMapper MAPPER = JsonEdits.MAPPER;
     private static final PlanContext CONTEXT = PlanContext.of("vmm-a", List.of("db-1", "app-1", "web-1", "web-2"));
 
     static final String DOCUMENT = """
@@ -216,7 +217,7 @@ class PlanJsonTest {
     }
 
     private static String edit(Consumer<ObjectNode> change) {
-        return Documents.edit(DOCUMENT, change);
+        return JsonEdits.edit(DOCUMENT, change);
     }
 
     /** Asserts the document is refused at a path starting with {@code path}, for {@code rule}. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secondsite.core.testing.JsonEdits;
 import dev.secondsite.core.InvalidDocumentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class SiteRecoveryPlanJsonTest {
-    private static final ObjectMapper MAPPER = Documents.MAPPER;
+    private static final ObjectMapper MAPPER = JsonEdits.MAPPER;
     private static final String VM_1 = "5b9f3a52-21d3-4c55-9a0e-1f0b2c4c8a11";
     private static final String VM_2 = "7c2e8d14-6a3b-4f1e-8b2d-3e9a0c5d7f22";
     private static final String VM_3 = "9e4a1b36-8c5d-4e2f-a1b3-5d7e9f0a1c33";
@@ -245,7 +246,7 @@ class SiteRecoveryPlanJsonTest {
     }
 
     private static String edit(Consumer<ObjectNode> change) {
-        return Documents.edit(DOCUMENT, change);
+        return JsonEdits.edit(DOCUMENT, change);
     }
 
     private static void assertRefused(String document, String path, Rule rule) {

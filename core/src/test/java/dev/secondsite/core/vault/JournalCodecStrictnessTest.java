@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secondsite.core.testing.JsonEdits;
 import dev.secondsite.core.InvalidDocumentException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,7 +52,7 @@ class JournalCodecStrictnessTest {
     /** Decoding {@code event}'s encoding after {@code change}; must be refused at {@code path} with {@code rule}. */
     private static InvalidDocumentException refused(JobEvent event, Consumer<ObjectNode> change, String path,
                                                     Rule rule) {
-        String json = JournalDocuments.edit(JournalCodec.encodeEventText(event), change);
+        String json = JsonEdits.edit(JournalCodec.encodeEventText(event), change);
         InvalidDocumentException e = assertThrows(InvalidDocumentException.class,
                 () -> JournalCodec.decodeEvent(json.getBytes(StandardCharsets.UTF_8)), json);
         assertEquals(path, e.path(), e.getMessage());
@@ -177,7 +178,7 @@ class JournalCodecStrictnessTest {
     void nullableValues() {
         JobEvent noPoint = created(new Step.Apply(new ConfigChange.Transition("vm-1",
                 dev.secondsite.core.protection.ProtectionOperation.COMMIT)));
-        String json = JournalDocuments.edit(JournalCodec.encodeEventText(noPoint),
+        String json = JsonEdits.edit(JournalCodec.encodeEventText(noPoint),
                 o -> at(o, "/spec/phases/0/tasks/0/steps/0/change").putNull("recoveryPoint"));
         assertEquals(noPoint, JournalCodec.decodeEventText(json));
         refused(noPoint, o -> at(o, "/spec/phases/0/tasks/0/steps/0/change").put("recoveryPoint", 3),

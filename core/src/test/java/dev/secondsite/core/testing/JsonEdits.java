@@ -1,18 +1,19 @@
-package dev.secondsite.core.vault;
+package dev.secondsite.core.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Consumer;
 
-/** Test help: a JSON document changed in place, as text. */
-final class JournalDocuments {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+/** Test help for document and journal readers: a JSON document changed in place, as text. */
+public final class JsonEdits {
+    /** A plain mapper for reading what a writer wrote. */
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private JournalDocuments() {
+    private JsonEdits() {
     }
 
     /** {@code document} with {@code change} applied to its tree. */
-    static String edit(String document, Consumer<ObjectNode> change) {
+    public static String edit(String document, Consumer<ObjectNode> change) {
         try {
             ObjectNode tree = (ObjectNode) MAPPER.readTree(document);
             change.accept(tree);
