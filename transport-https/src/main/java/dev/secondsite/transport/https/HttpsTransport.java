@@ -231,7 +231,7 @@ public final class HttpsTransport implements Transport {
         try {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            watchdog = timers.schedule(() -> call.fail(408, "REQUEST_TIMEOUT", "the request was not received within "
+            watchdog = timers.schedule(() -> call.timeOut("the request was not received within "
                     + limits.requestTimeout().toMillis() + " ms"), limits.requestTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
             VaultEndpoint endpoint = vault;
@@ -510,6 +510,28 @@ public final class HttpsTransport implements Transport {
                 return false;
             } finally {
                 exchange.close();
+            }
+        }
+
+        /**
+         * Answers 408 while the handler still waits for the body: the answer is flushed but the exchange not closed
+         * here, since closing it would drain the rest of the body from the slow client first; the handler's read
+         * ends with the connection.
+         */
+        void timeOut(String message) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            byte[] bytes = Wire.write(new ErrorBody(Wire.VERSION, "REQUEST_TIMEOUT", message, null, null));
+            try {
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.getResponseHeaders().set("Connection", "close");
+                exchange.sendResponseHeaders(408, bytes.length);
+                OutputStream out = exchange.getResponseBody();
+                out.write(bytes);
+                out.flush();
+            } catch (IOException e) {
+                // the client is gone already
             }
         }
 

@@ -115,7 +115,8 @@ final class Tls {
 
             @Override
             public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[] {ca};
+                // no issuer named, so a client presents the certificate it has and learns why it is refused
+                return new X509Certificate[0];
             }
         };
     }

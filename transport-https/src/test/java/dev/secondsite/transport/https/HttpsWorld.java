@@ -47,10 +47,14 @@ final class HttpsWorld implements AutoCloseable {
     final Provider siteB;
 
     HttpsWorld(Path dir) {
+        this(dir, java.time.Clock.systemUTC());
+    }
+
+    HttpsWorld(Path dir, java.time.Clock clock) {
         this.dir = dir;
         this.transport = transport(0);
         this.vault = Vault.create(VaultOptions.builder("HTTPS DR", "westeurope").storage(dir.resolve("vault"))
-                .transport(transport).engineOptions(FAST).build());
+                .transport(transport).engineOptions(FAST).clock(clock).build());
         this.linkA = link();
         this.linkB = link();
         this.siteA = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).vaultLink(linkA).build();
