@@ -19,6 +19,7 @@ public final class ServerRegistration {
     private final @Nullable ProxySettings proxy;
     private final @Nullable Boolean encryption;
     private final CloudSync cloudSync;
+    private final @Nullable String credential;
 
     private ServerRegistration(Builder b) {
         this.friendlyName = b.friendlyName;
@@ -26,6 +27,7 @@ public final class ServerRegistration {
         this.proxy = b.proxy;
         this.encryption = b.encryption;
         this.cloudSync = b.cloudSync;
+        this.credential = b.credential;
     }
 
     /**
@@ -57,6 +59,16 @@ public final class ServerRegistration {
         return cloudSync;
     }
 
+    /**
+     * The credential the transport issued for this registration (R6), e.g. the SHA-256 fingerprint of the client
+     * certificate the {@code https:} transport signs, or empty for a transport without one ({@code local:}). The
+     * vault keeps it with the server, and the transport asks {@link VaultEndpoint#serverFor(String)} on every later
+     * call. It identifies, it does not authenticate by itself: it is not a secret.
+     */
+    public Optional<String> credential() {
+        return Optional.ofNullable(credential);
+    }
+
     @Override
     public String toString() {
         return "ServerRegistration[" + friendlyName + ", key ****" + (proxy == null ? "" : ", " + proxy)
@@ -70,6 +82,7 @@ public final class ServerRegistration {
         private @Nullable ProxySettings proxy;
         private @Nullable Boolean encryption;
         private CloudSync cloudSync = CloudSync.ALL;
+        private @Nullable String credential;
 
         private Builder(String friendlyName, Secret registrationKey) {
             this.friendlyName = requireNonNull(friendlyName, "friendlyName");
@@ -89,6 +102,12 @@ public final class ServerRegistration {
 
         public Builder cloudSync(CloudSync cloudSync) {
             this.cloudSync = requireNonNull(cloudSync, "cloudSync");
+            return this;
+        }
+
+        /** The transport's credential for this registration (R6); see {@link ServerRegistration#credential()}. */
+        public Builder credential(String credential) {
+            this.credential = requireNonNull(credential, "credential");
             return this;
         }
 

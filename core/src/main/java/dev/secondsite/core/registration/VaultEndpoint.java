@@ -22,4 +22,15 @@ public interface VaultEndpoint {
      * @throws dev.secondsite.core.InvalidConfigurationException when the server is not registered
      */
     SyncReport sync(String serverId, Site inventory);
+
+    /**
+     * R6: the registered server that holds {@code credential} (as given with
+     * {@link ServerRegistration.Builder#credential(String)} at its registration), asked by a transport on every call
+     * a provider makes after registering. Empty when no registered server holds it: never issued, or its server was
+     * removed from the vault, which therefore loses access at once. A link on the providers' side, which has no
+     * servers to look up, answers empty.
+     */
+    default java.util.Optional<String> serverFor(String credential) {
+        return java.util.Optional.empty();
+    }
 }

@@ -35,6 +35,15 @@ public interface Transport extends AutoCloseable {
     /** Whether a provider of {@code serverId} is connected now. */
     boolean isConnected(String serverId);
 
+    /**
+     * The connection state of the provider of {@code serverId} and when it was last heard from. The default knows
+     * no heartbeats: {@link #isConnected} and no time.
+     */
+    default ConnectionStatus status(String serverId) {
+        return new ConnectionStatus(isConnected(serverId) ? ConnectionStatus.State.CONNECTED
+                : ConnectionStatus.State.DISCONNECTED, null);
+    }
+
     /** Stops delivering; pending sends complete exceptionally. */
     @Override
     void close();

@@ -110,6 +110,7 @@ final class JournalCodec {
                     .put("vault.applied", VaultRecord.Applied.class)
                     .put(JOB_EVENT, VaultRecord.JobRecorded.class)
                     .put("vault.cut", VaultRecord.Cut.class)
+                    .put("vault.key.revoked", VaultRecord.KeyRevoked.class)
                     .build();
 
     /** The {@code "type"} of each subtype of each sealed hierarchy, written out so that a rename cannot change it. */
@@ -166,7 +167,8 @@ final class JournalCodec {
             "Transition.recoveryPoint", "StartInitialReplication.startAt", "ConnectNetworkAdapter.network",
             "CommandResult.output", "ReplicationStatus.lastReplicationTime", "JobSummary.planName", "HostGroup.parent",
             "HyperVCluster.replicaBroker", "NetworkAdapter.vmNetwork", "Host.cluster", "Vm.observedReplication",
-            "ProtectedVm.lastFailover", "ProtectedVm.replicaHost", "RegisteredServer.proxy",
+            "ProtectedVm.lastFailover", "ProtectedVm.replicaHost", "RegisteredServer.proxy", "RegisteredServer.credential",
+            "ConfigurationForm.revokedKeys",
             "SiteForm.clusterRoleName", "ProxyForm.user", "ProxyForm.password",
             "JobSpec.preconditions", "JobPreconditions.planFingerprint");
 

@@ -141,19 +141,23 @@ final class JournalForms {
 
     record ConfigurationForm(VaultInfo info, List<ServerForm> servers, List<CloudPairing> pairings,
                              List<NetworkMapping> networkMappings, List<StorageMapping> storageMappings,
-                             List<ProtectedVm> protectedVms, List<RecoveryPlan> plans) {
+                             List<ProtectedVm> protectedVms, List<RecoveryPlan> plans,
+                             @Nullable List<String> revokedKeys) {
         static ConfigurationForm of(VaultConfiguration c) {
             ProtectionConfiguration p = c.protection();
             return new ConfigurationForm(c.info(), c.servers().stream()
                     .map(s -> new ServerForm(s, c.reportedInventories().get(s.serverId()))).toList(), p.pairings(),
-                    p.networkMappings(), p.storageMappings(), List.copyOf(p.protectedVms()), List.copyOf(c.plans()));
+                    p.networkMappings(), p.storageMappings(), List.copyOf(p.protectedVms()), List.copyOf(c.plans()),
+                    // left out while empty, so a vault that never revoked a key writes what earlier versions wrote
+                    c.revokedKeys().isEmpty() ? null : List.copyOf(c.revokedKeys()));
         }
 
         VaultConfiguration configuration() {
             Map<String, Site> inventories = new LinkedHashMap<>();
             servers.forEach(s -> inventories.put(s.server().serverId(), s.inventory()));
             return VaultConfiguration.of(info, servers.stream().map(ServerForm::server).toList(), inventories,
-                    ProtectionConfiguration.of(pairings, networkMappings, storageMappings, protectedVms), plans);
+                    ProtectionConfiguration.of(pairings, networkMappings, storageMappings, protectedVms), plans)
+                    .withRevokedKeys(revokedKeys == null ? List.of() : revokedKeys);
         }
     }
 }

@@ -24,14 +24,28 @@ import javax.annotation.Nullable;
  * @param cloudSync how its clouds are synced (R4)
  * @param syncedClouds the names of its clouds that are synced to the vault
  * @param lastSyncAt when its inventory was last synced
+ * @param credential what its transport identifies it by on every call (R6; for {@code https:} the SHA-256
+ *     fingerprint of its client certificate), or null for a transport without one
  */
 public record RegisteredServer(String serverId, String friendlyName, VmmVersion vmmVersion, String providerVersion,
                                Instant registeredAt, String keyId, @Nullable ProxySettings proxy, CloudSync cloudSync,
-                               Set<String> syncedClouds, Instant lastSyncAt) {
+                               Set<String> syncedClouds, Instant lastSyncAt, @Nullable String credential) {
     public RegisteredServer {
         Checks.text("registered server", "serverId", serverId);
         Checks.text("registered server " + serverId, "friendlyName", friendlyName);
         syncedClouds = ImmutableSet.copyOf(syncedClouds);
+    }
+
+    /** A server registered without a transport credential (the {@code local:} transport, exported documents). */
+    public RegisteredServer(String serverId, String friendlyName, VmmVersion vmmVersion, String providerVersion,
+                            Instant registeredAt, String keyId, @Nullable ProxySettings proxy, CloudSync cloudSync,
+                            Set<String> syncedClouds, Instant lastSyncAt) {
+        this(serverId, friendlyName, vmmVersion, providerVersion, registeredAt, keyId, proxy, cloudSync, syncedClouds,
+                lastSyncAt, null);
+    }
+
+    public Optional<String> credentialValue() {
+        return Optional.ofNullable(credential);
     }
 
     public Optional<ProxySettings> proxySettings() {
@@ -40,6 +54,6 @@ public record RegisteredServer(String serverId, String friendlyName, VmmVersion 
 
     RegisteredServer withSync(Set<String> clouds, Instant at) {
         return new RegisteredServer(serverId, friendlyName, vmmVersion, providerVersion, registeredAt, keyId, proxy,
-                cloudSync, clouds, at);
+                cloudSync, clouds, at, credential);
     }
 }

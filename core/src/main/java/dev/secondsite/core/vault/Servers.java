@@ -30,6 +30,27 @@ public final class Servers {
         return vault.generateRegistrationKey();
     }
 
+    /**
+     * K1: revokes the registration key {@code keyId} ({@link RegistrationKey#keyId()}) before its validity ends: it
+     * registers no more servers, also after a restart. Servers it registered stay registered. Revoking twice
+     * changes nothing more.
+     *
+     * @throws dev.secondsite.core.InvalidConfigurationException (K1) when {@code keyId} is blank
+     */
+    public void revokeRegistrationKey(String keyId) {
+        vault.revokeRegistrationKey(keyId);
+    }
+
+    /**
+     * Whether the provider of a registered server is connected to the vault's transport now, and when it last
+     * showed it was alive (its last heartbeat), as the transport sees it.
+     *
+     * @throws dev.secondsite.core.NotFoundException when no server of that id is registered
+     */
+    public dev.secondsite.core.spi.ConnectionStatus connection(String serverId) {
+        return vault.connectionStatus(serverId);
+    }
+
     /** The registered servers, in registration order (R5). */
     public List<RegisteredServer> list() {
         return vault.serverList();

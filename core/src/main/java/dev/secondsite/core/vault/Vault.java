@@ -104,6 +104,8 @@ public final class Vault implements AutoCloseable {
     private volatile VaultConfiguration configuration;
     private final VaultJobs jobPlans;
     private final JobEngine engine;
+    /** The link to the providers, kept to report their connection state (the engine sends through it). */
+    private final Transport transport;
     /** Keys of job steps already applied, so that a step re-run after a crash changes nothing twice (J3). */
     private final Set<String> appliedSteps = ConcurrentHashMap.newKeySet();
     /** Where every change is journaled before it takes effect; null for a vault kept in memory only. */
@@ -181,7 +183,7 @@ public final class Vault implements AutoCloseable {
             this.proxyCheck = o.proxyCheck().orElseGet(() ->
                     ServiceDiscovery.first(ProxyConnectivityCheck.class, p -> true, "proxy checks").orElse(null));
             this.jobPlans = new VaultJobs(clock);
-            Transport transport = o.transport().orElseGet(() -> Transports.forUri(o.transportUri()));
+            this.transport = o.transport().orElseGet(() -> Transports.forUri(o.transportUri()));
             this.journal = store == null ? null : new VaultJournal(store, o.journal(), o.snapshotEveryRecords());
             this.engine = JobEngine.builder(transport, new Effects()).clock(clock).options(o.engineOptions())
                     .journal(journal != null ? journal : o.journal()).build();
@@ -366,6 +368,8 @@ public final class Vault implements AutoCloseable {
                 r.configuration = r.configuration.withServer(s.server(), s.inventory());
             } else if (record instanceof VaultRecord.ServerRemoved s) {
                 r.configuration = r.configuration.withoutServer(s.serverId());
+            } else if (record instanceof VaultRecord.KeyRevoked k) {
+                r.configuration = r.configuration.withRevokedKeys(List.of(k.keyId()));
             } else if (record instanceof VaultRecord.PlanSaved p) {
                 r.configuration = r.configuration.withPlan(p.plan());
             } else if (record instanceof VaultRecord.PlanRemoved p) {
@@ -484,6 +488,10 @@ public final class Vault implements AutoCloseable {
             throw new RegistrationRefusedException(Rule.R1, Reason.KEY_MALFORMED, "registrationKey must be given");
         }
         RegistrationKey key = signer.verify(request.registrationKey(), now);
+        if (configuration.revokedKeys().contains(key.keyId())) {
+            throw new RegistrationRefusedException(Rule.K1, Reason.KEY_REVOKED, "key " + key.keyId()
+                    + " was revoked by vault " + info().name() + "; generate a new key");
+        }
         checkServer(request, inventory);
         List<Finding> warnings = new ArrayList<>();
         request.proxy().ifPresent(proxy -> warnings.addAll(checkProxy(proxy)));
@@ -493,7 +501,7 @@ public final class Vault implements AutoCloseable {
         Set<String> synced = request.cloudSync() == CloudSync.ALL ? cloudNames(inventory) : Set.of();
         RegisteredServer server = new RegisteredServer(inventory.id(), request.friendlyName(),
                 inventory.vmmVersion(), providerVersionOf(inventory), now, key.keyId(),
-                request.proxy().orElse(null), request.cloudSync(), synced, now);
+                request.proxy().orElse(null), request.cloudSync(), synced, now, request.credential().orElse(null));
         record(new VaultRecord.ServerSaved(server, inventory));
         configuration = configuration.withServer(server, inventory);
         warnings.forEach(w -> LOG.warn("Registering server {}: {}", server.friendlyName(), w));
@@ -531,6 +539,46 @@ public final class Vault implements AutoCloseable {
                     + " is already registered as '" + configuration.server(inventory.id()).get().friendlyName()
                     + "'; unregister it first");
         }
+        for (RegisteredServer other : configuration.servers()) {
+            if (other.friendlyName().equals(request.friendlyName())) {
+                throw new RegistrationRefusedException(Rule.K1, Reason.NAME_TAKEN, "friendlyName ('"
+                        + request.friendlyName() + "') is already the name of registered server " + other.serverId()
+                        + "; one registration per server name");
+            }
+        }
+    }
+
+    /**
+     * K1: revokes a registration key before its validity ends; from now on it registers no server, and the
+     * revocation is journaled, so it holds after a restart. Servers the key registered stay registered. Revoking a
+     * key twice changes nothing more.
+     *
+     * @throws InvalidConfigurationException (K1) when {@code keyId} is blank
+     */
+    synchronized void revokeRegistrationKey(String keyId) {
+        Checks.text(Rule.K1, "vault " + info().name(), "keyId", keyId);
+        if (configuration.revokedKeys().contains(keyId)) {
+            return;
+        }
+        record(new VaultRecord.KeyRevoked(keyId, clock.instant()));
+        configuration = configuration.withRevokedKeys(List.of(keyId));
+        LOG.info("Revoked registration key {} of vault {}", keyId, info().name());
+    }
+
+    /** R6: the registered server whose transport credential is {@code credential}, if any. */
+    Optional<String> serverFor(String credential) {
+        for (RegisteredServer server : configuration.servers()) {
+            if (credential.equals(server.credential())) {
+                return Optional.of(server.serverId());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The connection state of a server's provider as the transport sees it. */
+    dev.secondsite.core.spi.ConnectionStatus connectionStatus(String serverId) {
+        requireServer(serverId);
+        return transport.status(serverId);
     }
 
     private List<Finding> checkProxy(ProxySettings proxy) {

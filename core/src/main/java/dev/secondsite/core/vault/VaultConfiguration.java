@@ -3,6 +3,7 @@ package dev.secondsite.core.vault;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSet;
 import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.ValidationReport;
@@ -12,10 +13,12 @@ import dev.secondsite.core.plan.RecoveryPlan;
 import dev.secondsite.core.protection.ProtectionConfiguration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything a vault is configured with, as one immutable value: its identity, its registered servers, each
@@ -34,10 +37,13 @@ public final class VaultConfiguration {
     private final ImmutableMap<String, Site> sites;
     private final ProtectionConfiguration protection;
     private final ImmutableMap<String, RecoveryPlan> plans;
+    /** K1: ids of registration keys revoked before their validity ended, in revocation order. */
+    private final ImmutableSet<String> revokedKeys;
 
     private VaultConfiguration(VaultInfo info, Map<String, RegisteredServer> servers,
                                Map<String, Site> reportedInventories, ProtectionConfiguration protection,
-                               Map<String, RecoveryPlan> plans) {
+                               Map<String, RecoveryPlan> plans, Set<String> revokedKeys) {
+        this.revokedKeys = ImmutableSet.copyOf(revokedKeys);
         this.info = requireNonNull(info, "info");
         this.protection = requireNonNull(protection, "protection");
         this.plans = ImmutableMap.copyOf(plans);
@@ -79,12 +85,12 @@ public final class VaultConfiguration {
                         "plans.name ('" + plan.name() + "') appears more than once");
             }
         }
-        return new VaultConfiguration(info, byId, reportedInventories, protection, byName);
+        return new VaultConfiguration(info, byId, reportedInventories, protection, byName, Set.of());
     }
 
     /** An empty configuration for a new vault. */
     public static VaultConfiguration empty(VaultInfo info) {
-        return new VaultConfiguration(info, Map.of(), Map.of(), ProtectionConfiguration.empty(), Map.of());
+        return new VaultConfiguration(info, Map.of(), Map.of(), ProtectionConfiguration.empty(), Map.of(), Set.of());
     }
 
     private static Site syncedView(RegisteredServer server, Site reported) {
@@ -170,19 +176,30 @@ public final class VaultConfiguration {
     }
 
     VaultConfiguration withProtection(ProtectionConfiguration next) {
-        return new VaultConfiguration(info, servers, reportedInventories, next, plans);
+        return new VaultConfiguration(info, servers, reportedInventories, next, plans, revokedKeys);
     }
 
     VaultConfiguration withPlan(RecoveryPlan plan) {
         Map<String, RecoveryPlan> p = new LinkedHashMap<>(plans);
         p.put(plan.name(), plan);
-        return new VaultConfiguration(info, servers, reportedInventories, protection, p);
+        return new VaultConfiguration(info, servers, reportedInventories, protection, p, revokedKeys);
     }
 
     VaultConfiguration withoutPlan(String name) {
         Map<String, RecoveryPlan> p = new LinkedHashMap<>(plans);
         p.remove(name);
-        return new VaultConfiguration(info, servers, reportedInventories, protection, p);
+        return new VaultConfiguration(info, servers, reportedInventories, protection, p, revokedKeys);
+    }
+
+    /** K1: the ids of the registration keys the vault revoked, in revocation order. */
+    public Set<String> revokedKeys() {
+        return revokedKeys;
+    }
+
+    VaultConfiguration withRevokedKeys(Collection<String> keyIds) {
+        Set<String> r = new LinkedHashSet<>(revokedKeys);
+        r.addAll(keyIds);
+        return new VaultConfiguration(info, servers, reportedInventories, protection, plans, r);
     }
 
     VaultConfiguration withServer(RegisteredServer server, Site reported) {
@@ -190,7 +207,7 @@ public final class VaultConfiguration {
         s.put(server.serverId(), server);
         Map<String, Site> inv = new LinkedHashMap<>(reportedInventories);
         inv.put(server.serverId(), reported);
-        return new VaultConfiguration(info, s, inv, protection, plans);
+        return new VaultConfiguration(info, s, inv, protection, plans, revokedKeys);
     }
 
     VaultConfiguration withoutServer(String serverId) {
@@ -198,14 +215,14 @@ public final class VaultConfiguration {
         s.remove(serverId);
         Map<String, Site> inv = new LinkedHashMap<>(reportedInventories);
         inv.remove(serverId);
-        return new VaultConfiguration(info, s, inv, protection, plans);
+        return new VaultConfiguration(info, s, inv, protection, plans, revokedKeys);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof VaultConfiguration c && info.equals(c.info) && servers.equals(c.servers)
                 && reportedInventories.equals(c.reportedInventories) && protection.equals(c.protection)
-                && plans.equals(c.plans);
+                && plans.equals(c.plans) && revokedKeys.equals(c.revokedKeys);
     }
 
     @Override

@@ -31,6 +31,11 @@ final class VaultEndpointAdapter implements VaultEndpoint {
     }
 
     @Override
+    public java.util.Optional<String> serverFor(String credential) {
+        return vault.serverFor(credential);
+    }
+
+    @Override
     public String toString() {
         return "VaultEndpoint[" + vault.info().name() + "]";
     }

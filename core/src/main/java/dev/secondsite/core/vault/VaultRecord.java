@@ -69,6 +69,14 @@ public sealed interface VaultRecord {
         }
     }
 
+    /** K1: a registration key was revoked before its validity ended; it registers no more servers. */
+    record KeyRevoked(String keyId, Instant at) implements VaultRecord {
+        public KeyRevoked {
+            Checks.text("KeyRevoked", "keyId", keyId);
+            requireNonNull(at, "at");
+        }
+    }
+
     record PlanSaved(RecoveryPlan plan) implements VaultRecord {
         public PlanSaved {
             requireNonNull(plan, "plan");

@@ -1,6 +1,46 @@
 /**
- * The {@code https:} transport between a vault and its providers (mutual TLS, provider connects out). Found with
- * ServiceLoader by scheme. Filled in by a later issue; today the module holds nothing but this description.
+ * The {@code https:} transport between a vault and its providers (T1, T2): the vault listens
+ * ({@link dev.secondsite.transport.https.HttpsTransport}, the JDK's HttpsServer), providers connect out
+ * ({@link dev.secondsite.transport.https.HttpsVaultLink}, the JDK's HttpClient). TLS 1.3 and 1.2 only. Both are found
+ * with ServiceLoader for the {@code https} scheme, or wired explicitly.
+ *
+ * <h2>Certificates</h2>
+ * The vault keeps a CA (EC P-256, BouncyCastle) in {@code vault-ca.p12} in the directory given to
+ * {@code HttpsTransport.Builder.caDirectory} (usually the vault's store directory), written with permissions 0600:
+ * the file's permissions protect it, as for an SSH host key, so its PKCS12 password is a constant and not a secret.
+ * Its private key is never logged or exported. The CA signs the client certificate of every registered server and,
+ * unless the user gives a keystore ({@code serverKeyStore}), the listener's own certificate.
+ *
+ * <h2>Protocol, version 1</h2>
+ * JSON bodies, each with {@code "version": 1}; paths under {@code /v1/}.
+ * <ul>
+ *   <li>{@code POST /v1/register} (no client certificate yet): friendly name, registration key, optional proxy
+ *       (without its password), encryption, cloud sync, a base64 DER PKCS#10 request and the inventory. 200: the
+ *       server, warnings, a client certificate signed by the vault's CA and the CA certificate to pin. 403
+ *       {@code REGISTRATION_REFUSED} with {@code reason} (KEY_EXPIRED, KEY_REVOKED, KEY_FOREIGN, KEY_TAMPERED,
+ *       NAME_TAKEN, ...) and {@code rule}. The certificate's SHA-256 is kept with the server (R6).</li>
+ *   <li>Every other call presents that certificate (mutual TLS) and is mapped to its server on every call: 401
+ *       {@code NO_CLIENT_CERTIFICATE}, 403 {@code FOREIGN_CERTIFICATE} (not this vault's CA),
+ *       403 {@code UNKNOWN_CERTIFICATE} (no registered server holds it: removed).</li>
+ *   <li>{@code POST /v1/sync}: the inventory; 200 the sync report, 422 when the vault refuses it.</li>
+ *   <li>{@code GET /v1/commands}: long poll; 200 with the commands queued for the caller's server (each handed out
+ *       once; an empty list after the poll wait).</li>
+ *   <li>{@code POST /v1/results}: results by idempotency key; 200 always, a result posted twice or for a command no
+ *       longer waited for is acknowledged and dropped.</li>
+ *   <li>{@code POST /v1/heartbeat}: 200; the vault shows each server's connection state and last heartbeat
+ *       ({@code Servers.connection}).</li>
+ * </ul>
+ * Errors carry {@code {"version":1,"error":CODE,"message":...}}: 400 {@code MALFORMED} or
+ * {@code UNSUPPORTED_VERSION}, 404, 405, 408 {@code REQUEST_TIMEOUT} (a body not received within the request
+ * timeout: slow clients, slowloris), 413 {@code BODY_TOO_LARGE}, 429 {@code TOO_MANY_CALLS} (calls per client),
+ * 503 {@code NO_VAULT}. A refused request changes nothing. The number and time of request headers are bounded by the
+ * JDK server's own {@code sun.net.httpserver.maxReqHeaders} and {@code sun.net.httpserver.maxReqTime}.
+ *
+ * <h2>Restarts</h2>
+ * Command queues live in memory; the vault's journal is what survives: on reopening, the job engine re-sends the
+ * commands that were in flight with their idempotency keys. The provider side remembers the result of each key and
+ * never runs a key twice; it polls again with exponential backoff and jitter after an error or a vault restart.
+ * Only metadata crosses (R7).
  */
 @ParametersAreNonnullByDefault
 package dev.secondsite.transport.https;

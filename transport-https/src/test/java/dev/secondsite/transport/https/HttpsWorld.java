@@ -1,0 +1,114 @@
+package dev.secondsite.transport.https;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.secondsite.core.inventory.CloudRef;
+import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.job.EngineOptions;
+import dev.secondsite.core.job.Job;
+import dev.secondsite.core.job.JobState;
+import dev.secondsite.core.plan.RecoveryPlan;
+import dev.secondsite.core.protection.CloudPairing;
+import dev.secondsite.core.protection.NetworkMapping;
+import dev.secondsite.core.protection.ReplicationSettings;
+import dev.secondsite.core.provider.Provider;
+import dev.secondsite.core.provider.RegistrationOptions;
+import dev.secondsite.core.testing.FakeHostDriver;
+import dev.secondsite.core.testing.TestSites;
+import dev.secondsite.core.vault.JobHandle;
+import dev.secondsite.core.vault.RegistrationKey;
+import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultOptions;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A vault on an HTTPS transport on loopback (its CA kept in a directory) and the providers of two sites
+ * ({@link TestSites#primary()}, {@link TestSites#recovery()}) over {@link HttpsVaultLink}s, one
+ * {@link FakeHostDriver} for both sites' hosts. Not thread-safe; one per test.
+ */
+final class HttpsWorld implements AutoCloseable {
+    static final EngineOptions FAST = EngineOptions.builder().parallelism(4).maxAttempts(200)
+            .backoff(Duration.ofMillis(5), Duration.ofMillis(200)).build();
+    static final HttpsLimits QUICK = HttpsLimits.DEFAULTS.withPolling(Duration.ofSeconds(2), Duration.ofSeconds(4))
+            .withMaxBodyBytes(1 << 20).withRequestTimeout(Duration.ofSeconds(2));
+
+    final Path dir;
+    final Site primary = TestSites.primary();
+    final Site recovery = TestSites.recovery();
+    final FakeHostDriver hosts = FakeHostDriver.forSites(primary, recovery);
+    HttpsTransport transport;
+    Vault vault;
+    final HttpsVaultLink linkA;
+    final HttpsVaultLink linkB;
+    final Provider siteA;
+    final Provider siteB;
+
+    HttpsWorld(Path dir) {
+        this(dir, java.time.Clock.systemUTC());
+    }
+
+    HttpsWorld(Path dir, java.time.Clock clock) {
+        this.dir = dir;
+        this.transport = transport(0);
+        this.vault = Vault.create(VaultOptions.builder("HTTPS DR", "westeurope").storage(dir.resolve("vault"))
+                .transport(transport).engineOptions(FAST).clock(clock).build());
+        this.linkA = link();
+        this.linkB = link();
+        this.siteA = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).vaultLink(linkA).build();
+        this.siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).vaultLink(linkB).build();
+    }
+
+    HttpsTransport transport(int port) {
+        return HttpsTransport.builder(new InetSocketAddress("127.0.0.1", port)).caDirectory(dir.resolve("ca"))
+                .limits(QUICK).build();
+    }
+
+    HttpsVaultLink link() {
+        return HttpsVaultLink.builder(transport.uri()).trust(transport.caCertificate())
+                .heartbeatEvery(Duration.ofMillis(500)).maxBackoff(Duration.ofMillis(500)).build();
+    }
+
+    /** Closes the vault and its transport, and opens them again on the same port, CA and store (J3). */
+    void restartVault() {
+        int port = transport.address().getPort();
+        vault.close();
+        transport.close();
+        transport = transport(port);
+        vault = Vault.open(dir.resolve("vault"), VaultOptions.builder().transport(transport).engineOptions(FAST)
+                .build());
+    }
+
+    static Job settle(JobHandle handle) {
+        Job job = handle.awaitSettled(Duration.ofSeconds(60)).job();
+        assertEquals(JobState.SUCCEEDED, job.state(), job + " " + job.errors());
+        return job;
+    }
+
+    /** Registers and connects both sites, pairs Gold, maps Corp, protects vm-1 and vm-2, saves a two-group plan. */
+    void setUpProtection() {
+        RegistrationKey key = vault.servers().generateRegistrationKey();
+        siteA.register(key.encoded(), RegistrationOptions.defaults());
+        siteB.register(key.encoded(), RegistrationOptions.defaults());
+        siteA.connect();
+        siteB.connect();
+        CloudRef gold = new CloudRef("vmm-a", "Gold");
+        settle(vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldB", ReplicationSettings.defaults())));
+        settle(vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
+        settle(vault.protectedVms().enable(gold, List.of("vm-1", "vm-2")));
+        vault.plans().save(RecoveryPlan.builder("Web", "vmm-a", "vmm-b", vault.plans().planContext()).addVm("vm-1")
+                .addGroup().addVm(2, "vm-2").build());
+    }
+
+    @Override
+    public void close() {
+        siteA.close();
+        siteB.close();
+        linkA.close();
+        linkB.close();
+        vault.close();
+        transport.close();
+    }
+}
