@@ -1,0 +1,44 @@
+# stdin: {"ArgumentList":["web-01","hv11.fabrikam.com",8084,"Certificate",300,4,2,true],"ComputerName":"hv01.contoso.com","UseSSL":false}
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$in = [Console]::In.ReadToEnd() | ConvertFrom-Json
+$command = {
+    param([string]$VMName, [string]$ReplicaServerName, [int]$ReplicaServerPort, [string]$AuthenticationType, [int]$ReplicationFrequencySec, [int]$RecoveryHistory, [int]$VSSSnapshotFrequencyHour, [bool]$CompressionEnabled)
+    $vm = Get-VM -Name $VMName -ErrorAction Stop
+    $changed = $false
+    if ($vm.ReplicationState.ToString() -eq 'Disabled') {
+        $settings = @{ VMName = $VMName; ReplicaServerName = $ReplicaServerName; ReplicaServerPort = $ReplicaServerPort; AuthenticationType = $AuthenticationType; ReplicationFrequencySec = $ReplicationFrequencySec; RecoveryHistory = $RecoveryHistory; CompressionEnabled = $CompressionEnabled }
+        if ($VSSSnapshotFrequencyHour -gt 0) { $settings.VSSSnapshotFrequencyHour = $VSSSnapshotFrequencyHour }
+        if ($AuthenticationType -eq 'Certificate') {
+            $server = Get-VMReplicationServer -ErrorAction Stop
+            if ($server.CertificateThumbprint) { $settings.CertificateThumbprint = $server.CertificateThumbprint }
+        }
+        Enable-VMReplication @settings -Confirm:$false -ErrorAction Stop
+        $changed = $true
+    }
+    $r = Get-VMReplication -VMName $VMName -ErrorAction Stop
+    if (-not $changed) {
+        if ($r.ReplicationMode.ToString() -ne 'Primary' -or $r.ReplicaServerName -ne $ReplicaServerName -or $r.ReplicaServerPort -ne $ReplicaServerPort -or $r.AuthenticationType.ToString() -ne $AuthenticationType -or $r.ReplicationFrequencySec -ne $ReplicationFrequencySec -or $r.RecoveryHistory -ne $RecoveryHistory -or $r.VSSSnapshotFrequencyHour -ne $VSSSnapshotFrequencyHour -or $r.CompressionEnabled -ne $CompressionEnabled) {
+            throw ("Hyper-V Replica is already enabled for virtual machine '" + $VMName + "' (state " + $r.ReplicationState.ToString() + ", mode " + $r.ReplicationMode.ToString() + ") towards " + $r.ReplicaServerName + ":" + $r.ReplicaServerPort + " with other settings")
+        }
+    }
+    [pscustomobject]@{ Changed = $changed; VMName = $r.VMName; State = $r.ReplicationState.ToString(); Mode = $r.ReplicationMode.ToString(); ReplicaServerName = $r.ReplicaServerName }
+}
+try {
+    $argumentList = @($in.ArgumentList)
+    if ($in.ComputerName) {
+        $remote = @{ ComputerName = $in.ComputerName; ScriptBlock = $command; ArgumentList = $argumentList }
+        if ($in.UseSSL) { $remote.UseSSL = $true; $remote.Port = 5986 }
+        if ($in.Credential) {
+            $secret = ConvertTo-SecureString -String $in.Credential.Password -AsPlainText -Force
+            $remote.Credential = New-Object -TypeName System.Management.Automation.PSCredential -ArgumentList $in.Credential.UserName, $secret
+        }
+        $result = @(Invoke-Command @remote)
+    } else {
+        $result = @(& $command @argumentList)
+    }
+    [pscustomobject]@{ ok = $true; result = $result } | ConvertTo-Json -Depth 6 -Compress
+} catch {
+    [pscustomobject]@{ ok = $false; message = $_.Exception.Message; category = $_.CategoryInfo.Category.ToString(); errorId = $_.FullyQualifiedErrorId } | ConvertTo-Json -Compress
+    exit 1
+}
