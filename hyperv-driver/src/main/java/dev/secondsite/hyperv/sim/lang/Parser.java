@@ -41,6 +41,11 @@ final class Parser implements Lexer.Embedded {
         return parser.scriptBody(Kind.EOF, 0, -1);
     }
 
+    /** A lexer over {@code text} whose {@code $(...)} in strings this parser reads (for tokenizer tests). */
+    static Lexer lexer(String text) {
+        return new Parser(new Ast.Source(text), 0).lexer;
+    }
+
     @Override
     public Object[] parseSubExpression(int start) throws ParseException {
         Parser inner = new Parser(source, start);

@@ -970,7 +970,7 @@ final class Session {
 
     @Nullable Object member(@Nullable Object target, String name) {
         if (target == null) {
-            return null;
+            return name.equalsIgnoreCase("Count") || name.equalsIgnoreCase("Length") ? (Object) 0 : null;
         }
         if (target instanceof PsObject o) {
             if (o.has(name)) {
