@@ -70,7 +70,7 @@ final class Json {
                 sb.append("}");
             } else if (v instanceof OffsetDateTime t) {
                 date(t);
-            } else if (level > depth) {
+            } else if (level >= depth && level > 0) {
                 string(Values.str(v instanceof List ? "System.Object[]" : v));
             } else if (v instanceof List<?> list) {
                 array(list, level, indent);
