@@ -103,7 +103,7 @@ final class Binder {
         for (ParameterSet set : sets) {
             boolean all = true;
             for (String key : named.keySet()) {
-                if (set.parameter(key).isEmpty()) {
+                if (parameter(set, key) == null) {
                     all = false;
                     break;
                 }
@@ -168,11 +168,11 @@ final class Binder {
 
         Map<String, Object> bound = new LinkedHashMap<>();
         for (Named n : named.values()) {
-            ParameterSpec spec = set.parameter(n.spec().name()).orElseThrow();
+            ParameterSpec spec = parameter(set, n.spec().name());
             bound.put(spec.name(), convert(spec, n.value(), zone));
         }
         for (Map.Entry<String, Object> e : fittingPositional.get(chosen).entrySet()) {
-            ParameterSpec spec = set.parameter(e.getKey()).orElseThrow();
+            ParameterSpec spec = parameter(set, e.getKey());
             bound.put(spec.name(), convert(spec, e.getValue(), zone));
         }
         ParameterSpec pipe = fittingPipeline.get(chosen);
@@ -247,9 +247,20 @@ final class Binder {
 
     private static @Nullable ParameterSpec find(List<ParameterSet> sets, String name) {
         for (ParameterSet set : sets) {
-            Optional<ParameterSpec> p = set.parameter(name);
-            if (p.isPresent()) {
-                return p.get();
+            ParameterSpec p = parameter(set, name);
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** {@link ParameterSet#parameter} without a stream: binding runs for every call. */
+    private static @Nullable ParameterSpec parameter(ParameterSet set, String name) {
+        List<ParameterSpec> parameters = set.parameters();
+        for (int i = 0; i < parameters.size(); i++) {
+            if (parameters.get(i).name().equalsIgnoreCase(name)) {
+                return parameters.get(i);
             }
         }
         return null;

@@ -36,6 +36,9 @@ final class CommandLine {
         }
     }
 
+    static final String NOT_BASE64 = "Cannot process the command because the value specified with "
+            + "-EncodedCommand is not properly encoded. The value must be Base64 encoded.";
+
     static String decode(String encoded) {
         byte[] bytes = Base64.getDecoder().decode(encoded);
         if (bytes.length % 2 != 0) {
@@ -93,12 +96,7 @@ final class CommandLine {
                     if (value == null) {
                         return missing("EncodedCommand");
                     }
-                    try {
-                        decode(value);
-                    } catch (IllegalArgumentException bad) {
-                        return refuse("Cannot process the command because the value specified with "
-                                + "-EncodedCommand is not properly encoded. The value must be Base64 encoded.");
-                    }
+                    // decoded (and so checked) when the script cache misses: a repeated script costs no decoding
                     encoded = value;
                     i++;
                     break;

@@ -43,8 +43,8 @@ public final class PowerShellInterpreter {
     private final Cache<String, Parsed> encodedCache = CacheBuilder.newBuilder().maximumSize(CACHE_SIZE).build();
     private final Cache<String, Parsed> textCache = CacheBuilder.newBuilder().maximumSize(CACHE_SIZE).build();
 
-    /** A parsed script, or why it does not parse. */
-    private record Parsed(@Nullable Ast.ScriptBlockBody script, @Nullable String error) {
+    /** A parsed script, or why it does not parse (or, for a usage error, why it cannot even be decoded). */
+    private record Parsed(@Nullable Ast.ScriptBlockBody script, @Nullable String error, boolean usageError) {
     }
 
     private PowerShellInterpreter(Builder builder) {
@@ -80,6 +80,9 @@ public final class PowerShellInterpreter {
             return new PowerShellResult(CommandLine.USAGE_EXIT_CODE, "", line.error() + "\r\n", false);
         }
         Parsed parsed = parsed(line);
+        if (parsed.usageError()) {
+            return new PowerShellResult(CommandLine.USAGE_EXIT_CODE, "", parsed.error() + "\r\n", false);
+        }
         if (parsed.script() == null) {
             return new PowerShellResult(1, "", parsed.error(), false);
         }
@@ -90,7 +93,15 @@ public final class PowerShellInterpreter {
     private Parsed parsed(CommandLine.Decoded line) {
         try {
             if (line.encoded() != null) {
-                return encodedCache.get(line.encoded(), () -> parse(line.script()));
+                return encodedCache.get(line.encoded(), () -> {
+                    String text;
+                    try {
+                        text = CommandLine.decode(line.encoded());
+                    } catch (IllegalArgumentException notBase64) {
+                        return new Parsed(null, CommandLine.NOT_BASE64, true);
+                    }
+                    return parse(text);
+                });
             }
             return textCache.get(line.command(), () -> parse(line.command()));
         } catch (ExecutionException e) {
@@ -100,9 +111,9 @@ public final class PowerShellInterpreter {
 
     private static Parsed parse(String text) {
         try {
-            return new Parsed(Parser.parse(text), null);
+            return new Parsed(Parser.parse(text), null, false);
         } catch (ParseException e) {
-            return new Parsed(null, formatParseError(text, e));
+            return new Parsed(null, formatParseError(text, e), false);
         }
     }
 
