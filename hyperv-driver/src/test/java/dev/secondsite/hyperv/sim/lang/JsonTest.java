@@ -70,15 +70,12 @@ class JsonTest {
     @Test
     @DisplayName("ConvertFrom-Json: objects as PsObject, arrays as lists; 5.1 keeps ISO strings, 7 reads them as dates")
     void fromJson() {
-        String script = "$o = '{\"a\":[1,{\"b\":\"x\"}],\"t\":\"2024-03-01T10:15:30Z\",\"m\":\"\\/Date(0)\\/\"}' | "
-                + "ConvertFrom-Json; \"$($o.a.Count) $($o.a[1].b) $($o.t.GetType) $($o.t -is 1)\"";
         String base = "$o = '{\"a\":[1,{\"b\":\"x\"}],\"t\":\"2024-03-01T10:15:30Z\"}' | ConvertFrom-Json; ";
         assertEquals("2 x", run(JsonFlavor.WINDOWS_POWERSHELL_5_1, base + "\"$($o.a.Count) $($o.a[1].b)\""));
         assertEquals("2024-03-01T10:15:30Z", run(JsonFlavor.WINDOWS_POWERSHELL_5_1, base + "$o.t"));
         assertEquals("03/01/2024 10:15:30", run(JsonFlavor.POWERSHELL_7, base + "[string]$o.t"));
         assertEquals("1970-01-01T00:00:00.0000000Z", run(JsonFlavor.WINDOWS_POWERSHELL_5_1,
                 "('{\"m\":\"\\/Date(0)\\/\"}' | ConvertFrom-Json).m.ToString('o')"));
-        assertTrue(script.contains("ConvertFrom-Json"));
     }
 
     @Test
