@@ -1,6 +1,7 @@
 package dev.secondsite.hyperv.sim.lang;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A cmdlet the interpreter can run: its exact name, its parameter sets, and what it does. The interpreter binds the
@@ -17,6 +18,14 @@ public interface Cmdlet {
 
     /** Its parameter sets; a parameter common to several sets is listed in each. Never empty. */
     List<ParameterSet> parameterSets();
+
+    /**
+     * The parameter set PowerShell uses when a call fits several ({@code DefaultParameterSetName}); empty when the
+     * cmdlet has none, and then a call that fits several sets is refused as ambiguous.
+     */
+    default Optional<String> defaultParameterSet() {
+        return Optional.empty();
+    }
 
     /**
      * Runs the cmdlet once (once per pipeline value when a parameter takes pipeline input and values arrive).

@@ -55,6 +55,26 @@ public interface CmdletCall {
      */
     String computerName();
 
-    /** Writes one value to the call's output pipeline. */
+    /**
+     * Writes one value to the call's output pipeline, as {@code WriteObject(value)}: a {@link java.util.List} is
+     * written as one object; write its items one by one to enumerate them.
+     */
     void write(@Nullable Object value);
+
+    /**
+     * The common parameter {@code -Confirm}: empty when not given, false for {@code -Confirm:$false}, true for
+     * {@code -Confirm}. (A non-interactive host cannot answer a prompt; the model may refuse a changing call
+     * that would prompt.)
+     */
+    default Optional<Boolean> confirm() {
+        return Optional.empty();
+    }
+
+    /**
+     * The common parameter {@code -ErrorAction} as given ({@code "Stop"}, {@code "Continue"},
+     * {@code "SilentlyContinue"}, {@code "Ignore"}), or empty when not given.
+     */
+    default Optional<String> errorAction() {
+        return Optional.empty();
+    }
 }
