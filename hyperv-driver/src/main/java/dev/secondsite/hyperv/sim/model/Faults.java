@@ -100,12 +100,13 @@ public final class Faults {
     }
 
     /**
-     * Waits the computer's latency (no lock held), then fails when a session fault is due.
+     * Waits the computer's latency (no lock held), then fails when a session fault is due: what the fabric's
+     * {@code RemoteSessions} does before a session to {@code computer} opens.
      *
-     * @throws CmdletException the injected WinRM failure
+     * @throws CmdletException the injected WinRM failure (category OpenError)
      * @throws InterruptedException when interrupted while waiting
      */
-    void beforeSession(String computer) throws CmdletException, InterruptedException {
+    public void beforeSession(String computer) throws CmdletException, InterruptedException {
         Duration delay = latencyOf(computer);
         if (!delay.isZero()) {
             TimeUnit.NANOSECONDS.sleep(delay.toNanos());
