@@ -1121,7 +1121,7 @@ public final class HyperVModel {
             synchronized (m) {
                 advance(m);
                 Copy c = copy(op, m, h, name);
-                if (c.mode == ReplicationMode.None || m.rel == null) {
+                if (c.mode == ReplicationMode.None || m.rel == null && !c.asReplica) {
                     throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", "Replication is not enabled "
                             + "for virtual machine '" + name + "' on " + h.name + ".");
                 }

@@ -341,7 +341,7 @@ public final class ModelCmdlets {
             throws CmdletException {
         if (call.flag("Passthru")) {
             for (VmCopy v : model.vms(op, host, List.of(vm))) {
-                call.write(v.replication() == null ? vmObject(v) : replicationObject(v));
+                call.write(v.mode() == HyperVEnums.ReplicationMode.None ? vmObject(v) : replicationObject(v));
             }
         }
     }
@@ -363,7 +363,21 @@ public final class ModelCmdlets {
     }
 
     static PsObject replicationObject(VmCopy v) {
-        HyperVModel.Relationship r = requireNonNull(v.replication());
+        HyperVModel.Relationship r = v.replication();
+        if (r == null) {
+            // enabled -AsReplica and waiting for its primary: no relationship settings yet
+            return new PsObject("Microsoft.HyperV.PowerShell.VMReplication").put("VMName", v.name())
+                    .put("VMId", v.id()).put("ReplicationState", v.state().psEnum())
+                    .put("ReplicationHealth", v.health().psEnum()).put("ReplicationMode", v.mode().psEnum())
+                    .put("ReplicationRelationshipType",
+                            new PsEnum("Microsoft.HyperV.PowerShell.VMReplicationRelationshipType", "Simple", 0))
+                    .put("PrimaryServerName", null).put("ReplicaServerName", v.host())
+                    .put("CurrentReplicaServerName", v.host()).put("ReplicaServerPort", 0)
+                    .put("AuthenticationType", null).put("ReplicationFrequencySec", 0)
+                    .put("LastReplicationTime", null).put("RecoveryHistory", 0).put("VSSSnapshotFrequencyHour", 0)
+                    .put("CompressionEnabled", false).put("CertificateThumbprint", null)
+                    .put("ComputerName", v.host());
+        }
         return new PsObject("Microsoft.HyperV.PowerShell.VMReplication").put("VMName", v.name()).put("VMId", v.id())
                 .put("ReplicationState", v.state().psEnum()).put("ReplicationHealth", v.health().psEnum())
                 .put("ReplicationMode", v.mode().psEnum())
