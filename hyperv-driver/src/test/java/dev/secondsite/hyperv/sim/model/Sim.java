@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 
 /**
  * A two-site model for cmdlet tests: VMM server vmm-a.contoso.local (hosts hv1-a, hv2-a; VMs web-01 running and
- * db-01 off on hv1-a, network Corp) and vmm-b.contoso.local (hosts hv1-b, hv2-b, network CorpDR, switch Isolated on
+ * db-01 off on hv1-a, old-01 on the Windows Server 2012 host hv2-a, network Corp) and vmm-b.contoso.local (hosts hv1-b, hv2-b, network CorpDR, switch Isolated on
  * hv1-b), on a settable clock. Not thread-safe beyond what the model is.
  */
 final class Sim {
@@ -66,6 +66,7 @@ final class Sim {
                 .vm(Vm.builder(WEB_ID, WEB).host(HV1A).nic("Corp").disk("D:\\VMs\\web-01.vhdx", "Fast-a").build())
                 .vm(Vm.builder("6f1d3f7e-0000-4000-8000-000000000002", "db-01").host(HV1A)
                         .powerState(PowerState.OFF).nic("Corp").build())
+                .vm(Vm.builder("6f1d3f7e-0000-4000-8000-000000000003", "old-01").host(HV2A).nic("Corp").build())
                 .build();
     }
 
