@@ -188,7 +188,7 @@ public final class HyperVModel {
                     observed.replicationFrequencySec(), observed.recoveryHistory(),
                     observed.vssSnapshotFrequencyHour(), observed.compressionEnabled());
             if (m.replica == null) {
-                m.replica = m.newReplicaCopy(replicaHost.name);
+                m.replica = replicaCopy(m, replicaHost);
                 replicaHost.index(m.name, m);
             }
             m.primary.mode = ReplicationMode.Primary;
@@ -420,7 +420,7 @@ public final class HyperVModel {
             m.rel = rel;
             m.clearReplicationProgress();
             if (other == null) {
-                m.replica = m.newReplicaCopy(replicaHost.name);
+                m.replica = replicaCopy(m, replicaHost);
                 replicaHost.index(m.name, m);
             } else {
                 m.replica = other;
@@ -544,7 +544,7 @@ public final class HyperVModel {
                 if (oldPrimary != null) {
                     hosts.get(key(oldPrimary.host)).unindex(oldPrimary.name, m);
                 }
-                m.replica = m.newReplicaCopy(replicaHost.name);
+                m.replica = replicaCopy(m, replicaHost);
                 replicaHost.index(m.name, m);
             } else {
                 m.replica = reuse;
@@ -1233,6 +1233,28 @@ public final class HyperVModel {
 
     // ============================================================================================== helpers
 
+    /**
+     * The replica VM Hyper-V creates on {@code host}: off, the primary's adapters connected to nothing, its disks
+     * under the replica server's default storage location on a classification of that host's site that the host
+     * reaches (none known: the disks are not listed).
+     */
+    private Copy replicaCopy(Machine m, SimHost host) {
+        Copy c = new Copy(host.name, m.name, m.id, VmState.Off);
+        m.primary.adapters.keySet().forEach(a -> c.adapters.put(a, null));
+        VmmServer server = servers.get(key(host.server));
+        String classification = server.template.storageClassifications().stream()
+                .filter(sc -> sc.hosts().stream().anyMatch(x -> x.equalsIgnoreCase(host.name)))
+                .map(dev.secondsite.core.inventory.StorageClassification::name).sorted().findFirst().orElse(null);
+        if (classification != null) {
+            String base = host.replicaServer.defaultStorageLocation() + "\\" + m.name + "\\";
+            for (VirtualDisk d : m.primary.disks) {
+                String file = d.path().substring(Math.max(d.path().lastIndexOf('\\'), d.path().lastIndexOf('/')) + 1);
+                c.disks.add(new VirtualDisk(base + file, classification));
+            }
+        }
+        return c;
+    }
+
     private void record(Op op, String host, String vmName) {
         synchronized (sideEffects) {
             sideEffects.add(new SideEffect(sideEffects.size() + 1, clock.instant(), host, op.cmdlet(), vmName,
@@ -1576,12 +1598,6 @@ public final class HyperVModel {
             this.name = name;
         }
 
-        Copy newReplicaCopy(String host) {
-            Copy c = new Copy(host, name, id, VmState.Off);
-            primary.adapters.keySet().forEach(a -> c.adapters.put(a, null));
-            c.disks.addAll(primary.disks);
-            return c;
-        }
 
         List<Copy> copies() {
             return Stream.of(primary, replica, test).filter(c -> c != null).toList();
