@@ -179,6 +179,22 @@ public final class SimulatedFabric implements PowerShell {
                 && e.vmName().equalsIgnoreCase(vmName)).count();
     }
 
+    /**
+     * A site disaster on {@code host}: its VMs go off and WinRM to it fails (transiently, as an unreachable host
+     * does) until {@link #hostUp}.
+     *
+     * @throws IllegalArgumentException for an unknown host
+     */
+    public void hostDown(String host) {
+        model.powerOffAll(host);
+        model.faults().failAlways(host, dev.secondsite.hyperv.sim.model.FaultKind.WINRM_UNREACHABLE);
+    }
+
+    /** {@code host} answers again (its faults are cleared; its VMs stay off). */
+    public void hostUp(String host) {
+        model.faults().clear(host);
+    }
+
     public HyperVModel model() {
         return model;
     }

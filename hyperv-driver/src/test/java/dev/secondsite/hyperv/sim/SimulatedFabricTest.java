@@ -80,6 +80,22 @@ class SimulatedFabricTest {
     }
 
     @Test
+    @DisplayName("F3 a host disaster: its VMs are off and WinRM to it fails transiently until it is up again")
+    void hostDownAndUp() throws Exception {
+        SimulatedFabric fabric = generated(20, 1L);
+        String host = "hv1-0a.sim.local";
+        fabric.hostDown(host);
+        CmdletException e = assertThrows(CmdletException.class,
+                () -> fabric.remoteSessions().open(host, null, false, 5985));
+        assertTrue(FaultKind.WINRM_UNREACHABLE.isTransient());
+        assertEquals(ErrorCategory.OpenError, e.category());
+        assertTrue(fabric.site(PRIMARY).vmsOn(host).size() > 0);
+        assertTrue(fabric.site(PRIMARY).vmsOn(host).stream().allMatch(v -> v.powerState() == PowerState.OFF));
+        fabric.hostUp(host);
+        fabric.remoteSessions().open(host, null, false, 5985);
+    }
+
+    @Test
     @DisplayName("a builder without sites, or with an unknown default server, is refused; on() names the servers")
     void builderRefusals() {
         assertThrows(IllegalStateException.class, () -> SimulatedFabric.builder().build());

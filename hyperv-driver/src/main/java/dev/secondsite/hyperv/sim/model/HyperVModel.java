@@ -344,6 +344,26 @@ public final class HyperVModel {
         }
     }
 
+    /**
+     * A host crashes (a site disaster): every VM on it is off afterwards, as it would be when the host comes back.
+     * Its unreachability is a fault ({@link Faults#failAlways} with {@link FaultKind#WINRM_UNREACHABLE}), which
+     * the fabric's {@code hostDown} adds.
+     *
+     * @throws IllegalArgumentException for an unknown host
+     */
+    public void powerOffAll(String host) {
+        SimHost h = host(host);
+        for (Machine m : h.all()) {
+            synchronized (m) {
+                for (Copy c : m.copies()) {
+                    if (c.host.equals(h.name)) {
+                        c.power = VmState.Off;
+                    }
+                }
+            }
+        }
+    }
+
     // ============================================================================================== replica server
 
     /** The settings Set-VMReplicationServer changes; null fields stay as they are. */
