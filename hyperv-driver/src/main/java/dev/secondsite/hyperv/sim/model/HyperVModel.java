@@ -2,7 +2,6 @@ package dev.secondsite.hyperv.sim.model;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.secondsite.core.inventory.HyperVCluster;
 import dev.secondsite.core.inventory.NetworkAdapter;
 import dev.secondsite.core.inventory.ObservedReplication;
 import dev.secondsite.core.inventory.PowerState;
@@ -60,6 +59,15 @@ import javax.annotation.Nullable;
  * The package's cmdlets call the operations here with the host they run on; each checks Hyper-V's preconditions
  * and throws a {@link CmdletException} shaped like the real cmdlet's error before changing anything, or makes its
  * change and appends one {@link SideEffect} per VM changed.
+ *
+ * <h2>Choices where the public documentation is silent</h2>
+ * During a test failover the replica keeps reading Replicating (the test VM {@code "<name> - Test"} has mode
+ * TestReplica); after Complete-VMFailover the replica reads FailedOver until Set-VMReplication -Reverse; a planned
+ * failover may be reversed straight from FailedOverWaitingCompletion, an unplanned one only after
+ * Complete-VMFailover. {@code Get-VMSnapshot -SnapshotType Replica} lists every recovery point (standard and
+ * application-consistent; each object carries its own SnapshotType). Connect-VMNetworkAdapter accepts any switch
+ * name for a test VM (the isolated test network is created on demand) and, for other VMs, the switches named after
+ * the site's VM networks plus those added with {@link #addSwitch}.
  *
  * <p>Thread-safe: each VM is changed under its own lock; host settings are replaced atomically; no lock is held
  * while waiting for injected latency.
@@ -1523,10 +1531,6 @@ public final class HyperVModel {
 
         Set<String> hostNames() {
             return hostNames;
-        }
-
-        Collection<HyperVCluster> clusters() {
-            return template.clusters();
         }
     }
 
