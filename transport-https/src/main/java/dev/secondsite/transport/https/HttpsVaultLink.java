@@ -14,9 +14,7 @@ import dev.secondsite.core.spi.CommandResult;
 import dev.secondsite.core.spi.VaultLink;
 import dev.secondsite.transport.https.VaultCertificates.KeyManagerMaterial;
 import java.io.IOException;
-import java.net.Authenticator;
 import java.net.InetSocketAddress;
-import java.net.PasswordAuthentication;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,7 +51,11 @@ import org.slf4j.LoggerFactory;
  * {@link #connect connecting} it long-polls the vault for commands, runs each on the provider's executor, posts the
  * results (batched), and sends a heartbeat; after an error or a vault restart it polls again with exponential
  * backoff and jitter. A command whose idempotency key it has seen is not run again: its first result is posted again
- * (J3). A proxy (R1) goes to the client's {@link ProxySelector} and {@link Authenticator}; it is checked with
+ * (J3). A proxy (R1) goes to the client's {@link ProxySelector}: every call, registration included, goes through a
+ * {@code CONNECT} tunnel it opens (T2). With a proxy user, the Basic credentials go on that {@code CONNECT} through a
+ * relay on loopback that this link runs (the JDK's {@link java.net.Authenticator} would not send Basic on a tunnel
+ * unless {@code jdk.http.auth.tunneling.disabledSchemes} were changed for the whole JVM, which a library must not
+ * do behind its user's back); the relay tunnels to this vault's host and port only. The proxy is checked with
  * {@link HttpProxyConnectivityCheck} before registering.
  *
  * <p>Build with {@link #builder(URI)}. Thread-safe.
@@ -72,6 +74,7 @@ public final class HttpsVaultLink implements VaultLink {
     private volatile @Nullable Credentials credentials;
     private volatile @Nullable Poller poller;
     private volatile boolean closed;
+    private @Nullable Tunnel tunnel;
     /** J3: results by idempotency key, the first one kept; a running command maps to an incomplete future. */
     private final Map<String, CompletableFuture<CommandResult>> results = new LinkedHashMap<>(1024, 0.75f, false) {
         private static final long serialVersionUID = 1L;
@@ -179,6 +182,9 @@ public final class HttpsVaultLink implements VaultLink {
         if (poller != null) {
             poller.disconnect();
         }
+        if (tunnel != null) {
+            tunnel.relay.close();
+        }
     }
 
     @Override
@@ -249,23 +255,35 @@ public final class HttpsVaultLink implements VaultLink {
             HttpClient.Builder b = HttpClient.newBuilder().sslContext(context).sslParameters(Tls.parameters(context))
                     .connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1);
             if (p != null) {
-                b.proxy(ProxySelector.of(InetSocketAddress.createUnresolved(p.address(), p.port())));
-                if (p.user().isPresent() && p.password().isPresent()) {
-                    String user = p.user().get();
-                    var password = p.password().get();
-                    b.authenticator(new Authenticator() {
-                        @Override
-                        protected PasswordAuthentication getPasswordAuthentication() {
-                            return getRequestorType() == RequestorType.PROXY
-                                    ? new PasswordAuthentication(user, password.reveal().toCharArray()) : null;
-                        }
-                    });
-                }
+                // with a user, through the relay that sends Basic on the CONNECT itself (see ProxyTunnel for why
+                // the JDK's Authenticator cannot); without one, straight to the proxy
+                InetSocketAddress via = p.user().isPresent() ? tunnelTo(p).address()
+                        : InetSocketAddress.createUnresolved(p.address(), p.port());
+                b.proxy(ProxySelector.of(via));
             }
             return b.build();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
+    }
+
+    private synchronized ProxyTunnel tunnelTo(ProxySettings p) {
+        if (tunnel != null && tunnel.proxy.equals(p)) {
+            return tunnel.relay;
+        }
+        if (tunnel != null) {
+            tunnel.relay.close();
+        }
+        try {
+            tunnel = new Tunnel(p, ProxyTunnel.start(p, base.getHost(), port(base)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the proxy relay on loopback: " + e.getMessage(), e);
+        }
+        return tunnel.relay;
+    }
+
+    /** The relay in use and the proxy settings it serves. */
+    private record Tunnel(ProxySettings proxy, ProxyTunnel relay) {
     }
 
     /** The key and the client that presents its certificate. The key is never shown. */

@@ -36,6 +36,12 @@
  * 503 {@code NO_VAULT}. A refused request changes nothing. The number and time of request headers are bounded by the
  * JDK server's own {@code sun.net.httpserver.maxReqHeaders} and {@code sun.net.httpserver.maxReqTime}.
  *
+ * <h2>Proxy</h2>
+ * A provider's proxy (R1) carries every call, registration included, in a {@code CONNECT} tunnel (T2). With a proxy
+ * user, the link runs a relay on loopback that sends the {@code CONNECT} with Basic credentials itself: the JDK's
+ * HttpClient drops Basic on tunnels while {@code jdk.http.auth.tunneling.disabledSchemes} lists it (its default), and
+ * that JVM-wide setting is left as the user has it. The relay tunnels only to the link's vault.
+ *
  * <h2>Restarts</h2>
  * Command queues live in memory; the vault's journal is what survives: on reopening, the job engine re-sends the
  * commands that were in flight with their idempotency keys. The provider side remembers the result of each key and
