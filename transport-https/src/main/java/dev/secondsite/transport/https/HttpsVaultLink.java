@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -71,6 +72,7 @@ public final class HttpsVaultLink implements VaultLink {
     private final Duration pollWait;
     private final Duration heartbeatEvery;
     private final Duration maxBackoff;
+    private final @Nullable Path identityFile;
     private volatile @Nullable Credentials credentials;
     private volatile @Nullable Poller poller;
     private volatile boolean closed;
@@ -92,6 +94,20 @@ public final class HttpsVaultLink implements VaultLink {
         this.pollWait = b.pollWait;
         this.heartbeatEvery = b.heartbeatEvery;
         this.maxBackoff = b.maxBackoff;
+        this.identityFile = b.identityFile;
+        if (identityFile != null) {
+            ProviderIdentity.load(identityFile).ifPresent(stored -> {
+                this.credentials = credentials(stored, proxy);
+                LOG.info("Provider identity read from {}; client certificate sha256 {}", identityFile,
+                        VaultCertificates.fingerprint(stored.key().chain()[0]));
+            });
+        }
+    }
+
+    private Credentials credentials(ProviderIdentity.Stored stored, @Nullable ProxySettings p) {
+        List<X509Certificate> pinned = new ArrayList<>(anchors);
+        pinned.add(stored.ca());
+        return new Credentials(stored.key(), client(stored.key(), pinned, p));
     }
 
     /** Starts building a link to the vault at {@code uri} ({@code https://host:port/}). */
@@ -139,10 +155,12 @@ public final class HttpsVaultLink implements VaultLink {
         Wire.RegisterResponse answer = call(bootstrap, post("v1/register", body), Wire.RegisterResponse.class);
         X509Certificate client = VaultCertificates.certificate(Base64.getDecoder().decode(answer.clientCertificate()));
         X509Certificate ca = VaultCertificates.certificate(Base64.getDecoder().decode(answer.caCertificate()));
-        List<X509Certificate> pinned = new ArrayList<>(anchors);
-        pinned.add(ca);
-        KeyManagerMaterial key = new KeyManagerMaterial(pair.getPrivate(), new X509Certificate[] {client, ca});
-        this.credentials = new Credentials(key, client(key, pinned, p));
+        ProviderIdentity.Stored stored = new ProviderIdentity.Stored(new KeyManagerMaterial(pair.getPrivate(),
+                new X509Certificate[] {client, ca}), ca);
+        if (identityFile != null) {
+            ProviderIdentity.save(identityFile, stored); // before use: a restart finds what the vault now holds
+        }
+        this.credentials = credentials(stored, p);
         LOG.info("Registered '{}' with {}; client certificate sha256 {}", request.friendlyName(), base,
                 VaultCertificates.fingerprint(client));
         return answer.result();
@@ -151,6 +169,7 @@ public final class HttpsVaultLink implements VaultLink {
     /**
      * @throws VaultCallException when the vault refuses the call (R6: 401/403) or the sync (422)
      * @throws IllegalStateException when this link has not registered
+     * @throws ProviderIdentityException when it has not registered and keeps its identity in a file (named)
      */
     @Override
     public SyncReport sync(String serverId, Site inventory) {
@@ -194,6 +213,10 @@ public final class HttpsVaultLink implements VaultLink {
 
     private Credentials credentials() {
         Credentials c = credentials;
+        if (c == null && identityFile != null) {
+            throw new ProviderIdentityException(identityFile, "missing: this provider has not registered yet; "
+                    + "register the server first, so that the vault issues its client certificate (R6)");
+        }
         if (c == null) {
             throw new IllegalStateException(this + " has not registered: register the server first, so that the "
                     + "vault issues its client certificate (R6)");
@@ -463,6 +486,7 @@ public final class HttpsVaultLink implements VaultLink {
         private Duration pollWait = Duration.ofSeconds(20);
         private Duration heartbeatEvery = Duration.ofSeconds(10);
         private Duration maxBackoff = Duration.ofSeconds(30);
+        private @Nullable Path identityFile;
 
         private Builder(URI uri) {
             this.uri = requireNonNull(uri, "uri");
@@ -489,6 +513,18 @@ public final class HttpsVaultLink implements VaultLink {
             return this;
         }
 
+        /**
+         * Where the provider keeps its identity, so that a restarted provider process reconnects without
+         * registering again: after a registration the link writes its private key, the client certificate the vault
+         * issued and the vault's CA to pin into this PKCS12 file (permissions 0600: the file's permissions protect
+         * it, its store password is not a secret), and a link built on an existing file starts registered. Without
+         * it the identity lives in memory only. A registration replaces the file.
+         */
+        public Builder identityFile(Path file) {
+            this.identityFile = requireNonNull(file, "file");
+            return this;
+        }
+
         /** The longest wait between reconnection attempts; default 30 s. */
         public Builder maxBackoff(Duration max) {
             this.maxBackoff = requireNonNull(max, "max");
@@ -498,6 +534,7 @@ public final class HttpsVaultLink implements VaultLink {
         /**
          * @throws dev.secondsite.core.InvalidConfigurationException (INPUT) when the URI is not
          *     {@code https://host[:port]/}
+         * @throws ProviderIdentityException when the identity file exists but cannot be read as one
          */
         public HttpsVaultLink build() {
             if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {

@@ -46,6 +46,10 @@
  * Command queues live in memory; the vault's journal is what survives: on reopening, the job engine re-sends the
  * commands that were in flight with their idempotency keys. The provider side remembers the result of each key and
  * never runs a key twice; it polls again with exponential backoff and jitter after an error or a vault restart.
+ * A provider process that restarts keeps its identity when its link has an identity file
+ * ({@code HttpsVaultLink.Builder.identityFile}): its private key, client certificate and the pinned CA in a 0600
+ * PKCS12 file, so it reconnects without registering again; a missing or unreadable file is a
+ * {@link dev.secondsite.transport.https.ProviderIdentityException} naming the file.
  * Only metadata crosses (R7).
  */
 @ParametersAreNonnullByDefault
