@@ -33,8 +33,18 @@
  * Errors carry {@code {"version":1,"error":CODE,"message":...}}: 400 {@code MALFORMED} or
  * {@code UNSUPPORTED_VERSION}, 404, 405, 408 {@code REQUEST_TIMEOUT} (a body not received within the request
  * timeout: slow clients, slowloris), 413 {@code BODY_TOO_LARGE}, 429 {@code TOO_MANY_CALLS} (calls per client),
- * 503 {@code NO_VAULT}. A refused request changes nothing. The number and time of request headers are bounded by the
- * JDK server's own {@code sun.net.httpserver.maxReqHeaders} and {@code sun.net.httpserver.maxReqTime}.
+ * 503 {@code NO_VAULT}. A refused request changes nothing. The number and size of request headers are bounded by the
+ * JDK server itself ({@code sun.net.httpserver.maxReqHeaders}, 200 by default, and its header size limit): beyond them
+ * it answers 4xx or closes the connection. The time to receive a request's TLS handshake and head is bounded by the
+ * transport's request timeout ({@code HttpsLimits.requestTimeout}): the connection is closed (the JDK server's own
+ * {@code sun.net.httpserver.maxReqTime} is off by default and JVM-wide, so the transport does not rely on it).
+ *
+ * <h2>Connections per client</h2>
+ * {@code HttpsLimits.maxCallsPerClient} bounds the calls one registered server has under way at once (a long poll,
+ * a results post, a heartbeat, a sync: 429 {@code TOO_MANY_CALLS} beyond it), counted after its certificate is mapped
+ * to the server. It does not bound TCP connections: a provider's link keeps about three (poll, results, heartbeat),
+ * and connections that never present a registered certificate (registration, refused calls) are bounded only by the
+ * listener's threads and backlog, each for at most the request timeout.
  *
  * <h2>Proxy</h2>
  * A provider's proxy (R1) carries every call, registration included, in a {@code CONNECT} tunnel (T2). With a proxy
