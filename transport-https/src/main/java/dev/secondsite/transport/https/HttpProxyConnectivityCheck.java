@@ -45,17 +45,9 @@ public final class HttpProxyConnectivityCheck implements ProxyConnectivityCheck 
             int millis = (int) Math.max(1, timeout.toMillis());
             socket.connect(new InetSocketAddress(proxy.address(), proxy.port()), millis);
             socket.setSoTimeout(millis);
-            StringBuilder request = new StringBuilder("CONNECT ").append(targetHost).append(':').append(targetPort)
-                    .append(" HTTP/1.1\r\nHost: ").append(targetHost).append(':').append(targetPort).append("\r\n");
-            if (proxy.user().isPresent()) {
-                String pair = proxy.user().get() + ":" + proxy.password().map(s -> s.reveal()).orElse("");
-                request.append("Proxy-Authorization: Basic ")
-                        .append(Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))
-                        .append("\r\n");
-            }
-            request.append("\r\n");
+            byte[] request = connectRequest(targetHost, targetPort, proxy);
             OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(request);
             out.flush();
             String status = statusLine(socket.getInputStream());
             if (!status.startsWith("HTTP/1.")) {
@@ -78,6 +70,22 @@ public final class HttpProxyConnectivityCheck implements ProxyConnectivityCheck 
             return Optional.of("the proxy at " + where + " cannot be reached: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         }
+    }
+
+    /**
+     * The head of a {@code CONNECT host:port} request, with Basic credentials when the proxy has a user: the one
+     * place the proxy password is written, for the check and for {@link ProxyTunnel}.
+     */
+    static byte[] connectRequest(String host, int port, ProxySettings proxy) {
+        StringBuilder request = new StringBuilder("CONNECT ").append(host).append(':').append(port)
+                .append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(port).append("\r\n");
+        if (proxy.user().isPresent()) {
+            String pair = proxy.user().get() + ":" + proxy.password().map(s -> s.reveal()).orElse("");
+            request.append("Proxy-Authorization: Basic ")
+                    .append(Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))
+                    .append("\r\n");
+        }
+        return request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static String statusLine(InputStream in) throws IOException {

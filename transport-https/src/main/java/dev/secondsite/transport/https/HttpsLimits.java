@@ -7,14 +7,16 @@ import java.time.Duration;
 /**
  * What the vault's HTTPS listener allows one request and one client: body size, time to receive a request, calls
  * under way per client, and how long a command poll waits. A request beyond a limit gets a 4xx with a JSON error
- * body and changes nothing. Header size is bounded by the JDK's server ({@code sun.net.httpserver.maxReqHeaders},
- * {@code sun.net.httpserver.maxReqTime}; see the package documentation).
+ * body and changes nothing; a request whose TLS handshake and head do not arrive within the request timeout has its
+ * connection closed. The number and size of headers are bounded by the JDK's server (see the package documentation).
  *
  * <p>Immutable and thread-safe.
  *
  * @param maxBodyBytes the largest request body accepted (413 beyond it)
- * @param requestTimeout how long receiving one request body may take (408 beyond it: slow clients, slowloris)
- * @param maxCallsPerClient how many calls one registered server may have under way at once (429 beyond it)
+ * @param requestTimeout how long receiving a request's head may take (the connection is closed beyond it), and its
+ *     body (408 beyond it): slow clients, slowloris
+ * @param maxCallsPerClient how many calls one registered server may have under way at once, over any number of
+ *     connections (429 beyond it); TCP connections themselves are not counted per client
  * @param pollWait how long a command poll waits for a command before it answers with none
  * @param disconnectAfter how long after it was last heard from a provider counts as disconnected; the commands it
  *     had not answered then complete with {@link dev.secondsite.core.spi.SiteUnreachableException}

@@ -119,7 +119,7 @@ public final class HttpsTransport implements Transport {
                     params.setSSLParameters(p);
                 }
             });
-            server.setExecutor(httpThreads);
+            server.setExecutor(this::headsWatched);
             server.createContext("/", this::handle);
             server.start();
             this.address = server.getAddress();
@@ -225,7 +225,68 @@ public final class HttpsTransport implements Transport {
 
     // ------------------------------------------------------------------------------------------------ dispatch
 
+    /**
+     * Runs one of the JDK server's exchanges with a watch on its head. The server reads a connection's TLS handshake,
+     * request line and headers on this thread before it calls {@link #handle}, and by default bounds none of that in
+     * time ({@code sun.net.httpserver.maxReqTime} is off, and is JVM-wide): a client that sends its headers slowly
+     * (slowloris) would hold the thread for ever. So when the head has not arrived within
+     * {@link HttpsLimits#requestTimeout()}, the thread is interrupted, which closes the connection's channel; the
+     * body's own time is watched by {@link #handle}.
+     */
+    private void headsWatched(Runnable exchange) {
+        httpThreads.execute(() -> {
+            HeadWatch watch = new HeadWatch(Thread.currentThread());
+            HEAD_WATCH.set(watch);
+            ScheduledFuture<?> timer = timers.schedule(watch::expire, limits.requestTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            try {
+                exchange.run();
+            } finally {
+                timer.cancel(false);
+                watch.done();
+                HEAD_WATCH.remove();
+                Thread.interrupted(); // an interrupt of this watch never reaches the pool's next task
+            }
+        });
+    }
+
+    private static final ThreadLocal<HeadWatch> HEAD_WATCH = new ThreadLocal<>();
+
+    /** Whether one exchange's head arrived in time; the lock orders the interrupt before the exchange's end. */
+    private static final class HeadWatch {
+        private final Thread thread;
+        private int state; // 0 waiting for the head, 1 head in (handler running), 2 expired, 3 done
+
+        HeadWatch(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void expire() {
+            if (state == 0) {
+                state = 2;
+                thread.interrupt();
+            }
+        }
+
+        /** @return false when the head came too late (the thread is interrupted; its channel closed) */
+        synchronized boolean headIn() {
+            if (state == 0) {
+                state = 1;
+            }
+            return state == 1;
+        }
+
+        synchronized void done() {
+            state = 3;
+        }
+    }
+
     private void handle(HttpExchange exchange) {
+        HeadWatch head = HEAD_WATCH.get();
+        if (head != null && !head.headIn()) {
+            exchange.close();
+            return;
+        }
         Call call = new Call(exchange);
         ScheduledFuture<?> watchdog = null;
         try {

@@ -14,14 +14,13 @@ import dev.secondsite.core.spi.CommandResult;
 import dev.secondsite.core.spi.VaultLink;
 import dev.secondsite.transport.https.VaultCertificates.KeyManagerMaterial;
 import java.io.IOException;
-import java.net.Authenticator;
 import java.net.InetSocketAddress;
-import java.net.PasswordAuthentication;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -53,7 +52,11 @@ import org.slf4j.LoggerFactory;
  * {@link #connect connecting} it long-polls the vault for commands, runs each on the provider's executor, posts the
  * results (batched), and sends a heartbeat; after an error or a vault restart it polls again with exponential
  * backoff and jitter. A command whose idempotency key it has seen is not run again: its first result is posted again
- * (J3). A proxy (R1) goes to the client's {@link ProxySelector} and {@link Authenticator}; it is checked with
+ * (J3). A proxy (R1) goes to the client's {@link ProxySelector}: every call, registration included, goes through a
+ * {@code CONNECT} tunnel it opens (T2). With a proxy user, the Basic credentials go on that {@code CONNECT} through a
+ * relay on loopback that this link runs (the JDK's {@link java.net.Authenticator} would not send Basic on a tunnel
+ * unless {@code jdk.http.auth.tunneling.disabledSchemes} were changed for the whole JVM, which a library must not
+ * do behind its user's back); the relay tunnels to this vault's host and port only. The proxy is checked with
  * {@link HttpProxyConnectivityCheck} before registering.
  *
  * <p>Build with {@link #builder(URI)}. Thread-safe.
@@ -69,9 +72,11 @@ public final class HttpsVaultLink implements VaultLink {
     private final Duration pollWait;
     private final Duration heartbeatEvery;
     private final Duration maxBackoff;
+    private final @Nullable Path identityFile;
     private volatile @Nullable Credentials credentials;
     private volatile @Nullable Poller poller;
     private volatile boolean closed;
+    private @Nullable Tunnel tunnel;
     /** J3: results by idempotency key, the first one kept; a running command maps to an incomplete future. */
     private final Map<String, CompletableFuture<CommandResult>> results = new LinkedHashMap<>(1024, 0.75f, false) {
         private static final long serialVersionUID = 1L;
@@ -89,6 +94,20 @@ public final class HttpsVaultLink implements VaultLink {
         this.pollWait = b.pollWait;
         this.heartbeatEvery = b.heartbeatEvery;
         this.maxBackoff = b.maxBackoff;
+        this.identityFile = b.identityFile;
+        if (identityFile != null) {
+            ProviderIdentity.load(identityFile).ifPresent(stored -> {
+                this.credentials = credentials(stored, proxy);
+                LOG.info("Provider identity read from {}; client certificate sha256 {}", identityFile,
+                        VaultCertificates.fingerprint(stored.key().chain()[0]));
+            });
+        }
+    }
+
+    private Credentials credentials(ProviderIdentity.Stored stored, @Nullable ProxySettings p) {
+        List<X509Certificate> pinned = new ArrayList<>(anchors);
+        pinned.add(stored.ca());
+        return new Credentials(stored.key(), client(stored.key(), pinned, p));
     }
 
     /** Starts building a link to the vault at {@code uri} ({@code https://host:port/}). */
@@ -136,10 +155,12 @@ public final class HttpsVaultLink implements VaultLink {
         Wire.RegisterResponse answer = call(bootstrap, post("v1/register", body), Wire.RegisterResponse.class);
         X509Certificate client = VaultCertificates.certificate(Base64.getDecoder().decode(answer.clientCertificate()));
         X509Certificate ca = VaultCertificates.certificate(Base64.getDecoder().decode(answer.caCertificate()));
-        List<X509Certificate> pinned = new ArrayList<>(anchors);
-        pinned.add(ca);
-        KeyManagerMaterial key = new KeyManagerMaterial(pair.getPrivate(), new X509Certificate[] {client, ca});
-        this.credentials = new Credentials(key, client(key, pinned, p));
+        ProviderIdentity.Stored stored = new ProviderIdentity.Stored(new KeyManagerMaterial(pair.getPrivate(),
+                new X509Certificate[] {client, ca}), ca);
+        if (identityFile != null) {
+            ProviderIdentity.save(identityFile, stored); // before use: a restart finds what the vault now holds
+        }
+        this.credentials = credentials(stored, p);
         LOG.info("Registered '{}' with {}; client certificate sha256 {}", request.friendlyName(), base,
                 VaultCertificates.fingerprint(client));
         return answer.result();
@@ -148,6 +169,7 @@ public final class HttpsVaultLink implements VaultLink {
     /**
      * @throws VaultCallException when the vault refuses the call (R6: 401/403) or the sync (422)
      * @throws IllegalStateException when this link has not registered
+     * @throws ProviderIdentityException when it has not registered and keeps its identity in a file (named)
      */
     @Override
     public SyncReport sync(String serverId, Site inventory) {
@@ -179,6 +201,9 @@ public final class HttpsVaultLink implements VaultLink {
         if (poller != null) {
             poller.disconnect();
         }
+        if (tunnel != null) {
+            tunnel.relay.close();
+        }
     }
 
     @Override
@@ -188,6 +213,10 @@ public final class HttpsVaultLink implements VaultLink {
 
     private Credentials credentials() {
         Credentials c = credentials;
+        if (c == null && identityFile != null) {
+            throw new ProviderIdentityException(identityFile, "missing: this provider has not registered yet; "
+                    + "register the server first, so that the vault issues its client certificate (R6)");
+        }
         if (c == null) {
             throw new IllegalStateException(this + " has not registered: register the server first, so that the "
                     + "vault issues its client certificate (R6)");
@@ -249,23 +278,35 @@ public final class HttpsVaultLink implements VaultLink {
             HttpClient.Builder b = HttpClient.newBuilder().sslContext(context).sslParameters(Tls.parameters(context))
                     .connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1);
             if (p != null) {
-                b.proxy(ProxySelector.of(InetSocketAddress.createUnresolved(p.address(), p.port())));
-                if (p.user().isPresent() && p.password().isPresent()) {
-                    String user = p.user().get();
-                    var password = p.password().get();
-                    b.authenticator(new Authenticator() {
-                        @Override
-                        protected PasswordAuthentication getPasswordAuthentication() {
-                            return getRequestorType() == RequestorType.PROXY
-                                    ? new PasswordAuthentication(user, password.reveal().toCharArray()) : null;
-                        }
-                    });
-                }
+                // with a user, through the relay that sends Basic on the CONNECT itself (see ProxyTunnel for why
+                // the JDK's Authenticator cannot); without one, straight to the proxy
+                InetSocketAddress via = p.user().isPresent() ? tunnelTo(p).address()
+                        : InetSocketAddress.createUnresolved(p.address(), p.port());
+                b.proxy(ProxySelector.of(via));
             }
             return b.build();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
+    }
+
+    private synchronized ProxyTunnel tunnelTo(ProxySettings p) {
+        if (tunnel != null && tunnel.proxy.equals(p)) {
+            return tunnel.relay;
+        }
+        if (tunnel != null) {
+            tunnel.relay.close();
+        }
+        try {
+            tunnel = new Tunnel(p, ProxyTunnel.start(p, base.getHost(), port(base)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the proxy relay on loopback: " + e.getMessage(), e);
+        }
+        return tunnel.relay;
+    }
+
+    /** The relay in use and the proxy settings it serves. */
+    private record Tunnel(ProxySettings proxy, ProxyTunnel relay) {
     }
 
     /** The key and the client that presents its certificate. The key is never shown. */
@@ -445,6 +486,7 @@ public final class HttpsVaultLink implements VaultLink {
         private Duration pollWait = Duration.ofSeconds(20);
         private Duration heartbeatEvery = Duration.ofSeconds(10);
         private Duration maxBackoff = Duration.ofSeconds(30);
+        private @Nullable Path identityFile;
 
         private Builder(URI uri) {
             this.uri = requireNonNull(uri, "uri");
@@ -471,6 +513,18 @@ public final class HttpsVaultLink implements VaultLink {
             return this;
         }
 
+        /**
+         * Where the provider keeps its identity, so that a restarted provider process reconnects without
+         * registering again: after a registration the link writes its private key, the client certificate the vault
+         * issued and the vault's CA to pin into this PKCS12 file (permissions 0600: the file's permissions protect
+         * it, its store password is not a secret), and a link built on an existing file starts registered. Without
+         * it the identity lives in memory only. A registration replaces the file.
+         */
+        public Builder identityFile(Path file) {
+            this.identityFile = requireNonNull(file, "file");
+            return this;
+        }
+
         /** The longest wait between reconnection attempts; default 30 s. */
         public Builder maxBackoff(Duration max) {
             this.maxBackoff = requireNonNull(max, "max");
@@ -480,6 +534,7 @@ public final class HttpsVaultLink implements VaultLink {
         /**
          * @throws dev.secondsite.core.InvalidConfigurationException (INPUT) when the URI is not
          *     {@code https://host[:port]/}
+         * @throws ProviderIdentityException when the identity file exists but cannot be read as one
          */
         public HttpsVaultLink build() {
             if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {

@@ -118,21 +118,30 @@ final class VaultCertificates {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry(ALIAS, ca.caKey, STORE_PASSWORD, new Certificate[] {ca.caCertificate});
-            Path tmp = dir.resolve(FILE + ".tmp");
-            Files.deleteIfExists(tmp);
-            try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(tmp); // no POSIX permissions here: the directory's ACL protects it
-            }
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ks.store(out, STORE_PASSWORD);
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            writePrivate(ks, STORE_PASSWORD, file);
             return ca;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot open the vault's CA in " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes {@code ks} to {@code file} as its owner alone may read it (0600 where the file system has POSIX
+     * permissions), through a temporary file moved into place, so that a crash never leaves half a store.
+     */
+    static void writePrivate(KeyStore ks, char[] password, Path file) throws IOException, GeneralSecurityException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp); // no POSIX permissions here: the directory's ACL protects it
+        }
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ks.store(out, password);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     X509Certificate caCertificate() {

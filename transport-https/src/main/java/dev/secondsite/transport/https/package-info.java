@@ -33,13 +33,33 @@
  * Errors carry {@code {"version":1,"error":CODE,"message":...}}: 400 {@code MALFORMED} or
  * {@code UNSUPPORTED_VERSION}, 404, 405, 408 {@code REQUEST_TIMEOUT} (a body not received within the request
  * timeout: slow clients, slowloris), 413 {@code BODY_TOO_LARGE}, 429 {@code TOO_MANY_CALLS} (calls per client),
- * 503 {@code NO_VAULT}. A refused request changes nothing. The number and time of request headers are bounded by the
- * JDK server's own {@code sun.net.httpserver.maxReqHeaders} and {@code sun.net.httpserver.maxReqTime}.
+ * 503 {@code NO_VAULT}. A refused request changes nothing. The number and size of request headers are bounded by the
+ * JDK server itself ({@code sun.net.httpserver.maxReqHeaders}, 200 by default, and its header size limit): beyond them
+ * it answers 4xx or closes the connection. The time to receive a request's TLS handshake and head is bounded by the
+ * transport's request timeout ({@code HttpsLimits.requestTimeout}): the connection is closed (the JDK server's own
+ * {@code sun.net.httpserver.maxReqTime} is off by default and JVM-wide, so the transport does not rely on it).
+ *
+ * <h2>Connections per client</h2>
+ * {@code HttpsLimits.maxCallsPerClient} bounds the calls one registered server has under way at once (a long poll,
+ * a results post, a heartbeat, a sync: 429 {@code TOO_MANY_CALLS} beyond it), counted after its certificate is mapped
+ * to the server. It does not bound TCP connections: a provider's link keeps about three (poll, results, heartbeat),
+ * and connections that never present a registered certificate (registration, refused calls) are bounded only by the
+ * listener's threads and backlog, each for at most the request timeout.
+ *
+ * <h2>Proxy</h2>
+ * A provider's proxy (R1) carries every call, registration included, in a {@code CONNECT} tunnel (T2). With a proxy
+ * user, the link runs a relay on loopback that sends the {@code CONNECT} with Basic credentials itself: the JDK's
+ * HttpClient drops Basic on tunnels while {@code jdk.http.auth.tunneling.disabledSchemes} lists it (its default), and
+ * that JVM-wide setting is left as the user has it. The relay tunnels only to the link's vault.
  *
  * <h2>Restarts</h2>
  * Command queues live in memory; the vault's journal is what survives: on reopening, the job engine re-sends the
  * commands that were in flight with their idempotency keys. The provider side remembers the result of each key and
  * never runs a key twice; it polls again with exponential backoff and jitter after an error or a vault restart.
+ * A provider process that restarts keeps its identity when its link has an identity file
+ * ({@code HttpsVaultLink.Builder.identityFile}): its private key, client certificate and the pinned CA in a 0600
+ * PKCS12 file, so it reconnects without registering again; a missing or unreadable file is a
+ * {@link dev.secondsite.transport.https.ProviderIdentityException} naming the file.
  * Only metadata crosses (R7).
  */
 @ParametersAreNonnullByDefault

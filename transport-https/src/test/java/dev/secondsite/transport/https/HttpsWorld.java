@@ -36,6 +36,7 @@ final class HttpsWorld implements AutoCloseable {
             .withMaxBodyBytes(1 << 20).withRequestTimeout(Duration.ofSeconds(2));
 
     final Path dir;
+    final HttpsLimits limits;
     final Site primary = TestSites.primary();
     final Site recovery = TestSites.recovery();
     final FakeHostDriver hosts = FakeHostDriver.forSites(primary, recovery);
@@ -51,7 +52,13 @@ final class HttpsWorld implements AutoCloseable {
     }
 
     HttpsWorld(Path dir, java.time.Clock clock) {
+        this(dir, clock, QUICK);
+    }
+
+    /** A world whose transport has {@code limits}. */
+    HttpsWorld(Path dir, java.time.Clock clock, HttpsLimits limits) {
         this.dir = dir;
+        this.limits = limits;
         this.transport = transport(0);
         this.vault = Vault.create(VaultOptions.builder("HTTPS DR", "westeurope").storage(dir.resolve("vault"))
                 .transport(transport).engineOptions(FAST).clock(clock).build());
@@ -63,7 +70,7 @@ final class HttpsWorld implements AutoCloseable {
 
     HttpsTransport transport(int port) {
         return HttpsTransport.builder(new InetSocketAddress("127.0.0.1", port)).caDirectory(dir.resolve("ca"))
-                .limits(QUICK).build();
+                .limits(limits).build();
     }
 
     HttpsVaultLink link() {
