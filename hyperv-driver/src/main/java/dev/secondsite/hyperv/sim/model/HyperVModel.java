@@ -581,6 +581,8 @@ public final class HyperVModel {
             m.replica.mode = ReplicationMode.Replica;
             m.planned = false;
             m.failoverPoint = null;
+            // C10, F5: the old primary's copy stays as the replica, so -UseBackup may start from it
+            m.existingReplica = reuse != null;
             if (inSync) {
                 // F5: after a planned failover the old primary holds the same data, so replication resumes at once
                 completeInitialReplication(m, clock.instant());
