@@ -127,6 +127,10 @@ public final class HyperVDriver implements HostDriver {
             return change(request, Scripts.ENABLE_REPLICATION, "Enable-VMReplication " + cmd.vmName()
                     + ": replicating to " + cmd.replicaServer(), settings(cmd.vmName(), cmd.replicaServer(),
                     cmd.settings()));
+        } else if (c instanceof HostCommand.EnableExistingReplica cmd) {
+            return change(request, Scripts.ENABLE_EXISTING_REPLICA, "Enable-VMReplication -AsReplica " + cmd.vmName()
+                    + ": the copy on " + host + " is the replica, waiting for " + cmd.primaryServer(), cmd.vmName(),
+                    cmd.primaryServer());
         } else if (c instanceof HostCommand.StartInitialReplication cmd) {
             return startInitialReplication(request, cmd);
         } else if (c instanceof HostCommand.ImportInitialReplication cmd) {
@@ -186,6 +190,10 @@ public final class HyperVDriver implements HostDriver {
         if (method instanceof InitialReplicationMethod.Offline offline) {
             return change(request, Scripts.START_INITIAL_REPLICATION_OFFLINE, "Start-VMInitialReplication " + name
                     + ": exported to " + offline.exportPath(), name, offline.exportPath());
+        }
+        if (method instanceof InitialReplicationMethod.UsingExistingReplica) {
+            return change(request, Scripts.START_INITIAL_REPLICATION_USE_BACKUP, "Start-VMInitialReplication "
+                    + name + ": started from the existing replica", name);
         }
         Instant startAt = cmd.startAt();
         if (method instanceof InitialReplicationMethod.OverNetworkScheduled && startAt == null) {

@@ -139,6 +139,22 @@ final class Scripts {
             }
             """ + REPLICATION_OUTPUT);
 
+    // C10 on the replica host: the restored copy becomes the replica, accepted only from the VM's primary host; done
+    // already when that copy is the replica (a re-send, or the primary has enabled replication since)
+    static final Script ENABLE_EXISTING_REPLICA = script("EnableExistingReplica",
+            "[string]$VMName, [string]$AllowedPrimaryServer", """
+            $vm = Get-VM -Name $VMName -ErrorAction Stop
+            $changed = $false
+            if ($vm.ReplicationState.ToString() -eq 'Disabled') {
+                Enable-VMReplication -VMName $VMName -AsReplica -AllowedPrimaryServer $AllowedPrimaryServer -Confirm:$false -ErrorAction Stop
+                $changed = $true
+            }
+            $r = Get-VMReplication -VMName $VMName -ErrorAction Stop
+            if ($r.ReplicationMode.ToString() -ne 'Replica') {
+                throw ("virtual machine '" + $VMName + "' on this host is already replicating as " + $r.ReplicationMode.ToString() + " (state " + $r.ReplicationState.ToString() + "), not as a replica")
+            }
+            """ + REPLICATION_OUTPUT);
+
     private static final String INITIAL_REPLICATION_DONE = "if ($state -eq 'InitialReplicationInProgress' -or "
             + "$state -eq 'WaitingForInitialReplication' -or $state -eq 'Replicating' -or "
             + "$state -eq 'Resynchronizing') {\n} else {\n";
@@ -158,6 +174,11 @@ final class Scripts {
             "[string]$VMName, [string]$DestinationPath",
             READ_REPLICATION + INITIAL_REPLICATION_DONE + """
                 Start-VMInitialReplication -VMName $VMName -DestinationPath $DestinationPath -Confirm:$false -ErrorAction Stop
+            """ + REREAD_REPLICATION + "}\n" + REPLICATION_OUTPUT);
+
+    static final Script START_INITIAL_REPLICATION_USE_BACKUP = script("StartInitialReplication-UseBackup",
+            "[string]$VMName", READ_REPLICATION + INITIAL_REPLICATION_DONE + """
+                Start-VMInitialReplication -VMName $VMName -UseBackup -Confirm:$false -ErrorAction Stop
             """ + REREAD_REPLICATION + "}\n" + REPLICATION_OUTPUT);
 
     static final Script IMPORT_INITIAL_REPLICATION = script("ImportInitialReplication",
@@ -387,7 +408,8 @@ final class Scripts {
                 CLEANUP_TEST_FAILOVER, CANCEL_FAILOVER, COMPLETE_FAILOVER, REVERSE_REPLICATION, START_VM,
                 STOP_VM_SHUTDOWN, STOP_VM_TURN_OFF, DISABLE_REPLICATION, DISABLE_REPLICATION_READ_PARTNER,
                 DISABLE_REPLICATION_DELETE_REPLICA, GET_REPLICATION_STATUS, LIST_RECOVERY_POINTS,
-                CONNECT_NETWORK_ADAPTER, CONNECT_NETWORK_ADAPTER_DISCONNECT, RUN_SCRIPT, VmmScripts.READ_SITE);
+                CONNECT_NETWORK_ADAPTER, CONNECT_NETWORK_ADAPTER_DISCONNECT, RUN_SCRIPT, VmmScripts.READ_SITE, ENABLE_EXISTING_REPLICA,
+                START_INITIAL_REPLICATION_USE_BACKUP);
     }
 
     /** A command block ({@code param(...)} + body) wrapped in the bootstrap. */

@@ -57,8 +57,8 @@ class HyperVDriverTest {
                     "CleanupTestFailover", "CancelFailover", "CompleteFailover", "ReverseReplication", "StartVm",
                     "StopVm-Shutdown", "StopVm-TurnOff", "DisableReplication", "DisableReplication-ReadPartner",
                     "DisableReplication-DeleteReplica", "DisableReplication", "GetReplicationStatus",
-                    "ListRecoveryPoints", "ConnectNetworkAdapter", "ConnectNetworkAdapter-Disconnect"),
-                    ps.scriptNames());
+                    "ListRecoveryPoints", "ConnectNetworkAdapter", "ConnectNetworkAdapter-Disconnect",
+                    "EnableExistingReplica", "StartInitialReplication-UseBackup"), ps.scriptNames());
             for (FakePowerShell.Call call : calls) {
                 assertEquals(call.script().parameters().size(), call.argumentList().size(), call.script().name());
             }
@@ -75,6 +75,10 @@ class HyperVDriverTest {
             assertEquals(List.of(Samples.VM, Samples.PRIMARY, 8084, "Certificate", 300, 4, 2, true),
                     calls.get(16).argumentList());
             assertEquals(List.of(Samples.VM + " - Test", "Network Adapter"), calls.get(27).argumentList());
+            assertEquals(List.of(Samples.VM, Samples.PRIMARY), calls.get(28).argumentList(),
+                    "C10: the replica host accepts the copy from the VM's primary host only");
+            assertEquals(Samples.REPLICA, calls.get(28).computerName());
+            assertEquals(List.of(Samples.VM), calls.get(29).argumentList());
         }
 
         @Test

@@ -74,6 +74,9 @@ final class Samples {
         r.add(request(REPLICA, new HostCommand.ConnectNetworkAdapter(VM_ID, VM, "Network Adapter", "corp-dr",
                 false)));
         r.add(request(REPLICA, new HostCommand.ConnectNetworkAdapter(VM_ID, VM, "Network Adapter", null, true)));
+        r.add(request(REPLICA, new HostCommand.EnableExistingReplica(VM_ID, VM, PRIMARY)));
+        r.add(request(PRIMARY, new HostCommand.StartInitialReplication(VM_ID, VM,
+                new InitialReplicationMethod.UsingExistingReplica(), null)));
         return r;
     }
 

@@ -31,9 +31,10 @@ import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.protection.StorageMapping;
 import dev.secondsite.core.provider.Provider;
 import dev.secondsite.core.provider.RegistrationOptions;
+import dev.secondsite.core.spi.CommandOutput;
+import dev.secondsite.core.spi.CommandResult;
+import dev.secondsite.core.spi.ScriptRunner;
 import dev.secondsite.core.spi.TestNetwork;
-import dev.secondsite.core.testing.FakeHostDriver;
-import dev.secondsite.core.testing.FakeScriptRunner;
 import dev.secondsite.core.transport.local.LocalTransport;
 import dev.secondsite.core.vault.JobHandle;
 import dev.secondsite.core.vault.PlannedFailoverOptions;
@@ -41,16 +42,25 @@ import dev.secondsite.core.vault.SettledJob;
 import dev.secondsite.core.vault.TestFailoverOptions;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultOptions;
+import dev.secondsite.hyperv.HyperVDriver;
+import dev.secondsite.hyperv.PowerShell;
+import dev.secondsite.hyperv.VmmSiteReader;
+import dev.secondsite.hyperv.sim.SimulatedFabric;
+import dev.secondsite.hyperv.sim.model.HyperVEnums.AllowedAuthenticationType;
+import dev.secondsite.hyperv.sim.model.ReplicaServerSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The end-to-end DR drill on the embedded default: a vault (kept durably in a temporary directory) and two site
- * providers in one JVM, joined by the {@code local:} transport, driving an in-memory model of Hyper-V Replica. It
+ * providers in one JVM, joined by the {@code local:} transport, each driving its hosts through the Hyper-V driver's
+ * PowerShell scripts, which a simulated Hyper-V fabric (both VMM servers and their hosts) parses and runs. Each
+ * provider syncs its site from its VMM server through the same VMM reader a real server is read with. It
  * registers both VMM servers, pairs a cloud, maps networks and storage, protects three VMs, restarts the vault from
  * its journal, builds a two-group recovery plan with a dependency, a
  * script and a manual action, then runs a test failover and its cleanup, a planned failover, commit, reverse
@@ -59,25 +69,39 @@ import java.util.Set;
 public final class DrDrill {
     private static final URI HUB = URI.create("local:drill");
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String DNS_SCRIPT = "\\\\vmm-b\\library\\update-dns.ps1";
 
     private DrDrill() {
     }
 
     public static void main(String[] args) throws Exception {
-        Site primary = primarySite();
-        Site recovery = recoverySite();
-        // one model for both sites: Hyper-V Replica links the hosts of both
-        FakeHostDriver hosts = FakeHostDriver.forSites(primary, recovery);
-        FakeScriptRunner scripts = new FakeScriptRunner().succeed("\\\\vmm-b\\library\\update-dns.ps1");
+        // one fabric for both sites: Hyper-V Replica links the hosts of both
+        SimulatedFabric.Builder fabricBuilder = SimulatedFabric.builder().site(primarySite()).site(recoverySite());
+        // C8: certificate-based replication (the default) needs a certificate on every host; the pairing job
+        // makes each host a replica server with it
+        for (String host : List.of("hv01.contoso.local", "hv02.contoso.local", "hv11.fabrikam.local",
+                "hv12.fabrikam.local")) {
+            fabricBuilder.replicaServer(host, new ReplicaServerSettings(false, AllowedAuthenticationType.Kerberos,
+                    false, 80, 443, thumbprint(host), "D:\\Hyper-V\\Replica"));
+        }
+        SimulatedFabric fabric = fabricBuilder.build();
+        List<String> scriptsRun = new CopyOnWriteArrayList<>();
+        // RP8 scripts run on the VMM server; the fabric has no script library yet, so this stands in for the
+        // driver's PowerShellScriptRunner until it has: it answers the drill's one script as a success
+        ScriptRunner scripts = (path, timeout) -> {
+            if (!path.equals(DNS_SCRIPT)) {
+                return CommandResult.permanentFailure("the drill knows no script '" + path + "'");
+            }
+            scriptsRun.add(path);
+            return CommandResult.succeeded("ran " + path, new CommandOutput.ScriptOutput(0, "DNS updated", ""));
+        };
 
         // the vault keeps its state in a directory: every change and job event is journaled before it takes effect
         Path storage = Files.createTempDirectory("secondsite-drill");
         Vault first = Vault.create(VaultOptions.builder("Contoso DR", "westeurope").storage(storage).transport(HUB)
                 .build());
-        try (Provider siteA = Provider.builder("vmm-a.contoso.local", () -> primary).hostDriver(hosts).vault(HUB)
-                     .scriptRunner(scripts).build();
-             Provider siteB = Provider.builder("vmm-b.contoso.local", () -> recovery).hostDriver(hosts).vault(HUB)
-                     .scriptRunner(scripts).build()) {
+        try (Provider siteA = provider(fabric, "vmm-a", "vmm-a.contoso.local", scripts);
+             Provider siteB = provider(fabric, "vmm-b", "vmm-b.contoso.local", scripts)) {
             Vault vault = first;
             say("Vault '%s' in %s is %s, kept in %s", vault.info().name(), vault.info().region(),
                     vault.info().state(), storage);
@@ -115,8 +139,7 @@ public final class DrDrill {
                     .addDependency("vm-web", "vm-app")
                     .addAction(Slot.afterGroup(1), PlanAction.manual("Check the database",
                             "Log on to db01 and confirm the database is mounted"))
-                    .addAction(Slot.afterGroup(2), PlanAction.script("Update DNS",
-                            "\\\\vmm-b\\library\\update-dns.ps1", ScriptSide.RECOVERY)
+                    .addAction(Slot.afterGroup(2), PlanAction.script("Update DNS", DNS_SCRIPT, ScriptSide.RECOVERY)
                             .withKinds(FailoverKind.PLANNED, FailoverKind.UNPLANNED))
                     .build();
             vault.plans().save(plan);
@@ -142,7 +165,7 @@ public final class DrDrill {
 
             vault.configuration().protection().protectedVms().forEach(vm -> say("  %s: %s, running on %s",
                     vm.vmName(), vm.state(), vm.activeLocation()));
-            say("Scripts run: %s", scripts.paths());
+            say("Scripts run: %s", scriptsRun);
             say("%nConfiguration (secrets never exported):%n%s", ConfigurationJson.export(vault.configuration()));
             String jobs = JobJson.export(vault.jobs().list(JobQuery.all()));
             say("%nJob history: %d jobs, %d characters of JSON (J4)", vault.jobs().list(JobQuery.all()).size(),
@@ -160,6 +183,23 @@ public final class DrDrill {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
+    }
+
+    /**
+     * The provider of one VMM server of the fabric: its inventory read from that server by the VMM reader, its
+     * commands carried out by the Hyper-V driver, both through PowerShell run on that server.
+     */
+    private static Provider provider(SimulatedFabric fabric, String siteId, String vmmServer, ScriptRunner scripts) {
+        PowerShell onServer = fabric.on(vmmServer);
+        return Provider.builder(vmmServer, new VmmSiteReader(onServer, siteId, vmmServer, Duration.ofMinutes(1)))
+                .hostDriver(HyperVDriver.builder().powerShell(onServer).build()).vault(HUB).scriptRunner(scripts)
+                .build();
+    }
+
+    /** A made-up SHA-1 thumbprint of the host's certificate: 40 hex digits, the same for the same host. */
+    private static String thumbprint(String host) {
+        return String.format("%040X", new java.math.BigInteger(1, host.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .mod(java.math.BigInteger.ONE.shiftLeft(160)));
     }
 
     /** Waits for a job to end (or to wait for its manual action) and prints it. */

@@ -73,6 +73,8 @@ final class ProtectionJson {
             ir.put("method", "OverNetworkScheduled").put("startTime", at.startTime().toString());
         } else if (initial instanceof InitialReplication.Offline off) {
             ir.put("method", "Offline").put("exportPath", off.exportPath()).put("importPath", off.importPath());
+        } else if (initial instanceof InitialReplication.UsingExistingReplica) {
+            ir.put("method", "UsingExistingReplica");
         } else {
             ir.put("method", "OverNetworkNow");
         }
@@ -146,8 +148,9 @@ final class ProtectionJson {
                 }
             }
             case "Offline" -> in.build(() -> InitialReplication.offline(in.text("exportPath"), in.text("importPath")));
-            default -> throw in.error("method", "'method' must be OverNetworkNow, OverNetworkScheduled or Offline, "
-                    + "was '" + method + "'");
+            case "UsingExistingReplica" -> InitialReplication.usingExistingReplica();
+            default -> throw in.error("method", "'method' must be OverNetworkNow, OverNetworkScheduled, Offline or "
+                    + "UsingExistingReplica, was '" + method + "'");
         };
         in.end();
         return result;

@@ -13,13 +13,14 @@ import javax.annotation.Nullable;
 
 /**
  * How a newly protected VM's data first reaches the replica before normal replication starts (C10): over the
- * network now, over the network at a time of day, or offline through an export and an import path (O1).
+ * network now, over the network at a time of day, offline through an export and an import path (O1), or from a
+ * copy already on the replica host (restored from a backup), so only the differences cross the network.
  *
  * <p>Every implementation is an immutable record and thread-safe.
  */
 public sealed interface InitialReplication
         permits InitialReplication.OverNetworkNow, InitialReplication.OverNetworkScheduled,
-        InitialReplication.Offline {
+        InitialReplication.Offline, InitialReplication.UsingExistingReplica {
 
     /** Over the network, starting as soon as protection is enabled; the default. */
     static InitialReplication overNetworkNow() {
@@ -42,6 +43,15 @@ public sealed interface InitialReplication
      */
     static InitialReplication offline(String exportPath, String importPath) {
         return new Offline(exportPath, importPath);
+    }
+
+    /**
+     * From an existing copy of each VM on its replica host, e.g. restored from a backup: the replica host takes it
+     * as the replica ({@code Enable-VMReplication -AsReplica}) before the primary enables replication, and the
+     * initial replication sends only the differences ({@code Start-VMInitialReplication -UseBackup}).
+     */
+    static InitialReplication usingExistingReplica() {
+        return UsingExistingReplica.INSTANCE;
     }
 
     /** True for {@link Offline}. */
@@ -115,5 +125,13 @@ public sealed interface InitialReplication
                         name + " (" + path + ") must not be a loopback path: Hyper-V does not support loopback"));
             }
         }
+    }
+
+    /**
+     * From a copy of the VM that already exists on the replica host (restored from a backup); see
+     * {@link #usingExistingReplica()}.
+     */
+    record UsingExistingReplica() implements InitialReplication {
+        private static final UsingExistingReplica INSTANCE = new UsingExistingReplica();
     }
 }

@@ -55,7 +55,27 @@ public sealed interface HostCommand {
     }
 
     /**
-     * Starts initial replication (C10): now, at {@code startAt}, or exported to the offline path.
+     * Makes an existing copy of a VM on the replica host its replica, waiting for {@code primaryServer}
+     * ({@code Enable-VMReplication -AsReplica -AllowedPrimaryServer}, C10): the first step of an initial replication
+     * {@link InitialReplicationMethod.UsingExistingReplica using an existing replica}, run before the primary's
+     * {@link EnableReplication}.
+     */
+    record EnableExistingReplica(String vmId, String vmName, String primaryServer) implements HostCommand {
+        public EnableExistingReplica {
+            Checks.text("EnableExistingReplica", "vmId", vmId);
+            Checks.text("EnableExistingReplica", "vmName", vmName);
+            Checks.text("EnableExistingReplica", "primaryServer", primaryServer);
+        }
+
+        @Override
+        public String describe() {
+            return "EnableExistingReplica " + vmName + " <- " + primaryServer;
+        }
+    }
+
+    /**
+     * Starts initial replication (C10): now, at {@code startAt}, exported to the offline path, or from the existing
+     * replica (-UseBackup).
      *
      * @param startAt the instant a scheduled replication starts, null to start now or for offline
      */
@@ -349,6 +369,13 @@ public sealed interface HostCommand {
                 Checks.text("offline initial replication", "exportPath", exportPath);
                 Checks.text("offline initial replication", "importPath", importPath);
             }
+        }
+
+        /**
+         * From the copy on the replica host that {@link EnableExistingReplica} made the replica: only the
+         * differences are sent ({@code Start-VMInitialReplication -UseBackup}).
+         */
+        record UsingExistingReplica() implements InitialReplicationMethod {
         }
     }
 }

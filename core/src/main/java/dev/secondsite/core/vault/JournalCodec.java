@@ -133,6 +133,7 @@ final class JournalCodec {
             ConfigChange.Transition.class, "Transition",
             HostCommand.class, HostCommand.ConfigureReplicaServer.class, "ConfigureReplicaServer",
             HostCommand.EnableReplication.class, "EnableReplication",
+            HostCommand.EnableExistingReplica.class, "EnableExistingReplica",
             HostCommand.StartInitialReplication.class, "StartInitialReplication",
             HostCommand.ImportInitialReplication.class, "ImportInitialReplication",
             HostCommand.PrepareFailover.class, "PrepareFailover", HostCommand.Failover.class, "Failover",
@@ -147,6 +148,7 @@ final class JournalCodec {
             HostCommand.InitialReplicationMethod.class, HostCommand.InitialReplicationMethod.OverNetworkNow.class,
             "OverNetworkNow", HostCommand.InitialReplicationMethod.OverNetworkScheduled.class, "OverNetworkScheduled",
             HostCommand.InitialReplicationMethod.Offline.class, "Offline",
+            HostCommand.InitialReplicationMethod.UsingExistingReplica.class, "UsingExistingReplica",
             RecoveryPointChoice.class, RecoveryPointChoice.Latest.class, "Latest",
             RecoveryPointChoice.LatestAppConsistent.class, "LatestAppConsistent", RecoveryPointChoice.Chosen.class,
             "Chosen",
@@ -156,7 +158,7 @@ final class JournalCodec {
             CommandOutput.RecoveryPoints.class, "RecoveryPoints", CommandOutput.ScriptOutput.class, "ScriptOutput",
             InitialReplication.class, InitialReplication.OverNetworkNow.class, "OverNetworkNow",
             InitialReplication.OverNetworkScheduled.class, "OverNetworkScheduled", InitialReplication.Offline.class,
-            "Offline",
+            "Offline", InitialReplication.UsingExistingReplica.class, "UsingExistingReplica",
             PlanAction.Details.class, PlanAction.Script.class, "Script", PlanAction.Manual.class, "Manual");
 
     /**

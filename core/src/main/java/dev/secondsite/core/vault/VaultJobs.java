@@ -223,6 +223,12 @@ final class VaultJobs {
             String id = "enable/" + vmId;
             List<Step> steps = new ArrayList<>();
             steps.add(new Step.Apply(new ConfigChange.Protect(cloud, vmId, ProtectionOrigin.VAULT, replicaHost)));
+            if (pairing.settings().initialReplication() instanceof InitialReplication.UsingExistingReplica) {
+                // C10: Hyper-V takes an existing copy as the replica only when that host accepts it first
+                // (-AsReplica); the primary's Enable-VMReplication then finds it instead of creating a new one
+                steps.add(new Step.Command(keys.request(id, steps.size(), pairing.targetServerId(), replicaHost,
+                        new HostCommand.EnableExistingReplica(vmId, vm.name(), vm.host()))));
+            }
             steps.add(new Step.Command(keys.request(id, steps.size(), cloud.serverId(), vm.host(),
                     new HostCommand.EnableReplication(vmId, vm.name(), replicaHost, parameters(pairing.settings())))));
             steps.add(new Step.Apply(new ConfigChange.Transition(vmId, ProtectionOperation.START_INITIAL_REPLICATION)));
@@ -237,7 +243,8 @@ final class VaultJobs {
 
     /**
      * C10: starts initial replication from {@code sourceHost} by the pairing's method (now, at its next start time,
-     * or exported offline) and, offline, imports it on {@code targetHost}.
+     * exported offline, or from the existing replica) and, offline, imports it on {@code targetHost}. After a reverse
+     * replication the old primary's copy is the existing replica, so that method needs no step on the target.
      */
     private void addInitialReplication(Keys keys, String id, List<Step> steps, Vm vm, ReplicationSettings settings,
                                        String sourceServer, String sourceHost, String targetServer,
@@ -684,6 +691,9 @@ final class VaultJobs {
         }
         if (method instanceof InitialReplication.Offline offline) {
             return new HostCommand.InitialReplicationMethod.Offline(offline.exportPath(), offline.importPath());
+        }
+        if (method instanceof InitialReplication.UsingExistingReplica) {
+            return new HostCommand.InitialReplicationMethod.UsingExistingReplica();
         }
         return new HostCommand.InitialReplicationMethod.OverNetworkNow();
     }

@@ -222,7 +222,8 @@ class ConfigurationJsonPropertyTest {
                 .copyFrequency(CopyFrequency.values()[r.nextInt(3)]).additionalRecoveryPoints(points)
                 .appConsistentFrequencyHours(points == 0 ? 0 : r.nextInt(Math.min(points, 13)))
                 .compression(r.nextBoolean()).deleteReplicaOnDisable(r.nextBoolean());
-        switch (r.nextInt(3)) {
+        switch (r.nextInt(4)) {
+            case 2 -> b.initialReplication(InitialReplication.usingExistingReplica());
             case 0 -> b.initialReplication(InitialReplication.overNetworkAt(LocalTime.of(r.nextInt(24), 30)));
             case 1 -> b.initialReplication(InitialReplication.offline("\\\\nas1\\export", "\\\\nas2\\import"));
             default -> b.initialReplication(InitialReplication.overNetworkNow());

@@ -99,6 +99,28 @@ class FakeHostDriverSequencesTest {
     }
 
     @Test
+    @DisplayName("C10 using an existing replica: -UseBackup is refused until the replica host took the copy with "
+            + "-AsReplica, then replicates at once")
+    void existingReplicaInitialReplication() {
+        HostCommand.StartInitialReplication useBackup = new HostCommand.StartInitialReplication(VM, NAME,
+                HostCommandMapping.method(InitialReplication.usingExistingReplica()), null);
+        f.ok(B1, new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(SETTINGS)));
+        f.refused(A1, new HostCommand.EnableExistingReplica(VM, NAME, A1));
+        f.ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, HostCommandMapping.parameters(SETTINGS)));
+        String refusal = f.refused(A1, useBackup).message();
+        assertTrue(refusal.contains("-AsReplica"), refusal);
+        assertEquals("ReadyForInitialReplication", f.vm().state(), "a refused command changes nothing");
+
+        f.ok(B1, new HostCommand.DisableReplication(VM, NAME, false));
+        f.ok(B1, new HostCommand.EnableExistingReplica(VM, NAME, A1));
+        f.ok(A1, new HostCommand.EnableReplication(VM, NAME, B1, HostCommandMapping.parameters(SETTINGS)));
+        f.ok(A1, useBackup);
+
+        assertEquals("Replicating", f.vm().state());
+        assertEquals(B1, f.vm().replica().host());
+    }
+
+    @Test
     @DisplayName("C10 a scheduled initial replication starts at its time on the fake's clock")
     void scheduledInitialReplication() {
         f.ok(B1, new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(SETTINGS)));

@@ -234,6 +234,8 @@ final class FakeHyperVModel {
             return configure(host, cmd);
         } else if (c instanceof HostCommand.EnableReplication cmd) {
             return enable(host, cmd);
+        } else if (c instanceof HostCommand.EnableExistingReplica cmd) {
+            return enableExistingReplica(host, cmd);
         } else if (c instanceof HostCommand.StartInitialReplication cmd) {
             return startInitialReplication(host, cmd);
         } else if (c instanceof HostCommand.ImportInitialReplication cmd) {
@@ -292,6 +294,29 @@ final class FakeHyperVModel {
         return ok("Enable-VMReplication", m, "replicating to " + cmd.replicaServer());
     }
 
+    /** C10: Enable-VMReplication -AsReplica on the replica host, for a copy restored there from a backup. */
+    private CommandResult enableExistingReplica(String host, HostCommand.EnableExistingReplica cmd) {
+        Machine m = vmNamed(cmd.vmId(), cmd.vmName(), host);
+        if (m.primary.host.equals(host)) {
+            throw refuse("Enable-VMReplication -AsReplica: '" + m.name + "' on " + host + " is the primary "
+                    + "virtual machine; run it on the host that holds the existing replica");
+        }
+        if (!m.state.equals(DISABLED)) {
+            if (m.replica != null && m.replica.host.equals(host)) {
+                return ok("Enable-VMReplication -AsReplica", m, "already the replica on " + host);
+            }
+            throw refuse("Enable-VMReplication -AsReplica: Hyper-V Replica is already enabled for virtual machine '"
+                    + m.name + "' (state " + m.state + ")");
+        }
+        HostState state = hosts.get(host);
+        if (state == null || state.replicaServer == null) {
+            throw refuse("Enable-VMReplication -AsReplica: the server '" + host + "' is not configured as a "
+                    + "Hyper-V Replica server (run Set-VMReplicationServer on it first)");
+        }
+        m.existingReplicaHost = host;
+        return ok("Enable-VMReplication -AsReplica", m, "waiting for " + cmd.primaryServer() + " on " + host);
+    }
+
     private void checkReplicaServer(String cmdlet, String host, String replicaServer,
                                     HostCommand.ReplicationParameters s) {
         HostState replica = hosts.get(replicaServer);
@@ -322,6 +347,11 @@ final class FakeHyperVModel {
         Machine m = primaryOn(host, cmd.vmId(), cmd.vmName());
         requireState("Start-VMInitialReplication", m, READY);
         Instant now = clock.instant();
+        if (cmd.method() instanceof HostCommand.InitialReplicationMethod.UsingExistingReplica
+                && (m.existingReplicaHost == null || !m.existingReplicaHost.equals(m.replica.host))) {
+            throw refuse("Start-VMInitialReplication -UseBackup: needs an existing replica of '" + m.name + "' on "
+                    + m.replica.host + " enabled with -AsReplica");
+        }
         if (cmd.method() instanceof HostCommand.InitialReplicationMethod.Offline offline) {
             m.state = INITIAL_REPLICATION;
             m.offline = offline;
@@ -485,6 +515,8 @@ final class FakeHyperVModel {
                     + " must be turned off to become the replica (it is " + oldPrimary.power + ")");
         }
         boolean inSync = m.prepared && backToOldPrimary;
+        // the old primary's copy is there already: it can serve as the existing replica (-UseBackup)
+        m.existingReplicaHost = backToOldPrimary ? oldPrimary.host : null;
         m.primary = m.replica;
         m.replica = backToOldPrimary ? oldPrimary : m.newReplicaCopy(cmd.newReplicaServer());
         m.config = ReplicaConfig.of(cmd.settings());
@@ -841,6 +873,8 @@ final class FakeHyperVModel {
         @Nullable Instant initialReplicationEndsAt;
         int pollsUntilReplicated;
         @Nullable HostCommand.InitialReplicationMethod.Offline offline;
+        /** The host whose copy was accepted as the replica with -AsReplica, before Enable-VMReplication. */
+        @Nullable String existingReplicaHost;
         @Nullable RecoveryPoint failoverPoint;
         @Nullable RecoveryPoint committedPoint;
         @Nullable String stateBeforeFailover;

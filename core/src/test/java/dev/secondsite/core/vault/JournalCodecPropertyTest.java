@@ -287,7 +287,8 @@ class JournalCodecPropertyTest {
     private static HostCommand command(Random r) {
         String id = name(r);
         String vm = name(r);
-        return switch (r.nextInt(18)) {
+        return switch (r.nextInt(19)) {
+            case 17 -> new HostCommand.EnableExistingReplica(id, vm, name(r));
             case 0 -> new HostCommand.ConfigureReplicaServer(HostCommandMapping.parameters(settings(r)));
             case 1 -> new HostCommand.EnableReplication(id, vm, name(r), HostCommandMapping.parameters(settings(r)));
             case 2 -> new HostCommand.StartInitialReplication(id, vm, HostCommandMapping.method(initial(r)), nullable(r, instant(r)));
@@ -355,7 +356,8 @@ class JournalCodecPropertyTest {
     }
 
     private static InitialReplication initial(Random r) {
-        return switch (r.nextInt(3)) {
+        return switch (r.nextInt(4)) {
+            case 3 -> InitialReplication.usingExistingReplica();
             case 0 -> InitialReplication.overNetworkAt(LocalTime.ofNanoOfDay((long) (r.nextDouble() * 86_399e9)));
             case 1 -> InitialReplication.offline("D:\\export\\" + r.nextInt(100), "\\\\nas-" + r.nextInt(9)
                     + "\\import");

@@ -77,6 +77,9 @@ class JournalCodecTest {
                         HostCommandMapping.method(InitialReplication.overNetworkAt(LocalTime.of(2, 0))), T0.plusSeconds(3600)),
                 new HostCommand.StartInitialReplication("vm-1", "web-01",
                         HostCommandMapping.method(InitialReplication.offline("D:\\export", "E:\\import")), null),
+                new HostCommand.StartInitialReplication("vm-1", "web-01",
+                        HostCommandMapping.method(InitialReplication.usingExistingReplica()), null),
+                new HostCommand.EnableExistingReplica("vm-1", "web-01", "hv-a1"),
                 new HostCommand.ImportInitialReplication("vm-1", "web-01", "E:\\import\\web-01"),
                 new HostCommand.PrepareFailover("vm-1", "web-01"),
                 new HostCommand.Failover("vm-1", "web-01", RecoveryPointChoice.latest()),
@@ -107,6 +110,7 @@ class JournalCodecTest {
         return List.of(
                 new ConfigChange.Pair(pairing),
                 new ConfigChange.EditPairing(pairing.withSettings(settings(InitialReplication.overNetworkNow()))),
+                new ConfigChange.EditPairing(pairing.withSettings(settings(InitialReplication.usingExistingReplica()))),
                 new ConfigChange.Unpair(GOLD),
                 new ConfigChange.MapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "Corp-DR")),
                 new ConfigChange.UnmapNetwork("vmm-a", "Corp"),

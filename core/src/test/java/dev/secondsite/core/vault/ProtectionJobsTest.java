@@ -167,6 +167,32 @@ class ProtectionJobsTest {
     }
 
     @Test
+    @DisplayName("C10 E1 using an existing replica: -AsReplica on the replica host first, then enable on the primary, "
+            + "-UseBackup, finalize")
+    void enableUsingExistingReplica() {
+        DrWorld w = world(new DrWorld(DrWorld.defaultSettings()
+                .initialReplication(InitialReplication.usingExistingReplica()).build())).pair().map();
+
+        w.succeed(w.vault.protectedVms().enable(GOLD, List.of(APP1)));
+
+        List<FakeHostDriver.Execution> runs = w.hosts.historyFor(APP1);
+        assertEquals(List.of("EnableExistingReplica", "EnableReplication", "StartInitialReplication",
+                "GetReplicationStatus"), runs.stream().map(FakeHostDriver.Execution::commandName).toList());
+        String primaryHost = w.primaryHost(APP1);
+        assertEquals(List.of(w.replicaHost(APP1), primaryHost, primaryHost, primaryHost),
+                runs.stream().map(FakeHostDriver.Execution::host).toList());
+        assertEquals(List.of(B, A, A, A), runs.stream().map(e -> e.request().serverId()).toList());
+        HostCommand.EnableExistingReplica asReplica = (HostCommand.EnableExistingReplica) runs.get(0).command();
+        assertEquals(primaryHost, asReplica.primaryServer(), "the replica accepts only the VM's primary host");
+        HostCommand.StartInitialReplication start = (HostCommand.StartInitialReplication) runs.get(2).command();
+        assertEquals(new HostCommand.InitialReplicationMethod.UsingExistingReplica(), start.method());
+        assertNull(start.startAt());
+        assertEquals("Replicating", w.fake(APP1).state());
+        assertEquals(w.replicaHost(APP1), w.fake(APP1).replica().host());
+        assertEquals(ProtectionState.PROTECTED, w.protectedVm(APP1).state());
+    }
+
+    @Test
     @DisplayName("E3 J1 onboarding takes over Hyper-V's replication and reuses the same replica")
     void onboard() {
         DrWorld w = world(new DrWorld()).pair().map();

@@ -540,7 +540,9 @@ public final class HyperVModel {
                         + "run only on the Replica virtual machine; '" + vmName + "' on " + h.name + " is "
                         + c.mode + ".");
             }
-            boolean planned = c.state == ReplicationState.FailedOverWaitingCompletion && m.planned;
+            // F2, F5: a planned failover left the old primary with the same data, committed (FailedOver) or not
+            boolean planned = m.planned && (c.state == ReplicationState.FailedOverWaitingCompletion
+                    || c.state == ReplicationState.FailedOver);
             if (!planned && c.state != ReplicationState.FailedOver) {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", c.state
                         == ReplicationState.FailedOverWaitingCompletion ? "The failover of '" + vmName
@@ -581,6 +583,8 @@ public final class HyperVModel {
             m.replica.mode = ReplicationMode.Replica;
             m.planned = false;
             m.failoverPoint = null;
+            // C10, F5: the old primary's copy stays as the replica, so -UseBackup may start from it
+            m.existingReplica = reuse != null;
             if (inSync) {
                 // F5: after a planned failover the old primary holds the same data, so replication resumes at once
                 completeInitialReplication(m, clock.instant());
