@@ -118,7 +118,7 @@ final class DrOnFabric implements AutoCloseable {
     Job succeed(JobHandle handle) {
         Job job = finish(handle, "done by the suite");
         assertEquals(JobState.SUCCEEDED, job.state(), () -> "job " + job.kind() + " errors " + job.errors()
-                + " tasks " + job.tasks());
+                + " tasks " + job.tasks() + "\nfabric: " + fabric.sideEffects());
         return job;
     }
 

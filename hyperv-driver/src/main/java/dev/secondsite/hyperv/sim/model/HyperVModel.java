@@ -63,8 +63,9 @@ import javax.annotation.Nullable;
  * <h2>Choices where the public documentation is silent</h2>
  * During a test failover the replica keeps reading Replicating (the test VM {@code "<name> - Test"} has mode
  * TestReplica); after Complete-VMFailover the replica reads FailedOver until Set-VMReplication -Reverse; a planned
- * failover may be reversed straight from FailedOverWaitingCompletion, an unplanned one only after
- * Complete-VMFailover. {@code Get-VMSnapshot -SnapshotType Replica} lists every recovery point (standard and
+ * failover may be reversed straight from FailedOverWaitingCompletion or after Complete-VMFailover, and replication
+ * then resumes at once (the old primary holds the same data); an unplanned one only after Complete-VMFailover, and
+ * the old primary then needs a new initial replication. {@code Get-VMSnapshot -SnapshotType Replica} lists every recovery point (standard and
  * application-consistent; each object carries its own SnapshotType). Connect-VMNetworkAdapter accepts any switch
  * name for a test VM (the isolated test network is created on demand) and, for other VMs, the switches named after
  * the site's VM networks plus those added with {@link #addSwitch}.
@@ -540,7 +541,10 @@ public final class HyperVModel {
                         + "run only on the Replica virtual machine; '" + vmName + "' on " + h.name + " is "
                         + c.mode + ".");
             }
-            boolean planned = c.state == ReplicationState.FailedOverWaitingCompletion && m.planned;
+            // a planned failover left both copies in sync, and committing its point (the latest) changes nothing
+            // about that: the core always commits before it reverses (FAILED_OVER -> COMMITTED -> REVERSE_REPLICATING)
+            boolean planned = m.planned && (c.state == ReplicationState.FailedOverWaitingCompletion
+                    || c.state == ReplicationState.FailedOver);
             if (!planned && c.state != ReplicationState.FailedOver) {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", c.state
                         == ReplicationState.FailedOverWaitingCompletion ? "The failover of '" + vmName
