@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Two simulated VMM sites for the end-to-end tests, on a settable clock.
  *
  * <p>Primary VMM server {@value #VMM_A} (site id {@value #A}): cloud Gold (host group Production: {@value #HV01},
- * {@value #HV02}), network Corp, classification Gold-SSD, VMs web01, app01 (on hv01) and db01 (on hv02), running,
- * each with one adapter "Network Adapter" on Corp. Recovery VMM server {@value #VMM_B} (site id {@value #B}): cloud
+ * {@value #HV02}), network Corp, classification Gold-SSD, VMs web01, app01, db02 (on hv01) and db01, web02, app02
+ * (on hv02), running, each with one adapter "nic0" on Corp. Recovery VMM server {@value #VMM_B} (site id {@value #B}): cloud
  * GoldDR (host group Recovery: {@value #HV11}, {@value #HV12}), networks CorpDR and TestNet, classification DR-SSD.
  *
  * <p>Not thread-safe beyond what the fabric is; one per test.
@@ -54,7 +54,14 @@ final class TwoSites {
     static final String APP_ID = "0b5c6a7e-1111-4000-8000-000000000002";
     static final String DB = "db01";
     static final String DB_ID = "0b5c6a7e-1111-4000-8000-000000000003";
-    static final String ADAPTER = "Network Adapter";
+    static final String WEB2 = "web02";
+    static final String WEB2_ID = "0b5c6a7e-1111-4000-8000-000000000004";
+    static final String APP2 = "app02";
+    static final String APP2_ID = "0b5c6a7e-1111-4000-8000-000000000005";
+    static final String DB2 = "db02";
+    static final String DB2_ID = "0b5c6a7e-1111-4000-8000-000000000006";
+    /** The adapter Vm.Builder#nic names, as VMM reports it. */
+    static final String ADAPTER = "nic0";
     static final Instant START = Instant.parse("2030-03-04T08:00:00Z");
     /** Certificate on 8084, 5 minutes, 4 extra points, app-consistent every 2 hours, compressed. */
     static final ReplicationParameters SETTINGS = new ReplicationParameters(300, 4, 2, true,
@@ -99,6 +106,9 @@ final class TwoSites {
                 .vm(vm(WEB_ID, WEB, HV01))
                 .vm(vm(APP_ID, APP, HV01))
                 .vm(vm(DB_ID, DB, HV02))
+                .vm(vm(WEB2_ID, WEB2, HV02))
+                .vm(vm(APP2_ID, APP2, HV02))
+                .vm(vm(DB2_ID, DB2, HV01))
                 .build();
     }
 
