@@ -295,11 +295,18 @@ public final class HyperVDriver implements HostDriver {
                 + " recovery point(s)", new CommandOutput.RecoveryPoints(points));
     }
 
-    /** ListRecoveryPoints items, oldest first. */
+    /**
+     * ListRecoveryPoints items, oldest first, each point once: the script asks for both snapshot types, and a host
+     * may list an application-consistent point under {@code -SnapshotType Replica} too (the simulated fabric does).
+     */
     static List<RecoveryPoint> recoveryPoints(List<JsonNode> items) {
         List<RecoveryPoint> points = new ArrayList<>(items.size());
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (JsonNode item : items) {
             String type = Replies.enumName(item, "SnapshotType", SNAPSHOT_TYPES);
+            if (!seen.add(Replies.string(item, "Id"))) {
+                continue;
+            }
             points.add(new RecoveryPoint(Replies.string(item, "Id"), Replies.requiredInstant(item, "CreationTime"),
                     type.equals("AppConsistentReplica")));
         }

@@ -124,11 +124,15 @@ final class Replies {
     }
 
     static boolean isTransient(@Nullable String category, @Nullable String errorId, @Nullable String message) {
+        String id = errorId == null ? "" : errorId.toLowerCase(Locale.ROOT);
+        String said = message == null ? "" : message.toLowerCase(Locale.ROOT);
+        // WinRM refusing the credential is an OpenError on a broken session too, but no retry will change it
+        if (id.startsWith("accessdenied") || said.contains("access is denied")) {
+            return false;
+        }
         if (category != null && TRANSIENT_CATEGORIES.contains(category)) {
             return true;
         }
-        String id = errorId == null ? "" : errorId.toLowerCase(Locale.ROOT);
-        String said = message == null ? "" : message.toLowerCase(Locale.ROOT);
         for (String mark : TRANSIENT_MARKS) {
             if (id.contains(mark) || said.contains(mark)) {
                 return true;

@@ -22,6 +22,7 @@ import dev.secondsite.hyperv.sim.lang.JsonFlavor;
 import dev.secondsite.hyperv.sim.lang.PowerShellInterpreter;
 import dev.secondsite.hyperv.sim.lang.PsObject;
 import dev.secondsite.hyperv.sim.lang.RemoteSessions;
+import dev.secondsite.hyperv.sim.lang.ScriptFiles;
 import dev.secondsite.hyperv.sim.model.Faults;
 import dev.secondsite.hyperv.sim.model.HyperVModel;
 import dev.secondsite.hyperv.sim.model.ModelCmdlets;
@@ -32,10 +33,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.annotation.Nullable;
@@ -60,6 +64,21 @@ public final class SimulatedFabric implements PowerShell {
     private final PowerShellInterpreter interpreter;
     private final String defaultServer;
     private final RemoteSessions sessions;
+    // RP8's script library: server key -> path key -> file; paths ignore case as Windows' do
+    private final Map<String, Map<String, ScriptFiles.ScriptFile>> scripts = new ConcurrentHashMap<>();
+    private final List<ScriptRun> scriptRuns = new CopyOnWriteArrayList<>();
+
+    /**
+     * One run of a library script: the VMM server it ran on and its path exactly as the process asked for it.
+     *
+     * <p>Immutable and thread-safe.
+     */
+    public record ScriptRun(String server, String path) {
+        public ScriptRun {
+            requireNonNull(server, "server");
+            requireNonNull(path, "path");
+        }
+    }
 
     private SimulatedFabric(Builder b) {
         this.model = new HyperVModel(b.clock, b.faults, b.initialReplicationDuration, b.initialReplicationPolls);
@@ -79,8 +98,9 @@ public final class SimulatedFabric implements PowerShell {
                     + model.serverNames());
         }
         this.sessions = this::openSession;
+        b.scripts.forEach(seed -> seed.accept(this));
         PowerShellInterpreter.Builder ib = PowerShellInterpreter.builder().remoteSessions(sessions)
-                .jsonFlavor(b.jsonFlavor);
+                .jsonFlavor(b.jsonFlavor).scriptFiles(this::findScript);
         ModelCmdlets.all(model).forEach(ib::cmdlet);
         this.interpreter = ib.build();
     }
@@ -118,6 +138,44 @@ public final class SimulatedFabric implements PowerShell {
             TimeUnit.NANOSECONDS.sleep(delay.toNanos());
         }
         return interpreter.run(invocation, server);
+    }
+
+    /**
+     * Puts a script file at {@code path} on VMM server {@code server} (replacing one there), for a plan's script
+     * action (RP8): the driver's RunScript runs it with {@code & <path>}; its {@code exit n} is the process's exit
+     * code, its {@code Write-Error} records its standard error, and a {@code runTime} above the run's timeout gets
+     * the process killed as timed out. Paths compare ignoring case, as Windows' do.
+     *
+     * @param text the script's PowerShell (of docs/powershell-subset.md; parsed when it runs)
+     * @param runTime how long it runs (simulated, never waited for)
+     * @throws IllegalArgumentException for an unknown VMM server or a negative run time
+     */
+    public void addScript(String server, String path, String text, Duration runTime) {
+        requireNonNull(path, "path");
+        ScriptFiles.ScriptFile file = new ScriptFiles.ScriptFile(text, runTime);
+        if (!model.isVmmServer(server)) {
+            throw new IllegalArgumentException("no VMM server " + server + " in the fabric; servers: "
+                    + model.serverNames());
+        }
+        scripts.computeIfAbsent(key(server), k -> new ConcurrentHashMap<>()).put(key(path), file);
+    }
+
+    /** Every library script run so far (found and started), in order. */
+    public List<ScriptRun> scriptRuns() {
+        return List.copyOf(scriptRuns);
+    }
+
+    private @Nullable ScriptFiles.ScriptFile findScript(String computer, String path) {
+        Map<String, ScriptFiles.ScriptFile> files = scripts.get(key(computer));
+        ScriptFiles.ScriptFile file = files == null ? null : files.get(key(path));
+        if (file != null) {
+            scriptRuns.add(new ScriptRun(computer, path));
+        }
+        return file;
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
     }
 
     /** What {@code Invoke-Command -ComputerName} reaches in this fabric. */
@@ -275,6 +333,7 @@ public final class SimulatedFabric implements PowerShell {
         private final List<Site> sites = new ArrayList<>();
         private final List<Generation> generations = new ArrayList<>();
         private final List<Consumer<HyperVModel>> seeds = new ArrayList<>();
+        private final List<Consumer<SimulatedFabric>> scripts = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private Faults faults = new Faults();
         private Duration initialReplicationDuration = Duration.ZERO;
@@ -335,6 +394,21 @@ public final class SimulatedFabric implements PowerShell {
             requireNonNull(host, "host");
             requireNonNull(switchName, "switchName");
             seeds.add(m -> m.addSwitch(host, switchName));
+            return this;
+        }
+
+        /** A script file in VMM server {@code server}'s library that runs at once; see {@link SimulatedFabric#addScript}. */
+        public Builder script(String server, String path, String text) {
+            return script(server, path, text, Duration.ZERO);
+        }
+
+        /** A script file in VMM server {@code server}'s library; see {@link SimulatedFabric#addScript}. */
+        public Builder script(String server, String path, String text, Duration runTime) {
+            requireNonNull(server, "server");
+            requireNonNull(path, "path");
+            requireNonNull(text, "text");
+            requireNonNull(runTime, "runTime");
+            scripts.add(f -> f.addScript(server, path, text, runTime));
             return this;
         }
 

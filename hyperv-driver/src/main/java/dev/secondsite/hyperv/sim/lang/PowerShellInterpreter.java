@@ -40,6 +40,7 @@ public final class PowerShellInterpreter {
     private final RemoteSessions remoteSessions;
     private final JsonFlavor flavor;
     private final Clock clock;
+    private final ScriptFiles scriptFiles;
     private final Cache<String, Parsed> encodedCache = CacheBuilder.newBuilder().maximumSize(CACHE_SIZE).build();
     private final Cache<String, Parsed> textCache = CacheBuilder.newBuilder().maximumSize(CACHE_SIZE).build();
 
@@ -59,6 +60,7 @@ public final class PowerShellInterpreter {
         this.remoteSessions = requireNonNull(builder.remoteSessions, "remoteSessions");
         this.flavor = builder.flavor;
         this.clock = builder.clock;
+        this.scriptFiles = builder.scriptFiles;
     }
 
     public static Builder builder() {
@@ -86,7 +88,8 @@ public final class PowerShellInterpreter {
         if (parsed.script() == null) {
             return new PowerShellResult(1, "", parsed.error(), false);
         }
-        Session session = new Session(this, invocation.stdin(), computerName, null, parsed.script().source());
+        Session session = new Session(this, invocation.stdin(), computerName, null, parsed.script().source(),
+                invocation.timeout());
         return session.runScript(parsed.script());
     }
 
@@ -136,6 +139,27 @@ public final class PowerShellInterpreter {
         return commands.get(name.toLowerCase(Locale.ROOT));
     }
 
+    @Nullable ScriptFiles.ScriptFile scriptFile(String computerName, String path) {
+        return scriptFiles.find(computerName, path);
+    }
+
+    /**
+     * A script file's text parsed (cached like the processes' scripts).
+     *
+     * @throws ParseException when it is not in the subset
+     */
+    Ast.ScriptBlockBody parseScriptFile(String text) throws ParseException {
+        try {
+            Parsed parsed = textCache.get(text, () -> parse(text));
+            if (parsed.script() == null) {
+                throw new ParseException("ParseException", requireNonNull(parsed.error()), 0, 0);
+            }
+            return parsed.script();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("parsing cannot throw a checked exception", e.getCause());
+        }
+    }
+
     RemoteSessions remoteSessions() {
         return remoteSessions;
     }
@@ -155,6 +179,7 @@ public final class PowerShellInterpreter {
         };
         private JsonFlavor flavor = JsonFlavor.WINDOWS_POWERSHELL_5_1;
         private Clock clock = Clock.systemDefaultZone();
+        private ScriptFiles scriptFiles = ScriptFiles.NONE;
 
         private Builder() {
         }
@@ -180,6 +205,12 @@ public final class PowerShellInterpreter {
         /** The clock of {@code Get-Date} and the time zone of parsed dates; the system's by default. */
         public Builder clock(Clock clock) {
             this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The script files {@code & <path>} runs; none by default. */
+        public Builder scriptFiles(ScriptFiles files) {
+            this.scriptFiles = requireNonNull(files, "files");
             return this;
         }
 

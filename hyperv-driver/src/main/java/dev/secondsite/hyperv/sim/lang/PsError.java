@@ -37,6 +37,15 @@ final class PsError extends RuntimeException {
         }
     }
 
+    /** The process ran past its invocation's timeout and is killed (see {@link ScriptFiles.ScriptFile#runTime}). */
+    static final class Killed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Killed() {
+            super(null, null, false, false);
+        }
+    }
+
     static final class Return extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

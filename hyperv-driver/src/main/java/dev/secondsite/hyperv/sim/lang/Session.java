@@ -4,6 +4,7 @@ import dev.secondsite.hyperv.PowerShellResult;
 import dev.secondsite.hyperv.sim.lang.Ast.Expr;
 import dev.secondsite.hyperv.sim.lang.Ast.Stmt;
 import dev.secondsite.hyperv.sim.lang.CmdletException.ErrorCategory;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -52,6 +53,10 @@ final class Session {
     private final StringBuilder stdout = new StringBuilder();
     private final StringBuilder stderr = new StringBuilder();
     private Scope scope = new Scope(null);
+    // the process's own scope: script files run under it and set $LASTEXITCODE in it
+    private final Scope global = scope;
+    private final @Nullable Duration timeout;
+    private Duration scriptRunTime = Duration.ZERO;
     private Ast.Source source;
     private int tryDepth;
     private boolean statementFailed;
@@ -62,6 +67,16 @@ final class Session {
      */
     Session(PowerShellInterpreter interpreter, String stdin, String computerName,
             @Nullable List<ErrorRecord> forwardedErrors, Ast.Source source) {
+        this(interpreter, stdin, computerName, forwardedErrors, source, null);
+    }
+
+    /**
+     * @param timeout the process's timeout (its script files' run times count against it), or null for a remote
+     *     session, which runs no script files
+     */
+    Session(PowerShellInterpreter interpreter, String stdin, String computerName,
+            @Nullable List<ErrorRecord> forwardedErrors, Ast.Source source, @Nullable Duration timeout) {
+        this.timeout = timeout;
         this.interpreter = interpreter;
         this.stdin = stdin;
         this.computerName = computerName;
@@ -101,6 +116,9 @@ final class Session {
             exit = e.code;
         } catch (PsError.Return e) {
             exit = statementFailed ? 1 : 0;
+        } catch (PsError.Killed e) {
+            // killed at its timeout, as ProcessPowerShell kills a real one: what it wrote so far is kept
+            return new PowerShellResult(-1, stdout.toString(), stderr.toString(), true);
         }
         return new PowerShellResult(exit, stdout.toString(), stderr.toString(), false);
     }
@@ -403,6 +421,13 @@ final class Session {
                 invokeScriptBlock(block, arguments(node.args()), out, scope, node);
                 return;
             }
+            if (target instanceof String path) {
+                ScriptFiles.ScriptFile file = interpreter.scriptFile(computerName, path);
+                if (file != null) {
+                    runScriptFile(path, file, arguments(node.args()), out, node);
+                    return;
+                }
+            }
             if (!(target instanceof String name)) {
                 throw new PsError(new ErrorRecord("The expression after '&' in a pipeline element produced an "
                         + "object that was not valid. It must result in a command name, a script block, or a "
@@ -515,6 +540,42 @@ final class Session {
             statements(block.body().statements(), out);
         } catch (PsError.Return r) {
             // return ends the script block
+        } finally {
+            scope = savedScope;
+            source = savedSource;
+        }
+    }
+
+    /**
+     * {@code & <path>} of a script file (RP8): its own scope under the process's, parameters bound, output to
+     * {@code out}; its {@code exit n} ends only the script and sets {@code $LASTEXITCODE} to n (left as it was when
+     * the script sets none); its errors are the process's. A script that would run past the process's timeout
+     * kills the process first.
+     */
+    private void runScriptFile(String path, ScriptFiles.ScriptFile file, List<Binder.Arg> args, Pipe out,
+                               Ast.Command node) {
+        scriptRunTime = scriptRunTime.plus(file.runTime());
+        if (timeout != null && scriptRunTime.compareTo(timeout) > 0) {
+            throw new PsError.Killed();
+        }
+        Ast.ScriptBlockBody body;
+        try {
+            body = interpreter.parseScriptFile(file.text());
+        } catch (ParseException e) {
+            throw new PsError(new ErrorRecord(path + ": " + e.getMessage(), ErrorCategory.ParserError,
+                    "ParseException", "ParseException", path, node.source(), node.start(), node.end()), false);
+        }
+        Scope savedScope = scope;
+        Ast.Source savedSource = source;
+        scope = new Scope(global);
+        try {
+            bindScriptParameters(body, args, node);
+            source = body.source();
+            statements(body.statements(), out);
+        } catch (PsError.Return r) {
+            // return ends the script file
+        } catch (PsError.Exit e) {
+            global.vars.put("lastexitcode", e.code);
         } finally {
             scope = savedScope;
             source = savedSource;

@@ -63,8 +63,11 @@ import javax.annotation.Nullable;
  * <h2>Choices where the public documentation is silent</h2>
  * During a test failover the replica keeps reading Replicating (the test VM {@code "<name> - Test"} has mode
  * TestReplica); after Complete-VMFailover the replica reads FailedOver until Set-VMReplication -Reverse; a planned
- * failover may be reversed straight from FailedOverWaitingCompletion, an unplanned one only after
- * Complete-VMFailover. {@code Get-VMSnapshot -SnapshotType Replica} lists every recovery point (standard and
+ * failover may be reversed straight from FailedOverWaitingCompletion or after Complete-VMFailover, and replication
+ * then resumes at once (the old primary holds the same data); an unplanned one only after Complete-VMFailover, and
+ * the old primary then needs a new initial replication. A scheduled initial replication leaves the primary
+ * ReadyForInitialReplication until its time; Start-VMInitialReplication for the very time already scheduled changes
+ * nothing (another time is refused). {@code Get-VMSnapshot -SnapshotType Replica} lists every recovery point (standard and
  * application-consistent; each object carries its own SnapshotType). Connect-VMNetworkAdapter accepts any switch
  * name for a test VM (the isolated test network is created on demand) and, for other VMs, the switches named after
  * the site's VM networks plus those added with {@link #addSwitch}.
@@ -540,7 +543,8 @@ public final class HyperVModel {
                         + "run only on the Replica virtual machine; '" + vmName + "' on " + h.name + " is "
                         + c.mode + ".");
             }
-            // F2, F5: a planned failover left the old primary with the same data, committed (FailedOver) or not
+            // a planned failover left both copies in sync, and committing its point (the latest) changes nothing
+            // about that: the core always commits before it reverses (FAILED_OVER -> COMMITTED -> REVERSE_REPLICATING)
             boolean planned = m.planned && (c.state == ReplicationState.FailedOverWaitingCompletion
                     || c.state == ReplicationState.FailedOver);
             if (!planned && c.state != ReplicationState.FailedOver) {
@@ -689,6 +693,12 @@ public final class HyperVModel {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", "Initial replication can be "
                         + "started only on the primary virtual machine; '" + vmName + "' on " + h.name + " is "
                         + c.mode + ".");
+            }
+            if (c.state == ReplicationState.ReadyForInitialReplication && m.irStartsAt != null && startTime != null
+                    && destinationPath == null && !useBackup && checkSchedule(op, startTime).equals(m.irStartsAt)) {
+                // scheduled already for this very time (Get-VMReplication shows no schedule, so a re-sent command
+                // cannot see it): nothing changes
+                return;
             }
             if (c.state != ReplicationState.ReadyForInitialReplication || m.irStartsAt != null) {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", "Initial replication of '"
@@ -1055,11 +1065,22 @@ public final class HyperVModel {
 
     void connectAdapter(Op op, String host, String vmName, @Nullable List<String> adapterNames, String switchName)
             throws CmdletException {
+        setAdapters(op, host, vmName, adapterNames, requireNonNull(switchName, "switchName"));
+    }
+
+    /** Disconnect-VMNetworkAdapter: the adapters (all when null) connected to no switch (N3). */
+    void disconnectAdapter(Op op, String host, String vmName, @Nullable List<String> adapterNames)
+            throws CmdletException {
+        setAdapters(op, host, vmName, adapterNames, null);
+    }
+
+    private void setAdapters(Op op, String host, String vmName, @Nullable List<String> adapterNames,
+                             @Nullable String switchName) throws CmdletException {
         SimHost h = localHost(op, host);
         Machine m = machine(op, h, vmName);
         synchronized (m) {
             Copy c = copy(op, m, h, vmName);
-            if (c != m.test && !h.switches.contains(key(switchName))) {
+            if (switchName != null && c != m.test && !h.switches.contains(key(switchName))) {
                 throw op.error(ErrorCategory.ObjectNotFound, "ObjectNotFound", "Hyper-V was unable to find a "
                         + "virtual switch with name \"" + switchName + "\" on " + h.name + ".");
             }
@@ -1083,8 +1104,14 @@ public final class HyperVModel {
                         + "' has no network adapter.");
             }
             // a test VM's isolated network exists only for the test: connecting creates it on the replica host
+            boolean changed = targets.stream().anyMatch(a -> !java.util.Objects.equals(c.adapters.get(a),
+                    switchName));
             targets.forEach(a -> c.adapters.put(a, switchName));
-            record(op, h.name, vmName);
+            // like every change, recorded only when it changed something (connecting again to the same switch
+            // changes nothing, so a re-sent command leaves no second side effect)
+            if (changed) {
+                record(op, h.name, vmName);
+            }
         }
     }
 

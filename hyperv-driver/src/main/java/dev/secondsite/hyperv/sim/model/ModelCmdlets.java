@@ -237,6 +237,15 @@ public final class ModelCmdlets {
                     }
                 }));
 
+        c.add(new ModelCmdlet(model, "Disconnect-VMNetworkAdapter", List.of(set("Name", true, vmName,
+                ParameterSpec.optional("Name", PsType.STRING_ARRAY).at(1), computer, passthru)),
+                (call, op, host) -> {
+                    List<String> adapters = call.has("Name") ? call.names("Name") : null;
+                    for (String vm : call.names("VMName")) {
+                        model.disconnectAdapter(op, host, vm, adapters);
+                    }
+                }));
+
         c.add(new ModelCmdlet(model, "Get-VM", List.of(
                 set("Name", false, ParameterSpec.optional("Name", PsType.STRING_ARRAY).at(0), computer),
                 set("Id", false, ParameterSpec.mandatory("Id", PsType.STRING).at(0), computer)),
