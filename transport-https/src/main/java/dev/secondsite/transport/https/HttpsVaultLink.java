@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Build with {@link #builder(URI)}. Thread-safe.
  */
-public final class HttpsVaultLink implements VaultLink {
+public final class HttpsVaultLink implements VaultLink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpsVaultLink.class);
     /** How many idempotency keys the link remembers the results of. */
     static final int REMEMBERED_RESULTS = 100_000;
@@ -196,6 +196,7 @@ public final class HttpsVaultLink implements VaultLink {
     }
 
     /** Disconnects and stops the link's threads. */
+    @Override
     public synchronized void close() {
         closed = true;
         if (poller != null) {

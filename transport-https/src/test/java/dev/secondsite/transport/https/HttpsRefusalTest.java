@@ -213,7 +213,7 @@ class HttpsRefusalTest {
     @Test
     @DisplayName("a slow request (slowloris: a body that never comes) gets 408 with a JSON error; nothing registered")
     void slowloris() throws Exception {
-        // one byte of a declared 1000, then silence: the vault answers within its request timeout (2 s)
+        // one byte of a declared 1000, then silence: the vault answers within its request timeout (6 s)
         String answer = rawAnswer("POST /v1/register HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{");
         assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
         assertTrue(answer.contains("REQUEST_TIMEOUT"), answer);

@@ -33,7 +33,7 @@ final class HttpsWorld implements AutoCloseable {
     static final EngineOptions FAST = EngineOptions.builder().parallelism(4).maxAttempts(200)
             .backoff(Duration.ofMillis(5), Duration.ofMillis(200)).build();
     static final HttpsLimits QUICK = HttpsLimits.DEFAULTS.withPolling(Duration.ofSeconds(2), Duration.ofSeconds(4))
-            .withMaxBodyBytes(1 << 20).withRequestTimeout(Duration.ofSeconds(2));
+            .withMaxBodyBytes(1 << 20).withRequestTimeout(Duration.ofSeconds(6));
 
     final Path dir;
     final HttpsLimits limits;
