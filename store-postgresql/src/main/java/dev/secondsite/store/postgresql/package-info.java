@@ -1,0 +1,5 @@
+/** x */
+@ParametersAreNonnullByDefault
+package dev.secondsite.store.postgresql;
+
+import javax.annotation.ParametersAreNonnullByDefault;
