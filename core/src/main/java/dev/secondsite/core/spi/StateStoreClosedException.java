@@ -17,4 +17,12 @@ public class StateStoreClosedException extends StateStoreException {
     public StateStoreClosedException(Path location, String operation) {
         super(location, "cannot " + operation + ": store is closed", null);
     }
+
+    /**
+     * @param where the store, for a store that is not a set of files (see {@link StateStoreException#where()})
+     * @param operation what was attempted, e.g. {@code "append"}
+     */
+    public StateStoreClosedException(String where, String operation) {
+        super(where, "cannot " + operation + ": store is closed", null);
+    }
 }

@@ -31,12 +31,24 @@ public class StateStoreCorruptedException extends StateStoreException {
         this(file, offset, problem, null);
     }
 
-    /** The damaged file. */
-    public Path file() {
+    /**
+     * For a store that is not a set of files: damage in a database row. {@link #file()} is null and
+     * {@link #offset()} is -1.
+     *
+     * @param where the store and the damaged row, e.g. {@code "table secondsite_records, key seq=42"}
+     * @param problem what is wrong there
+     */
+    public StateStoreCorruptedException(String where, String problem, @Nullable Throwable cause) {
+        super(where, "store is corrupt: " + problem, cause);
+        this.offset = -1;
+    }
+
+    /** The damaged file; null when the store is not a set of files (see {@link #where()}). */
+    public @Nullable Path file() {
         return location();
     }
 
-    /** The byte offset in {@link #file()} where the damaged record or header starts. */
+    /** The byte offset in {@link #file()} where the damaged record or header starts; -1 without a file. */
     public long offset() {
         return offset;
     }

@@ -14,7 +14,8 @@ import javax.annotation.Nullable;
 public class StateStoreException extends SecondsiteException {
     private static final long serialVersionUID = 1L;
 
-    private final transient Path location;
+    private final transient @Nullable Path location;
+    private final String where;
 
     /**
      * @param location the store's directory or the file concerned
@@ -23,10 +24,28 @@ public class StateStoreException extends SecondsiteException {
     public StateStoreException(Path location, String message, @Nullable Throwable cause) {
         super("J3: " + message + " (" + location + ")", cause);
         this.location = location;
+        this.where = location.toString();
     }
 
-    /** The store's directory or the file concerned. */
-    public Path location() {
+    /**
+     * For a store that is not a set of files (a database): {@link #location()} is null and {@link #where()} names it.
+     *
+     * @param where the store, e.g. {@code "postgresql localhost:5432/vault, tables secondsite_*"}; never a password
+     * @param message what failed; {@code "J3: "} and the store are not to be repeated in it
+     */
+    public StateStoreException(String where, String message, @Nullable Throwable cause) {
+        super("J3: " + message + " (" + where + ")", cause);
+        this.location = null;
+        this.where = where;
+    }
+
+    /** The store's directory or the file concerned; null for a store that is not a set of files. */
+    public @Nullable Path location() {
         return location;
+    }
+
+    /** The store (or its file) as the message names it. */
+    public String where() {
+        return where;
     }
 }

@@ -54,7 +54,9 @@ import dev.secondsite.core.registration.RegistrationRefusedException.Reason;
 import dev.secondsite.core.spi.StateStore;
 import dev.secondsite.core.spi.Transport;
 import dev.secondsite.core.store.JournalStore;
+import dev.secondsite.core.store.StateStores;
 import dev.secondsite.core.transport.Transports;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -133,9 +135,11 @@ public final class Vault implements AutoCloseable {
 
     private Vault(VaultOptions o, @Nullable Path storage, @Nullable StateStore givenStore, boolean mustExist) {
         this.clock = o.clock();
-        this.ownsStore = givenStore == null && storage != null;
-        this.store = givenStore != null ? givenStore : storage != null ? JournalStore.open(storage) : null;
-        Object where = storage != null ? storage : store;
+        URI storeUri = givenStore == null && storage == null ? o.storeUri().orElse(null) : null;
+        this.ownsStore = givenStore == null && (storage != null || storeUri != null);
+        this.store = givenStore != null ? givenStore : storage != null ? JournalStore.open(storage)
+                : storeUri != null ? StateStores.open(storeUri, o.storeLogin()) : null;
+        Object where = storage != null ? storage : storeUri != null ? storeUri : store;
         try {
             Restored restored = store == null ? null : restore(store);
             boolean stored = restored != null && restored.created != null;
@@ -266,7 +270,8 @@ public final class Vault implements AutoCloseable {
     public static Vault open(Path dir, VaultOptions options) {
         requireNonNull(dir, "dir");
         requireNonNull(options, "options");
-        if (options.store().isPresent() || options.storage().filter(s -> !s.equals(dir)).isPresent()) {
+        if (options.store().isPresent() || options.storeUri().isPresent()
+                || options.storage().filter(s -> !s.equals(dir)).isPresent()) {
             throw InvalidConfigurationException.of(Rule.INPUT, "vault", "storage", dir, "storage (" + dir
                     + ") is not the storage the options name: " + options);
         }
@@ -283,11 +288,32 @@ public final class Vault implements AutoCloseable {
     public static Vault open(StateStore store, VaultOptions options) {
         requireNonNull(store, "store");
         requireNonNull(options, "options");
-        if (options.storage().isPresent() || options.store().filter(s -> s != store).isPresent()) {
+        if (options.storage().isPresent() || options.storeUri().isPresent()
+                || options.store().filter(s -> s != store).isPresent()) {
             throw InvalidConfigurationException.of(Rule.INPUT, "vault", "storage", store, "storage (" + store
                     + ") is not the storage the options name: " + options);
         }
         return new Vault(options, null, store, true);
+    }
+
+    /**
+     * Opens the vault kept where {@code options} say: its {@link VaultOptions.Builder#storage(Path) storage}
+     * directory, its {@link VaultOptions.Builder#store(StateStore) store}, or the store its
+     * {@link VaultOptions.Builder#store(java.net.URI) store URI} names (opened now and closed with the vault), as
+     * {@link #open(Path, VaultOptions)}.
+     *
+     * @throws NotFoundException (NOT_FOUND) when that storage holds no vault
+     * @throws InvalidConfigurationException (INPUT) when the options name no storage, or no plug-in serves the store
+     *     URI's scheme (the message names the artifact to add); (V1) when it holds another vault than the options name
+     * @throws dev.secondsite.core.spi.StateStoreException when the store cannot be opened
+     */
+    public static Vault open(VaultOptions options) {
+        requireNonNull(options, "options");
+        if (!options.hasStorage()) {
+            throw InvalidConfigurationException.of(Rule.INPUT, "vault", "storage", null, "storage must be given to "
+                    + "open a vault: VaultOptions.builder().storage(dir), .store(store) or .store(uri)");
+        }
+        return new Vault(options, options.storage().orElse(null), options.store().orElse(null), true);
     }
 
     /** Registered servers: registration keys, listing, inventories, syncs, unregistering (K1, R1-R5). */

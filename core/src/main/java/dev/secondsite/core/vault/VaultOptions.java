@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
+import dev.secondsite.core.Secret;
 import dev.secondsite.core.job.EngineOptions;
 import dev.secondsite.core.job.JobJournal;
 import dev.secondsite.core.registration.ProxyConnectivityCheck;
 import dev.secondsite.core.spi.StateStore;
+import dev.secondsite.core.spi.StateStoreProvider;
 import dev.secondsite.core.spi.Transport;
 import java.net.URI;
 import java.nio.file.Path;
@@ -34,6 +36,8 @@ public final class VaultOptions {
     private final JobJournal journal;
     private final @Nullable Path storage;
     private final @Nullable StateStore store;
+    private final @Nullable URI storeUri;
+    private final @Nullable StateStoreProvider.Login storeLogin;
     private final int snapshotEveryRecords;
 
     /** {@link Builder#snapshotEveryRecords} when not set. */
@@ -52,6 +56,8 @@ public final class VaultOptions {
         this.journal = b.journal;
         this.storage = b.storage;
         this.store = b.store;
+        this.storeUri = b.storeUri;
+        this.storeLogin = b.storeLogin;
         this.snapshotEveryRecords = b.snapshotEveryRecords;
     }
 
@@ -133,6 +139,19 @@ public final class VaultOptions {
         return Optional.ofNullable(store);
     }
 
+    Optional<URI> storeUri() {
+        return Optional.ofNullable(storeUri);
+    }
+
+    Optional<StateStoreProvider.Login> storeLogin() {
+        return Optional.ofNullable(storeLogin);
+    }
+
+    /** Whether a storage directory, a store or a store URI was given. */
+    boolean hasStorage() {
+        return storage != null || store != null || storeUri != null;
+    }
+
     int snapshotEveryRecords() {
         return snapshotEveryRecords;
     }
@@ -141,7 +160,8 @@ public final class VaultOptions {
     @Override
     public String toString() {
         return "VaultOptions[name=" + name + ", region=" + region + ", id=" + id + ", transport="
-                + (transport != null ? transport : transportUri) + ", storage=" + (store != null ? store : storage)
+                + (transport != null ? transport : transportUri) + ", storage=" + (store != null ? store : storeUri != null ? storeUri
+                + (storeLogin != null ? " as " + storeLogin.user() : "") : storage)
                 + ", snapshotEveryRecords=" + snapshotEveryRecords + "]";
     }
 
@@ -159,6 +179,8 @@ public final class VaultOptions {
         private JobJournal journal = JobJournal.NONE;
         private @Nullable Path storage;
         private @Nullable StateStore store;
+        private @Nullable URI storeUri;
+        private @Nullable StateStoreProvider.Login storeLogin;
         private int snapshotEveryRecords = DEFAULT_SNAPSHOT_EVERY_RECORDS;
 
         private Builder(@Nullable String name, @Nullable String region) {
@@ -228,6 +250,8 @@ public final class VaultOptions {
         public Builder storage(Path dir) {
             this.storage = requireNonNull(dir, "dir");
             this.store = null;
+            this.storeUri = null;
+            this.storeLogin = null;
             return this;
         }
 
@@ -235,6 +259,37 @@ public final class VaultOptions {
         public Builder store(StateStore store) {
             this.store = requireNonNull(store, "store");
             this.storage = null;
+            this.storeUri = null;
+            this.storeLogin = null;
+            return this;
+        }
+
+        /**
+         * Keeps the vault in the store {@code uri} names, opened by {@link Vault#create} or {@link Vault#open(VaultOptions)}
+         * with the {@link StateStoreProvider} of its scheme (found with ServiceLoader) and closed with the vault:
+         * {@code file:///var/lib/secondsite} is the journal in a directory (as {@link #storage(Path)}),
+         * {@code jdbc:postgresql://db.contoso.local/vault} a PostgreSQL database (add
+         * {@code dev.secondsite:secondsite-store-postgresql}). The URI must not carry a password: give it with
+         * {@link #store(URI, String, Secret)}.
+         */
+        public Builder store(URI uri) {
+            this.storeUri = requireNonNull(uri, "uri");
+            this.storeLogin = null;
+            this.storage = null;
+            this.store = null;
+            return this;
+        }
+
+        /**
+         * {@link #store(URI)} with a login for stores that ask for one (a database); the password is shown only to
+         * the store's driver, never logged or put in {@code toString}.
+         *
+         * @throws InvalidConfigurationException (INPUT) when {@code user} is blank
+         */
+        public Builder store(URI uri, String user, Secret password) {
+            StateStoreProvider.Login login = new StateStoreProvider.Login(user, password);
+            store(uri);
+            this.storeLogin = login;
             return this;
         }
 

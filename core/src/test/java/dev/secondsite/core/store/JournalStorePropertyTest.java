@@ -35,60 +35,6 @@ class JournalStorePropertyTest {
     }
 
     @Test
-    @DisplayName("J3 any sequence of appends, snapshots and reopens replays exactly the acknowledged records after "
-            + "the latest snapshot")
-    void historiesReplayWhatWasAcknowledged() {
-        // Each step is a number: below 60 an append of (n % 37) bytes, 60-71 a snapshot of everything, 72-83 a
-        // snapshot part way between the current snapshot and the end, 84-99 a close and reopen.
-        qt().withExamples(40).withShrinkCycles(20)
-                .forAll(lists().of(integers().between(0, 99)).ofSizeBetween(1, 30))
-                .checkAssert(this::runHistory);
-    }
-
-    private void runHistory(List<Integer> steps) {
-        Path store = freshDirectory();
-        List<StateStoreRecord> acknowledged = new ArrayList<>();
-        StateStoreSnapshot snapshot = null;
-        JournalStore journal = JournalStore.open(store, SMALL);
-        try {
-            for (int step : steps) {
-                long last = journal.lastSequence();
-                if (step < 60) {
-                    byte[] payload = StoreFixtures.payload(last + 1, step % 37);
-                    long sequence = journal.append("type-" + step % 3, payload);
-                    acknowledged.add(new StateStoreRecord(sequence, "type-" + step % 3, payload));
-                } else if (step < 84) {
-                    long from = snapshot == null ? 0 : snapshot.uptoSequence();
-                    long upto = step < 72 ? last : from + (last - from) * (step - 72) / 11;
-                    snapshot = new StateStoreSnapshot(upto, ("state up to " + upto).getBytes(StandardCharsets.UTF_8));
-                    journal.writeSnapshot(upto, snapshot.state());
-                } else {
-                    journal.close();
-                    journal = JournalStore.open(store, SMALL);
-                    assertEquals(0, journal.openReport().tornTailBytesDiscarded());
-                    assertMatches(journal, acknowledged, snapshot);
-                }
-            }
-            assertMatches(journal, acknowledged, snapshot);
-        } finally {
-            journal.close();
-        }
-        try (JournalStore reopened = JournalStore.open(store, SMALL)) {
-            assertMatches(reopened, acknowledged, snapshot);
-        }
-    }
-
-    private static void assertMatches(JournalStore journal, List<StateStoreRecord> acknowledged,
-                                      StateStoreSnapshot snapshot) {
-        long upto = snapshot == null ? 0 : snapshot.uptoSequence();
-        List<StateStoreRecord> expected = acknowledged.stream().filter(r -> r.sequence() > upto).toList();
-        assertEquals(expected, StoreFixtures.replayAll(journal));
-        assertEquals(snapshot == null ? java.util.Optional.empty() : java.util.Optional.of(snapshot),
-                journal.latestSnapshot());
-        assertEquals(Math.max(upto, acknowledged.size()), journal.lastSequence());
-    }
-
-    @Test
     @DisplayName("J3 a journal damaged at any byte either opens with a prefix of its records (a torn tail) or is "
             + "refused as corrupt; it never yields a wrong record")
     void damageIsTornTailOrRefused() throws IOException {

@@ -27,23 +27,6 @@ class JournalStoreTest {
     Path dir;
 
     @Test
-    @DisplayName("J3 appended records replay in order with their sequence, type and payload")
-    void appendReplayRoundTrip() {
-        try (JournalStore store = JournalStore.open(dir)) {
-            assertEquals(0, store.lastSequence());
-            assertEquals(1, store.append("job.created", "{\"id\":1}"));
-            assertEquals(2, store.append("job.started", new byte[0]));
-            assertEquals(3, store.append("é-type", new byte[] {0, -1, 127}));
-            List<StateStoreRecord> records = replayAll(store);
-            assertEquals(List.of(new StateStoreRecord(1, "job.created", "{\"id\":1}".getBytes()),
-                    new StateStoreRecord(2, "job.started", new byte[0]),
-                    new StateStoreRecord(3, "é-type", new byte[] {0, -1, 127})), records);
-            assertEquals("{\"id\":1}", records.get(0).payloadText());
-            assertEquals(3, store.lastSequence());
-        }
-    }
-
-    @Test
     @DisplayName("J3 records survive a reopen and sequences go on where they stopped")
     void replayAfterReopen() {
         try (JournalStore store = JournalStore.open(dir)) {
@@ -81,36 +64,6 @@ class JournalStoreTest {
     }
 
     @Test
-    @DisplayName("J3 replay from a sequence skips what comes before it")
-    void replayFrom() {
-        try (JournalStore store = JournalStore.open(dir)) {
-            appendRecords(store, 10, 20);
-            List<StateStoreRecord> records = new ArrayList<>();
-            store.replay(7, records::add);
-            assertRecords(records, 7, 10, 20);
-            records.clear();
-            store.replay(11, records::add);
-            assertTrue(records.isEmpty());
-            assertThrows(InvalidConfigurationException.class, () -> store.replay(-1, r -> { }));
-        }
-    }
-
-    @Test
-    @DisplayName("J3 a replay's consumer may append; it sees the records that were acknowledged when it started")
-    void appendDuringReplay() {
-        try (JournalStore store = JournalStore.open(dir)) {
-            appendRecords(store, 3, 10);
-            List<Long> seen = new ArrayList<>();
-            store.replay(r -> {
-                seen.add(r.sequence());
-                store.append("t", payload(store.lastSequence() + 1, 10));
-            });
-            assertEquals(List.of(1L, 2L, 3L), seen);
-            assertRecords(replayAll(store), 1, 6, 10);
-        }
-    }
-
-    @Test
     @DisplayName("J3 a bad type or an oversized record is refused and nothing is appended")
     void invalidRecords() {
         try (JournalStore store = JournalStore.open(dir, JournalOptions.defaults().withMaxRecordBytes(100))) {
@@ -127,40 +80,6 @@ class JournalStoreTest {
         try (JournalStore store = JournalStore.open(dir)) {
             assertEquals(2, store.append("x".repeat(255), new byte[0]));
             assertEquals("x".repeat(255), replayAll(store).get(1).type());
-        }
-    }
-
-    @Test
-    @DisplayName("J3 after close every call fails with StateStoreClosedException; close is idempotent")
-    void closed() {
-        JournalStore store = JournalStore.open(dir);
-        store.append("t", new byte[1]);
-        store.close();
-        store.close();
-        StateStoreClosedException append = assertThrows(StateStoreClosedException.class,
-                () -> store.append("t", new byte[1]));
-        assertTrue(append.getMessage().startsWith("J3: cannot append: store is closed"), append.getMessage());
-        assertThrows(StateStoreClosedException.class, () -> store.replay(r -> { }));
-        assertThrows(StateStoreClosedException.class, () -> store.writeSnapshot(1, new byte[0]));
-        assertThrows(StateStoreClosedException.class, store::latestSnapshot);
-        assertThrows(StateStoreClosedException.class, store::lastSequence);
-    }
-
-    @Test
-    @DisplayName("J3 an interrupted appender still gets its record made durable, and keeps its interrupt")
-    void interruptedAppender() {
-        try (JournalStore store = JournalStore.open(dir)) {
-            Thread.currentThread().interrupt();
-            try {
-                assertEquals(1, store.append("t", payload(1, 10)));
-                assertTrue(Thread.currentThread().isInterrupted());
-            } finally {
-                Thread.interrupted();
-            }
-            assertEquals(2, store.append("t", payload(2, 10)));
-        }
-        try (JournalStore store = JournalStore.open(dir)) {
-            assertRecords(replayAll(store), 1, 2, 10);
         }
     }
 

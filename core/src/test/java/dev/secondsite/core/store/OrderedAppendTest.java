@@ -29,49 +29,6 @@ class OrderedAppendTest {
     Path dir;
 
     @Test
-    @DisplayName("J3 ordered appends take their sequences in call order, each future completes only once its record "
-            + "is durable, and the records read back in that order after reopen")
-    void orderAndDurability() throws Exception {
-        List<CompletableFuture<Long>> futures = new ArrayList<>();
-        try (JournalStore store = JournalStore.open(dir)) {
-            for (int i = 1; i <= RECORDS; i++) {
-                futures.add(store.appendOrdered("r", StoreFixtures.payload(i, 40)));
-            }
-            for (int i = 0; i < RECORDS; i++) {
-                assertEquals(i + 1, futures.get(i).get(10, TimeUnit.SECONDS), "sequence of the record appended "
-                        + (i + 1) + "th");
-            }
-            // a plain append after them returns once it, and so every earlier record, is durable
-            long last = store.append("r", StoreFixtures.payload(RECORDS + 1, 40));
-            assertEquals(RECORDS + 1, last);
-            assertEquals(RECORDS + 1, store.lastSequence());
-        }
-        try (JournalStore store = JournalStore.open(dir)) {
-            List<StateStoreRecord> records = StoreFixtures.replayAll(store);
-            assertEquals(RECORDS + 1, records.size());
-            for (int i = 0; i < records.size(); i++) {
-                assertEquals(i + 1, records.get(i).sequence());
-                assertArrayEquals(StoreFixtures.payload(i + 1, 40), records.get(i).payload());
-            }
-        }
-    }
-
-    @Test
-    @DisplayName("J3 each ordered append's future completes only after the durable sequence reached its record")
-    void completesAfterItsRecordIsDurable() throws Exception {
-        try (JournalStore store = JournalStore.open(dir)) {
-            List<CompletableFuture<Boolean>> checks = new ArrayList<>();
-            for (int i = 1; i <= RECORDS; i++) {
-                checks.add(store.appendOrdered("r", StoreFixtures.payload(i, 40))
-                        .thenApply(seq -> store.lastSequence() >= seq));
-            }
-            for (CompletableFuture<Boolean> c : checks) {
-                assertTrue(c.get(10, TimeUnit.SECONDS), "the record was durable when its future completed");
-            }
-        }
-    }
-
-    @Test
     @DisplayName("J3 when the journal cannot be written, the waiting ordered appends fail with StateStoreException "
             + "and later appends are refused")
     void failurePropagates() throws Exception {

@@ -153,29 +153,4 @@ class SnapshotTest {
         }
     }
 
-    @Test
-    @DisplayName("J3 a snapshot of the empty store stands for no records; sequences start at 1 after it")
-    void snapshotOfEmptyStore() {
-        try (JournalStore store = JournalStore.open(dir)) {
-            store.writeSnapshot(0, "empty".getBytes());
-            assertEquals(1, store.append("t", StoreFixtures.payload(1, SIZE)));
-        }
-        try (JournalStore store = JournalStore.open(dir)) {
-            assertEquals(0, store.latestSnapshot().orElseThrow().uptoSequence());
-            assertRecords(replayAll(store), 1, 1, SIZE);
-        }
-    }
-
-    @Test
-    @DisplayName("J3 a replay's consumer cannot write a snapshot or close (they would delete or close what is read)")
-    @SuppressWarnings("try")
-    void snapshotFromReplayRefused() {
-        try (JournalStore store = JournalStore.open(dir)) {
-            appendRecords(store, 2, SIZE);
-            assertThrows(IllegalStateException.class,
-                    () -> store.replay(r -> store.writeSnapshot(r.sequence(), new byte[0])));
-            assertThrows(IllegalStateException.class, () -> store.replay(r -> store.close()));
-            assertEquals(2, replayAll(store).size());
-        }
-    }
 }
