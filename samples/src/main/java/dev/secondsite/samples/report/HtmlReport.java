@@ -164,7 +164,7 @@ public final class HtmlReport {
             out.append("<rect class=\"").append(entry[0]).append("\" x=\"").append(x).append("\" y=\"5\" ")
                     .append("width=\"12\" height=\"10\"/><text x=\"").append(x + 16).append("\" y=\"14\" ")
                     .append("font-size=\"11\">").append(entry[1]).append("</text>");
-            x += 24 + entry[1].length() * 6;
+            x += 26 + entry[1].length() * 5;
         }
         out.append("</svg>\n<p class=\"meta\">One row per task; one segment per command attempt. ")
                 .append("Hover a row for its details.</p>\n");
@@ -176,9 +176,9 @@ public final class HtmlReport {
                     .append(index).append(". ").append(esc(job.displayName())).append("</h3> <span class=\"s-")
                     .append(job.state().name()).append("\">").append(job.state()).append("</span> · ")
                     .append(job.duration().map(DurationText::of).orElse("not finished")).append(" · ")
-                    .append(job.tasks().size()).append(" tasks");
+                    .append(plural(job.tasks().size(), "task"));
             if (job.retries() > 0) {
-                out.append(" · ").append(job.retries()).append(" retries");
+                out.append(" · ").append(plural(job.retries(), "retry"));
             }
             job.recoveryTime().ifPresent(rto -> out.append(" · RTO ").append(DurationText.of(rto)));
             out.append("</summary>\n");
@@ -221,6 +221,13 @@ public final class HtmlReport {
         out.append("<details><summary>The vault's configuration: servers, pairings and their settings, network ")
                 .append("and storage mappings, protected VMs, plans (secrets are never exported)</summary>\n<pre>")
                 .append(esc(configurationJson)).append("</pre></details>\n");
+    }
+
+    private static String plural(int n, String noun) {
+        if (n == 1) {
+            return "1 " + noun;
+        }
+        return n + " " + (noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s");
     }
 
     private static String esc(String text) {
