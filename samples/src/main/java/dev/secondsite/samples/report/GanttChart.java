@@ -25,6 +25,7 @@ final class GanttChart {
     private static final int LABEL_CHARS = 46;
     private static final int MAX_LISTED = 12;
     private static final double MIN_SEGMENT = 1.5;
+    private static final double SKIP_MARK = 8;
     private static final long[] TICK_STEPS_MS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000,
         15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000,
         21_600_000, 43_200_000, 86_400_000};
@@ -100,7 +101,9 @@ final class GanttChart {
         if (task.started() != null) {
             Instant taskEnd = task.ended() != null ? task.ended() : jobEnd;
             if (task.attempts().isEmpty() && task.waits().isEmpty()) {
-                segment(stateClass(task.state()), scale, task.started(), taskEnd, y + 3, 10, out);
+                // a skipped task takes no time; its mark is wide enough to see
+                segment(stateClass(task.state()), scale, task.started(), taskEnd, y + 3, 10,
+                        task.state() == TaskState.SKIPPED ? SKIP_MARK : MIN_SEGMENT, out);
             } else {
                 segment("sp", scale, task.started(), taskEnd, y + 7, 2, out);
                 for (TaskWait wait : task.waits()) {
@@ -137,8 +140,13 @@ final class GanttChart {
 
     private static void segment(String cssClass, Scale scale, Instant from, Instant to, int y, int h,
                                 StringBuilder out) {
+        segment(cssClass, scale, from, to, y, h, MIN_SEGMENT, out);
+    }
+
+    private static void segment(String cssClass, Scale scale, Instant from, Instant to, int y, int h,
+                                double minWidth, StringBuilder out) {
         double x1 = scale.x(from);
-        double x2 = Math.max(scale.x(to), x1 + MIN_SEGMENT);
+        double x2 = Math.max(scale.x(to), x1 + minWidth);
         out.append("<rect class=\"").append(cssClass).append("\" x=\"").append(num(x1)).append("\" y=\"").append(y)
                 .append("\" width=\"").append(num(x2 - x1)).append("\" height=\"").append(h).append("\"/>");
     }
