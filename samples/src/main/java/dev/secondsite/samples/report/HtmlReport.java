@@ -51,7 +51,7 @@ public final class HtmlReport {
             th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
             details.job{margin:10px 0}details.job>summary{cursor:pointer;padding:2px 0}
             pre{background:#f6f8fa;padding:12px;overflow:auto;font-size:12px}
-            .rto{font-size:20px;font-weight:600}
+            .rto{font-weight:600}
             .gantt{display:block;font-size:11px}.gantt text{fill:#1b1f24}.gantt .tick{fill:#57606a;text-anchor:middle}
             .gantt .grid{stroke:#d8dee4;stroke-width:1}.gantt .band{fill:#f6f8fa}
             .gantt g.t:hover text{font-weight:600}.gantt g.t rect{stroke:#fff;stroke-width:.5}
@@ -164,7 +164,7 @@ public final class HtmlReport {
             out.append("<rect class=\"").append(entry[0]).append("\" x=\"").append(x).append("\" y=\"5\" ")
                     .append("width=\"12\" height=\"10\"/><text x=\"").append(x + 16).append("\" y=\"14\" ")
                     .append("font-size=\"11\">").append(entry[1]).append("</text>");
-            x += 26 + entry[1].length() * 5;
+            x += 30 + (int) Math.ceil(entry[1].length() * 6.2);
         }
         out.append("</svg>\n<p class=\"meta\">One row per task; one segment per command attempt. ")
                 .append("Hover a row for its details.</p>\n");
