@@ -276,7 +276,7 @@ public final class ConsoleProgress implements AutoCloseable {
 
     private String render(LiveLine line) {
         int filled = line.percent * barWidth / 100;
-        String text = String.format(Locale.ROOT, "%-36s [%s%s] %3d%%  %s", Text.clip(line.name, 36),
+        String text = String.format(Locale.ROOT, "%-32s [%s%s] %3d%%  %s", Text.clip(line.name, 32),
                 "#".repeat(filled), "-".repeat(barWidth - filled), line.percent,
                 line.task == null ? DurationText.of(line.elapsed) : line.task);
         return Text.clip(text, lineWidth);
@@ -308,7 +308,7 @@ public final class ConsoleProgress implements AutoCloseable {
         private Mode mode = Mode.AUTO;
         private Duration refreshInterval = Duration.ofMillis(100);
         private int barWidth = 20;
-        private int lineWidth = 120;
+        private int lineWidth = defaultLineWidth();
 
         private Builder(JobRecorder recorder) {
             this.recorder = requireNonNull(recorder, "recorder");
@@ -342,7 +342,8 @@ public final class ConsoleProgress implements AutoCloseable {
         }
 
         /**
-         * The width of the progress bar in characters (default 20) and of a whole line (default 120).
+         * The width of the progress bar in characters (default 20) and of a whole line (default: the terminal's
+         * {@code COLUMNS} less one, else 79; a longer line would wrap and break the in-place redraw).
          *
          * @throws IllegalArgumentException when {@code bar} is outside 5..100 or {@code line} below {@code bar + 20}
          */
@@ -354,6 +355,16 @@ public final class ConsoleProgress implements AutoCloseable {
             this.barWidth = bar;
             this.lineWidth = line;
             return this;
+        }
+
+        /** One less than the terminal's columns ({@code COLUMNS}, else 80), so a line never wraps, at most 160. */
+        private static int defaultLineWidth() {
+            String columns = System.getenv("COLUMNS");
+            int width = 80;
+            if (columns != null && columns.strip().matches("\\d{2,4}")) {
+                width = Integer.parseInt(columns.strip());
+            }
+            return Math.max(40, Math.min(160, width - 1));
         }
 
         public ConsoleProgress build() {

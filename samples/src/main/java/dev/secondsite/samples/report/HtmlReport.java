@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableList;
 import com.google.common.escape.Escaper;
 import com.google.common.html.HtmlEscapers;
+import dev.secondsite.core.job.JobState;
 import dev.secondsite.core.job.TaskState;
+import dev.secondsite.core.json.ConfigurationJson;
+import dev.secondsite.core.vault.VaultConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -205,7 +208,7 @@ public final class HtmlReport {
                     .append(job.count(TaskState.SKIPPED)).append("</td><td class=\"n\">").append(job.retries())
                     .append("</td><td class=\"n\">").append(job.recoveryTime().map(DurationText::of).orElse(""))
                     .append("</td></tr>\n");
-            if (job.message() != null && job.state() != dev.secondsite.core.job.JobState.SUCCEEDED) {
+            if (job.message() != null && job.state() != JobState.SUCCEEDED) {
                 out.append("<tr><td></td><td colspan=\"11\">").append(esc(job.message())).append("</td></tr>\n");
             }
         }
@@ -267,6 +270,11 @@ public final class HtmlReport {
         public Builder configurationJson(String json) {
             this.configurationJson = requireNonNull(json, "json");
             return this;
+        }
+
+        /** The vault's configuration, exported with {@link ConfigurationJson#export} (which leaves secrets out). */
+        public Builder configuration(VaultConfiguration configuration) {
+            return configurationJson(ConfigurationJson.export(requireNonNull(configuration, "configuration")));
         }
 
         /** When the report was made (default: when it is built). */

@@ -125,7 +125,7 @@ class ConsoleProgressTest {
         JobRecorder recorder = new JobRecorder();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ConsoleProgress progress = ConsoleProgress.builder(recorder).mode(ConsoleProgress.Mode.TERMINAL)
-                .refreshInterval(Duration.ZERO).output(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+                .refreshInterval(Duration.ZERO).widths(20, 150).output(new PrintStream(bytes, true, StandardCharsets.UTF_8))
                 .build().start()) {
             assertTrue(progress.isTerminal());
             failover(recorder, "j1", "web01");
@@ -146,7 +146,7 @@ class ConsoleProgressTest {
         JobRecorder recorder = new JobRecorder();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ConsoleProgress progress = ConsoleProgress.builder(recorder).mode(ConsoleProgress.Mode.TERMINAL)
-                .refreshInterval(Duration.ZERO).output(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+                .refreshInterval(Duration.ZERO).widths(20, 150).output(new PrintStream(bytes, true, StandardCharsets.UTF_8))
                 .build().start()) {
             recorder.label("a", "Job A");
             recorder.label("b", "Job B");
@@ -201,6 +201,23 @@ class ConsoleProgressTest {
             release.countDown();
         }
         assertEquals(200 * 9, count(text(bytes), "\n"));
+    }
+
+    @Test
+    @DisplayName("terminal lines are clipped to the line width, so they never wrap and break the redraw")
+    void terminalClipsLines() {
+        JobRecorder recorder = new JobRecorder();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ConsoleProgress progress = ConsoleProgress.builder(recorder).mode(ConsoleProgress.Mode.TERMINAL)
+                .refreshInterval(Duration.ZERO).widths(10, 60).output(new PrintStream(bytes, true,
+                        StandardCharsets.UTF_8)).build().start()) {
+            failover(recorder, "j1", "a-vm-with-a-name-far-too-long-for-any-console-line-at-all");
+        }
+        for (String drawn : text(bytes).split("\u001b\\[2K")) {
+            String line = drawn.replaceAll("[\\r\\n]|\u001b\\[[0-9]*[AJ]", "");
+            assertTrue(line.length() <= 60, line.length() + ": " + line);
+        }
+        assertTrue(text(bytes).contains("..."));
     }
 
     @Test

@@ -194,6 +194,18 @@ class HtmlReportTest {
     }
 
     @Test
+    @DisplayName("R1 the vault's configuration is exported by ConfigurationJson into the page, escaped")
+    void configurationFromTheVault() {
+        var info = new dev.secondsite.core.vault.VaultInfo("v-1", "Contoso <DR>", "westeurope",
+                dev.secondsite.core.vault.VaultState.ACTIVE, T0);
+        String html = HtmlReport.builder("x").configuration(dev.secondsite.core.vault.VaultConfiguration.empty(info))
+                .build().html();
+        String block = html.substring(html.indexOf("<pre>"), html.indexOf("</pre>"));
+        assertTrue(block.contains("Contoso &lt;DR&gt;"), block);
+        assertTrue(block.contains("secondsite.vault-configuration"), block);
+    }
+
+    @Test
     @DisplayName("the jobs table has one row per job with its state, duration and retries")
     void jobsTable() {
         JobRecorder recorder = new JobRecorder();
