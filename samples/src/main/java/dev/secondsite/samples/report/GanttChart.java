@@ -70,7 +70,7 @@ final class GanttChart {
         Scale scale = new Scale(origin, axisMs);
         int y = AXIS_HEIGHT;
         for (TaskTimeline task : tasks) {
-            row(job, task, scale, last, y, out);
+            row(task, scale, last, y, out);
             y += ROW_HEIGHT;
         }
         out.append("</svg>\n");
@@ -92,8 +92,7 @@ final class GanttChart {
         }
     }
 
-    private static void row(JobTimeline job, TaskTimeline task, Scale scale, Instant jobEnd, int y,
-                            StringBuilder out) {
+    private static void row(TaskTimeline task, Scale scale, Instant jobEnd, int y, StringBuilder out) {
         out.append("<g class=\"t\"><title>");
         title(task, scale.origin, out);
         out.append("</title><text x=\"4\" y=\"").append(y + 12).append("\">")
