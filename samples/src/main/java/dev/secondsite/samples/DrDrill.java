@@ -4,7 +4,7 @@ import dev.secondsite.samples.drill.Drill;
 import dev.secondsite.samples.drill.DrillException;
 import dev.secondsite.samples.drill.DrillObserver;
 import dev.secondsite.samples.drill.DrillOptions;
-import dev.secondsite.samples.drill.DrillResult;
+import dev.secondsite.samples.drill.DrillReportWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -57,7 +57,6 @@ public final class DrDrill implements Callable<Integer> {
 
     private final PrintStream out;
     private final DrillObserver observer;
-    private @Nullable DrillResult result;
 
     DrDrill(PrintStream out, DrillObserver observer) {
         this.out = out;
@@ -107,36 +106,10 @@ public final class DrDrill implements Callable<Integer> {
         } catch (DrillException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        DrillObserver withReport = new DrillObserver() {
-            @Override
-            public void vaultOpened(dev.secondsite.core.vault.Vault vault) {
-                observer.vaultOpened(vault);
-            }
-
-            @Override
-            public void finished(DrillResult finished) {
-                observer.finished(finished);
-                if (report != null) {
-                    writeReport(finished, report);
-                }
-            }
-        };
-        result = new Drill(out, withReport).run(options);
+        DrillObserver withReport = report == null ? observer
+                : DrillReportWriter.writingTo(report, out, observer);
+        new Drill(out, withReport).run(options);
         return 0;
-    }
-
-    /**
-     * Writes the HTML report of {@code result} (the vault still open) to {@code file}. The report writer
-     * ({@code dev.secondsite.samples.report}) is wired here; until it is, this says so and writes nothing.
-     */
-    void writeReport(DrillResult result, Path file) {
-        out.println("Report: the HTML report writer is not wired into the drill yet; nothing written to "
-                + file);
-    }
-
-    /** The result of the last run, or null before one passed. */
-    @Nullable DrillResult result() {
-        return result;
     }
 
     /** Reads ISO-8601 durations (PT30S) for picocli. */

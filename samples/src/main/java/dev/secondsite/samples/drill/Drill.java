@@ -143,6 +143,7 @@ public final class Drill {
         };
         private @Nullable HttpsTransport transport;
         private @Nullable Vault vault;
+        private boolean restarted;
 
         Run(DrillOptions options, DrillHosts hosts, Path store) {
             this.options = options;
@@ -309,6 +310,7 @@ public final class Drill {
             transport = transport(port);
             vault = Vault.open(store.resolve("vault"), VaultOptions.builder().transport(transport)
                     .engineOptions(engine).build());
+            restarted = true;
             opened();
             awaitProviders();
             say("Vault reopened on %s: %d servers, %d protected VMs, %d jobs; the providers reconnected by "
@@ -371,11 +373,14 @@ public final class Drill {
                     .sorted(Comparator.comparing(Job::createdAt)).toList();
             long sent = jobs.stream().flatMap(j -> j.tasks().stream()).mapToLong(TaskStatus::commandsSent).sum();
             List<ProtectedVm> vms = List.copyOf(vault.configuration().protection().protectedVms());
-            return new DrillResult(vault, store, transport.uri(), topology, settings, steps, jobs, vms, true,
+            return new DrillResult(vault, store, transport.uri(), topology, settings, steps, jobs, vms, restarted,
                     resumed, scriptRuns.get(), sent, commandSteps.sum(), transientFailures.sum(), wall);
         }
 
         private void check(DrillResult result) {
+            if (!result.vaultRestarted()) {
+                throw new DrillException("final check: the vault did not restart");
+            }
             if (!result.allJobsSucceeded()) {
                 throw new DrillException("final check: not every job SUCCEEDED: " + result.jobs().stream()
                         .filter(j -> j.state() != JobState.SUCCEEDED).map(j -> j.id() + " " + j.state()).toList());
