@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * {@link #connect connecting} it long-polls the vault for commands, runs each on the provider's executor, posts the
  * results (batched), and sends a heartbeat; after an error or a vault restart it polls again with exponential
  * backoff and jitter. A command whose idempotency key it has seen is not run again: its first result is posted again
- * (J3). A proxy (R1) goes to the client's {@link ProxySelector}: every call, registration included, goes through a
+ * (J3), unless that was a transient failure, which is forgotten once posted so that the engine's retry runs. A proxy (R1) goes to the client's {@link ProxySelector}: every call, registration included, goes through a
  * {@code CONNECT} tunnel it opens (T2). With a proxy user, the Basic credentials go on that {@code CONNECT} through a
  * relay on loopback that this link runs (the JDK's {@link java.net.Authenticator} would not send Basic on a tunnel
  * unless {@code jdk.http.auth.tunneling.disabledSchemes} were changed for the whole JVM, which a library must not
@@ -424,6 +424,13 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
                         result = CommandResult.transientFailure(request.command().describe() + " failed: " + e);
                     }
                     mine.complete(result);
+                    if (result.outcome() == CommandResult.Outcome.TRANSIENT_FAILURE) {
+                        // a transient failure changed nothing: the engine's retry comes with the same key and must
+                        // run again, as the host driver's own memory of results forgets failures too
+                        synchronized (results) {
+                            results.remove(request.idempotencyKey(), mine);
+                        }
+                    }
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 synchronized (results) {

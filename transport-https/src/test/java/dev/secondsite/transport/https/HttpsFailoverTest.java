@@ -64,6 +64,23 @@ class HttpsFailoverTest {
         }
     }
 
+    @Test
+    @DisplayName("J1 J3 a command that fails transiently over HTTPS is retried with its key and runs again on the "
+            + "host until it succeeds (only successes are remembered by key)")
+    void transientFailureRetriedOverHttps() {
+        try (HttpsWorld world = new HttpsWorld(dir)) {
+            world.setUpProtection();
+            world.hosts.failTransiently(FakeHostDriver.isCommand(HostCommand.Failover.class), 2);
+            Job job = HttpsWorld.settle(world.vault.plans().plannedFailover("Web", PlannedFailoverOptions.defaults()));
+            assertEquals(JobState.SUCCEEDED, job.state());
+            long failovers = world.hosts.history().stream()
+                    .filter(e -> e.request().command() instanceof HostCommand.Failover).count();
+            assertEquals(6, failovers, "two VMs, each failover command run three times: "
+                    + world.hosts.history());
+            assertEquals(0, world.hosts.replays(), "no succeeded command reached the driver a second time");
+        }
+    }
+
     /** No command reached a host twice: every execution the driver saw has its own idempotency key. */
     static void assertUniqueKeys(FakeHostDriver hosts) {
         List<FakeHostDriver.Execution> history = hosts.history();

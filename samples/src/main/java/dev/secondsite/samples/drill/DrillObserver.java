@@ -1,0 +1,31 @@
+package dev.secondsite.samples.drill;
+
+import dev.secondsite.core.vault.Vault;
+
+/**
+ * Where a drill lets a caller in: the live console progress and the HTML report hang here. Both methods run on the
+ * drill's thread; an exception from one ends the drill with it.
+ *
+ * <p>Implementations need not be thread-safe beyond what the listeners they add to the vault must be.
+ */
+public interface DrillObserver {
+    /** An observer that does nothing. */
+    static DrillObserver none() {
+        return new DrillObserver() {
+        };
+    }
+
+    /**
+     * The vault was created, or opened again after the drill's restart (a new {@link Vault} object: listeners added
+     * to the one before are gone), before any job of it runs: add job listeners (e.g. a timeline recorder) here.
+     */
+    default void vaultOpened(Vault vault) {
+    }
+
+    /**
+     * The drill ended with every job SUCCEEDED and every VM checked; {@code result.vault()} is still open. The report
+     * is written here.
+     */
+    default void finished(DrillResult result) {
+    }
+}

@@ -1,0 +1,4 @@
+@ParametersAreNonnullByDefault
+package dev.secondsite.samples.drill;
+
+import javax.annotation.ParametersAreNonnullByDefault;
