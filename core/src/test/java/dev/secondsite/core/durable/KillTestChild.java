@@ -139,7 +139,7 @@ public final class KillTestChild {
         return id;
     }
 
-    static Site primary(int vmCount) {
+    public static Site primary(int vmCount) {
         Site.Builder b = Site.builder("vmm-a", "vmm-a.contoso.local").hostGroup(HostGroup.of("Prod"))
                 .logicalNetwork(new LogicalNetwork("DC")).vmNetwork(new VmNetwork("Corp", "DC"))
                 .cloud(Cloud.hyperV("Gold", List.of("Prod"), List.of("DC")));
@@ -158,7 +158,7 @@ public final class KillTestChild {
         return b.build();
     }
 
-    static Site recovery() {
+    public static Site recovery() {
         return Site.builder("vmm-b", "vmm-b.contoso.local").hostGroup(HostGroup.of("DR"))
                 .host(Host.of("hv11.fabrikam.local", WindowsServerVersion.WS2012_R2, "DR"))
                 .host(Host.of("hv12.fabrikam.local", WindowsServerVersion.WS2012_R2, "DR"))

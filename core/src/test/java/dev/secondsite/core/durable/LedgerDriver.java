@@ -24,9 +24,9 @@ import java.util.function.Consumer;
  * re-sent after a crash happens once. The kill test reads the ledger to prove every side effect happened exactly
  * once. Thread-safe.
  */
-final class LedgerDriver implements HostDriver {
+public final class LedgerDriver implements HostDriver {
     /** One ledger line: the key and what it did. */
-    record Entry(String key, String serverId, String host, String command, String vmId) {
+    public record Entry(String key, String serverId, String host, String command, String vmId) {
         static Entry parse(String line) {
             String[] f = line.split("\t", -1);
             return new Entry(f[0], f[1], f[2], f[3], f[4]);
@@ -45,7 +45,7 @@ final class LedgerDriver implements HostDriver {
      * @param file the ledger; created when missing, read back when present
      * @param afterEffect called after each new side effect was made durable (the kill test's child prints it)
      */
-    LedgerDriver(Path file, Consumer<Entry> afterEffect) throws IOException {
+    public LedgerDriver(Path file, Consumer<Entry> afterEffect) throws IOException {
         this.afterEffect = afterEffect;
         for (Entry e : read(file)) {
             done.put(e.key(), e);
@@ -55,7 +55,7 @@ final class LedgerDriver implements HostDriver {
     }
 
     /** Every entry of a ledger file, in order; a torn last line (a crash mid-write) is left out. */
-    static List<Entry> read(Path file) throws IOException {
+    public static List<Entry> read(Path file) throws IOException {
         List<Entry> entries = new ArrayList<>();
         if (!Files.exists(file)) {
             return entries;

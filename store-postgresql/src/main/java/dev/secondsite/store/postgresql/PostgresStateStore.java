@@ -9,6 +9,7 @@ import dev.secondsite.core.spi.StateStoreException;
 import dev.secondsite.core.spi.StateStoreFencedException;
 import dev.secondsite.core.spi.StateStoreRecord;
 import dev.secondsite.core.spi.StateStoreSnapshot;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -92,6 +93,8 @@ public final class PostgresStateStore implements StateStore {
     private boolean closed;
     private @Nullable Throwable failure;
     private volatile long batchesWritten;
+    /** Told once when the store stops writing (a failed or fenced write, or {@link #abandon}); HaVault's wake-up. */
+    private volatile Runnable onFailure = () -> { };
 
     /** Replays and snapshot reads share it; snapshot writes and close take it alone. */
     private final ReentrantReadWriteLock opsLock = new ReentrantReadWriteLock();
@@ -133,7 +136,8 @@ public final class PostgresStateStore implements StateStore {
         }
         String where = connections.where() + ", tables " + options.tablePrefix() + "*";
         try {
-            Opened opened = prepare(c, schema, where);
+            Opened opened = prepare(c, schema, where, options.instanceName().orElseGet(PostgresStateStore::holder),
+                    options.instanceAddress().map(URI::toString).orElse(null));
             c.setAutoCommit(true);
             PostgresStateStore store = new PostgresStateStore(options, connections, schema, where, c, opened);
             log.info("J3: opened the PostgreSQL store {} at epoch {}: {} records after snapshot {}", where,
@@ -152,7 +156,8 @@ public final class PostgresStateStore implements StateStore {
     private record Opened(long epoch, long snapshotSequence, long lastSequence) {
     }
 
-    private static Opened prepare(Connection c, Schema schema, String where) throws SQLException {
+    private static Opened prepare(Connection c, Schema schema, String where, String holder, @Nullable String address)
+            throws SQLException {
         c.setAutoCommit(false);
         boolean committed = false;
         try (Statement s = c.createStatement()) {
@@ -170,8 +175,9 @@ public final class PostgresStateStore implements StateStore {
             }
             long epoch;
             try (PreparedStatement raise = c.prepareStatement("UPDATE " + schema.leader + " SET epoch = epoch + 1,"
-                    + " holder = ?, since = now() WHERE id = 1 RETURNING epoch")) {
-                raise.setString(1, holder());
+                    + " holder = ?, address = ?, since = now() WHERE id = 1 RETURNING epoch")) {
+                raise.setString(1, holder);
+                raise.setString(2, address);
                 try (ResultSet rs = raise.executeQuery()) {
                     if (!rs.next()) {
                         throw new StateStoreCorruptedException(where + ", table " + schema.leader + ", key id=1",
@@ -705,28 +711,70 @@ public final class PostgresStateStore implements StateStore {
         batchesWritten = batchesWritten + 1;
     }
 
+    /**
+     * Stops writing at once without another round trip (its instance lost leadership): every later write and every
+     * append waiting in the batch being filled is refused with {@code cause}; a batch already being written ends as
+     * the database decides (fencing refuses it once the epoch moved on).
+     */
+    void abandon(StateStoreException cause) {
+        log.info("J3: the store {} stops writing: {}", where, cause.getMessage());
+        fail(cause, new Batch(), false);
+    }
+
+    /** Why the store stopped writing, if it did. */
+    Optional<Throwable> failure() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(failure);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code listener} (on the failing thread, once) when the store stops writing. */
+    void onFailure(Runnable listener) {
+        this.onFailure = listener;
+        if (failure().isPresent()) {
+            listener.run();
+        }
+    }
+
     private void fail(StateStoreException cause, Batch inFlight) {
-        if (cause instanceof StateStoreFencedException) {
+        fail(cause, inFlight, true);
+    }
+
+    private void fail(StateStoreException cause, Batch inFlight, boolean logIt) {
+        if (logIt && cause instanceof StateStoreFencedException) {
             log.error("J3: {}; the store refuses further calls", cause.getMessage());
-        } else {
+        } else if (logIt) {
             log.error("J3: writing to {} failed; the store refuses further calls until reopened", where, cause);
         }
         List<Row> waiting = new ArrayList<>(inFlight.rows);
+        boolean first;
         lock.lock();
         try {
-            if (failure == null) {
+            first = failure == null;
+            if (first) {
                 failure = cause;
             }
             // no record is taken once failure is set, so these are the last ordered appends to settle
             waiting.addAll(filling.rows);
             filling = new Batch();
             durableChanged.signalAll();
+            batchReady.signal();
         } finally {
             lock.unlock();
         }
         for (Row row : waiting) {
             if (row.durable != null) {
                 row.durable.completeExceptionally(failedRecord(cause, row.sequence));
+            }
+        }
+        if (first) {
+            try {
+                onFailure.run();
+            } catch (RuntimeException e) {
+                log.warn("J3: the store's failure listener failed: {}", e.toString());
             }
         }
     }
@@ -853,7 +901,9 @@ public final class PostgresStateStore implements StateStore {
                 java.util.Properties properties = new java.util.Properties();
                 options.user().ifPresent(user -> properties.setProperty("user", user));
                 options.password().ifPresent(password -> properties.setProperty("password", password.reveal()));
-                properties.setProperty("ApplicationName", "secondsite-vault");
+                // the instance's name shows in pg_stat_activity, so that an operator sees whose sessions these are
+                properties.setProperty("ApplicationName", options.instanceName()
+                        .map(name -> "secondsite-vault " + name).orElse("secondsite-vault"));
                 properties.setProperty("connectTimeout", "10");
                 properties.setProperty("tcpKeepAlive", "true");
                 c = new org.postgresql.Driver().connect(options.url().orElseThrow(), properties);

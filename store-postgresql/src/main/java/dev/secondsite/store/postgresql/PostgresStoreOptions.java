@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.Secret;
+import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -34,8 +35,12 @@ public final class PostgresStoreOptions {
     private final @Nullable Secret password;
     private final String tablePrefix;
     private final int maxRecordBytes;
+    private final @Nullable String instanceName;
+    private final @Nullable URI instanceAddress;
 
     private PostgresStoreOptions(Builder b) {
+        this.instanceName = b.instanceName;
+        this.instanceAddress = b.instanceAddress;
         this.dataSource = b.dataSource;
         this.url = b.url;
         this.user = b.user;
@@ -119,6 +124,32 @@ public final class PostgresStoreOptions {
         return tablePrefix;
     }
 
+    /**
+     * The name the instance opening the store writes into the leader row (who raised the epoch); by default
+     * {@code process <pid> on <host>}.
+     */
+    public Optional<String> instanceName() {
+        return Optional.ofNullable(instanceName);
+    }
+
+    /** Where the instance opening the store serves, written into the leader row; none by default. */
+    public Optional<URI> instanceAddress() {
+        return Optional.ofNullable(instanceAddress);
+    }
+
+    /** These options with {@code name} and {@code address} as the opening instance's. */
+    PostgresStoreOptions withInstance(String name, @Nullable URI address) {
+        Builder b = new Builder();
+        b.dataSource = dataSource;
+        b.url = url;
+        b.user = user;
+        b.password = password;
+        b.tablePrefix = tablePrefix;
+        b.maxRecordBytes = maxRecordBytes;
+        b.instance(name, address);
+        return b.build();
+    }
+
     /** The largest record, type and payload bytes together, that an append accepts. */
     public int maxRecordBytes() {
         return maxRecordBytes;
@@ -129,7 +160,9 @@ public final class PostgresStoreOptions {
     public String toString() {
         return "PostgresStoreOptions[" + (dataSource != null ? "dataSource=" + dataSource.getClass().getName()
                 : "url=" + withoutQuery(url) + (user != null ? ", user=" + user : "")) + ", tablePrefix="
-                + tablePrefix + ", maxRecordBytes=" + maxRecordBytes + "]";
+                + tablePrefix + ", maxRecordBytes=" + maxRecordBytes
+                + (instanceName != null ? ", instance=" + instanceName : "")
+                + (instanceAddress != null ? ", address=" + instanceAddress : "") + "]";
     }
 
     /** Collects {@link PostgresStoreOptions}; each setter checks its own argument. Not thread-safe. */
@@ -140,8 +173,32 @@ public final class PostgresStoreOptions {
         private @Nullable Secret password;
         private String tablePrefix = DEFAULT_TABLE_PREFIX;
         private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
+        private @Nullable String instanceName;
+        private @Nullable URI instanceAddress;
 
         private Builder() {
+        }
+
+        /**
+         * Who opens the store, as the leader row shows it: the instance's name (1 to 200 characters, no control
+         * characters) and, if it serves providers over a network, its address.
+         *
+         * @throws InvalidConfigurationException (INPUT) when the name is blank, longer than 200 characters or holds
+         *     a control character, or the address is not absolute
+         */
+        public Builder instance(String name, @Nullable URI address) {
+            requireNonNull(name, "name");
+            if (name.isBlank() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
+                throw InvalidConfigurationException.of(Rule.INPUT, "postgresql store", "instanceName", name,
+                        "instanceName ('" + name + "') must be 1 to 200 characters without control characters");
+            }
+            if (address != null && !address.isAbsolute()) {
+                throw InvalidConfigurationException.of(Rule.INPUT, "postgresql store", "instanceAddress", address,
+                        "instanceAddress (" + address + ") must be an absolute URI, e.g. https://vault-a:8443");
+            }
+            this.instanceName = name;
+            this.instanceAddress = address;
+            return this;
         }
 
         /**

@@ -11,11 +11,13 @@ import java.util.List;
 /**
  * The store's tables, by version, and the steps from each version to the next. Version 1: meta, records, snapshot.
  * Version 2: the {@code leader} row holding the current epoch, and the epoch each record and snapshot was written
- * with. A new database gets every step in order, so creation and migration run the same code.
+ * with. Version 3: the leader row's {@code address}, where the instance holding the epoch serves (a standby names it
+ * to the providers that reach it). A new database gets every step in order, so creation and migration run the same
+ * code.
  */
 final class Schema {
     /** The newest version this code knows and writes. */
-    static final int CURRENT = 2;
+    static final int CURRENT = 3;
     static final String VERSION_KEY = "schema_version";
 
     private final String prefix;
@@ -49,6 +51,9 @@ final class Schema {
                     "ALTER TABLE " + records + " ADD COLUMN epoch bigint NOT NULL DEFAULT 0",
                     "ALTER TABLE " + snapshot + " ADD COLUMN epoch bigint NOT NULL DEFAULT 0",
                     "UPDATE " + meta + " SET value = '2' WHERE key = '" + VERSION_KEY + "'");
+            case 3 -> List.of(
+                    "ALTER TABLE " + leader + " ADD COLUMN address text",
+                    "UPDATE " + meta + " SET value = '3' WHERE key = '" + VERSION_KEY + "'");
             default -> throw new IllegalArgumentException("no schema step to version " + version);
         };
     }
@@ -122,5 +127,13 @@ final class Schema {
     /** A lock key for the opens of this store's tables, so that two opens at once create them only once. */
     long openLockKey() {
         return 0x5ec0_0000_0000_0000L ^ prefix.hashCode();
+    }
+
+    /**
+     * The session advisory lock key of this store's leadership: held by the active instance on its lock connection
+     * for as long as it leads (a key of its own, so that opening the tables never waits for the leader).
+     */
+    long leaderLockKey() {
+        return 0x5ec1_0000_0000_0000L ^ prefix.hashCode();
     }
 }

@@ -19,15 +19,17 @@
  * writer fail with {@link dev.secondsite.core.spi.StateStoreFencedException}. In this version the epoch is raised
  * by each open: the last instance to open the store is its writer.
  *
- * <p><b>Leader election (the next step).</b> Chosen: a session advisory lock ({@code pg_try_advisory_lock}) held
+ * <p><b>Leader election</b> ({@link dev.secondsite.store.postgresql.HaVault}). Chosen: a session advisory lock ({@code pg_try_advisory_lock}) held
  * on a dedicated connection of each instance. Only the holder raises the epoch (then opens the store as today); a
  * standby polls the lock and takes over when it is free. The lock goes with the session, so PostgreSQL itself
  * releases it when the active instance dies or its connection is cut (TCP keep-alive and
  * {@code tcp_keepalives_*}/{@code idle_session_timeout} bound how long that takes), with no clock shared between
  * instances and no lease to renew; an old leader that lost its session but is still running cannot write anyway,
  * because fencing refuses its epoch. A lease row would need clocks and renewal writes for the same guarantee.
- * The instance that loses its lock connection stops acting at once (it can no longer prove it leads) and either
- * regains the lock or stands by.
+ * The instance that loses its lock connection (checked every check period) or whose store stops writing (fenced or
+ * failed) stops acting at once (it can no longer prove it leads): its store refuses further writes, its vault is
+ * closed with its jobs as journaled (none failed), and it either regains the lock or stands by. The leader row
+ * ({@code holder}, {@code address}, schema version 3) names the instance that leads.
  */
 @ParametersAreNonnullByDefault
 package dev.secondsite.store.postgresql;

@@ -99,7 +99,7 @@ class PostgresStateStoreTest {
             assertEquals(List.of("record 2", "record 3"), records.stream().map(StateStoreRecord::payloadText).toList());
             assertEquals(4, store.append("t", "record 4"));
         }
-        assertEquals("2", query("SELECT value FROM " + prefix + "meta WHERE key = 'schema_version'"));
+        assertEquals(String.valueOf(Schema.CURRENT), query("SELECT value FROM " + prefix + "meta WHERE key = 'schema_version'"));
         assertEquals("1", query("SELECT epoch FROM " + prefix + "records WHERE seq = 4"));
     }
 

@@ -1,0 +1,378 @@
+package dev.secondsite.store.postgresql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.secondsite.core.Secret;
+import dev.secondsite.core.inventory.CloudRef;
+import dev.secondsite.core.inventory.Site;
+import dev.secondsite.core.job.EngineOptions;
+import dev.secondsite.core.job.Job;
+import dev.secondsite.core.job.JobState;
+import dev.secondsite.core.plan.RecoveryPlan;
+import dev.secondsite.core.protection.CloudPairing;
+import dev.secondsite.core.protection.NetworkMapping;
+import dev.secondsite.core.protection.ReplicationSettings;
+import dev.secondsite.core.provider.Provider;
+import dev.secondsite.core.provider.RegistrationOptions;
+import dev.secondsite.core.spi.HostCommand;
+import dev.secondsite.core.spi.StateStoreFencedException;
+import dev.secondsite.core.testing.FakeHostDriver;
+import dev.secondsite.core.testing.TestSites;
+import dev.secondsite.core.vault.JobHandle;
+import dev.secondsite.core.vault.JobId;
+import dev.secondsite.core.vault.PlannedFailoverOptions;
+import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultOptions;
+import dev.secondsite.store.postgresql.HaVault.Role;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Leadership of vault instances sharing one PostgreSQL database: the race, fencing, takeover, roles. */
+class HaVaultTest {
+    private static final Logger LOG = LoggerFactory.getLogger(HaVaultTest.class);
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final EngineOptions FAST = EngineOptions.builder().parallelism(4).maxAttempts(400)
+            .backoff(Duration.ofMillis(5), Duration.ofMillis(100)).build();
+    private static final AtomicInteger HUBS = new AtomicInteger();
+
+    private static PostgresStoreOptions storeOptions(String prefix) {
+        return PostgresStoreOptions.builder(TestDatabase.jdbcUrl() + "?user=postgres").tablePrefix(prefix).build();
+    }
+
+    private static VaultOptions instanceOptions(URI hub) {
+        return VaultOptions.builder().transport(hub).engineOptions(FAST).snapshotEveryRecords(50).build();
+    }
+
+    private static URI hub(String name) {
+        return URI.create("local:ha-" + name + "-" + HUBS.incrementAndGet());
+    }
+
+    /** Creates an empty vault in the store of {@code prefix}. */
+    private static void createVault(String prefix) {
+        try (PostgresStateStore store = PostgresStateStore.open(storeOptions(prefix));
+             Vault vault = Vault.create(VaultOptions.builder("HA", "westeurope").store(store).build())) {
+            assertTrue(vault.info().toString().contains("HA"));
+        }
+    }
+
+    private static long query(String sql) {
+        try (Connection c = TestDatabase.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e, e);
+        }
+    }
+
+    /** Terminates the backend holding the leadership lock of {@code prefix}: the active instance's lock session. */
+    private static void terminateLockSession(String prefix) {
+        long key = new Schema(prefix).leaderLockKey();
+        assertEquals(1, query("SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' "
+                + "AND granted AND ((classid::bigint << 32) | objid::bigint) = " + key));
+    }
+
+    /** Records the roles an instance goes through. */
+    private static final class Roles implements HaVault.RoleListener {
+        final List<Role> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void roleChanged(HaVault instance, Role role) {
+            seen.add(role);
+        }
+    }
+
+    @Test
+    @DisplayName("J3 two instances started at once: exactly one becomes ACTIVE, the other stays STANDBY while "
+            + "trying the lock, and takes over when the active one closes (50 races, each on a fresh store)")
+    void exactlyOneActive() throws Exception {
+        for (int race = 0; race < 50; race++) {
+            String prefix = TestDatabase.freshPrefix();
+            createVault(prefix);
+            AtomicInteger activations = new AtomicInteger();
+            CountDownLatch twoActivations = new CountDownLatch(2);
+            HaVault.RoleListener count = (instance, role) -> {
+                if (role == Role.ACTIVE) {
+                    activations.incrementAndGet();
+                    twoActivations.countDown();
+                }
+            };
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<HaVault>> starting = new ArrayList<>();
+            for (String name : List.of("a", "b")) {
+                starting.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return HaVault.builder(storeOptions(prefix), instanceOptions(hub(name)), name)
+                            .checkPeriod(Duration.ofMillis(20)).listener(count).start();
+                }));
+            }
+            go.countDown();
+            HaVault a = starting.get(0).get(30, TimeUnit.SECONDS);
+            HaVault b = starting.get(1).get(30, TimeUnit.SECONDS);
+            try {
+                CompletableFuture<HaVault> first = CompletableFuture.anyOf(awaitActive(a), awaitActive(b))
+                        .thenApply(HaVault.class::cast);
+                HaVault active = first.get(30, TimeUnit.SECONDS);
+                HaVault standby = active == a ? b : a;
+                long attempts = standby.lockAttempts();
+                awaitAttempts(standby, attempts + 3);
+                assertEquals(1, activations.get(), "race " + race + ": one activation");
+                assertEquals(Role.STANDBY, standby.role(), "race " + race);
+                assertTrue(standby.vault().isEmpty());
+                assertEquals(active.name(), standby.active().orElseThrow().name(), "the leader row names it");
+                active.close();
+                assertEquals(Role.STOPPED, active.role());
+                assertTrue(standby.awaitRole(Role.ACTIVE, WAIT), "race " + race + ": the standby took over");
+                assertTrue(twoActivations.await(30, TimeUnit.SECONDS));
+                assertEquals(2, activations.get());
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    private static CompletableFuture<HaVault> awaitActive(HaVault instance) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return instance.awaitRole(Role.ACTIVE, WAIT) ? instance : null;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }).thenCompose(i -> i != null ? CompletableFuture.completedFuture(i) : new CompletableFuture<>());
+    }
+
+    /** Waits (bounded) until the standby has tried the lock {@code count} times: it keeps trying. */
+    private static void awaitAttempts(HaVault standby, long count) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (standby.lockAttempts() < count) {
+            assertTrue(System.nanoTime() < deadline, "the standby keeps trying the lock");
+            Thread.onSpinWait();
+        }
+    }
+
+    /** A vault with two registered sites, a pairing, a mapping, two protected VMs and the plan "Web". */
+    private static void setUp(String prefix, FakeHostDriver hosts, Site primary, Site recovery) {
+        URI hub = hub("setup");
+        try (PostgresStateStore store = PostgresStateStore.open(storeOptions(prefix));
+             Vault vault = Vault.create(VaultOptions.builder("HA", "westeurope").store(store).transport(hub)
+                     .engineOptions(FAST).build());
+             Provider siteA = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).vault(hub).build();
+             Provider siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).vault(hub).build()) {
+            Secret key = vault.servers().generateRegistrationKey().encoded();
+            siteA.register(key, RegistrationOptions.defaults());
+            siteB.register(key, RegistrationOptions.defaults());
+            siteA.connect();
+            siteB.connect();
+            CloudRef gold = new CloudRef("vmm-a", "Gold");
+            settle(vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldB", ReplicationSettings.defaults())));
+            settle(vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
+            settle(vault.protectedVms().enable(gold, List.of("vm-1", "vm-2")));
+            vault.plans().save(RecoveryPlan.builder("Web", "vmm-a", "vmm-b", vault.plans().planContext())
+                    .addVm("vm-1").addGroup().addVm(2, "vm-2").build());
+        }
+    }
+
+    private static Job settle(JobHandle handle) {
+        Job job = handle.awaitSettled(Duration.ofSeconds(60)).job();
+        assertEquals(JobState.SUCCEEDED, job.state(), job + " " + job.errors());
+        return job;
+    }
+
+    /** Providers of both sites attached to the hub of the instance that is active now. */
+    private static List<Provider> serve(URI hub, FakeHostDriver hosts, Site primary, Site recovery) {
+        Provider siteA = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).vault(hub).build();
+        Provider siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).vault(hub).build();
+        siteA.connect();
+        siteB.connect();
+        return List.of(siteA, siteB);
+    }
+
+    @Test
+    @DisplayName("J3 fencing: the active instance's lock session is terminated while its failover waits on a host "
+            + "command; the standby takes over and finishes the job; the old active's next write is refused with "
+            + "StateStoreFencedException and it stops acting; no record of the old epoch after the takeover, every "
+            + "host side effect once")
+    void fencedOldActiveStops() throws Exception {
+        String prefix = TestDatabase.freshPrefix();
+        Site primary = TestSites.primary();
+        Site recovery = TestSites.recovery();
+        FakeHostDriver hosts = FakeHostDriver.forSites(primary, recovery);
+        setUp(prefix, hosts, primary, recovery);
+        URI hubA = hub("a");
+        URI hubB = hub("b");
+        Roles rolesA = new Roles();
+        Roles rolesB = new Roles();
+        List<Provider> providers = new ArrayList<>();
+        // A checks its lock connection rarely: like a paused process it does not notice the loss by itself
+        try (HaVault a = HaVault.builder(storeOptions(prefix), instanceOptions(hubA), "a")
+                .address(URI.create("https://vault-a.contoso.local:8443")).checkPeriod(Duration.ofMinutes(1))
+                .listener(rolesA).start()) {
+            assertTrue(a.awaitRole(Role.ACTIVE, WAIT));
+            providers.addAll(serve(hubA, hosts, primary, recovery));
+            FakeHostDriver.Hold hold = hosts.hold(FakeHostDriver.isCommand(HostCommand.Failover.class)
+                    .and(FakeHostDriver.isForVm("vm-1")));
+            JobHandle failoverOnA = a.vault().orElseThrow().plans().plannedFailover("Web",
+                    PlannedFailoverOptions.defaults());
+            assertTrue(hold.awaitHeld(1), "A's failover sent Failover of vm-1");
+            long epochA = a.active().orElseThrow().epoch();
+            assertEquals("a", a.active().orElseThrow().name());
+            assertEquals(URI.create("https://vault-a.contoso.local:8443"), a.active().orElseThrow().address()
+                    .orElseThrow());
+
+            try (HaVault b = HaVault.builder(storeOptions(prefix), instanceOptions(hubB), "b")
+                    .checkPeriod(Duration.ofMillis(50)).listener(rolesB).start()) {
+                awaitAttempts(b, b.lockAttempts() + 2);
+                assertEquals(Role.STANDBY, b.role());
+                terminateLockSession(prefix);
+                assertTrue(b.awaitRole(Role.ACTIVE, WAIT), "B took over");
+                long epochB = b.active().orElseThrow().epoch();
+                assertTrue(epochB > epochA);
+                // A's providers stay attached to A's hub: its held command's result goes back to A
+                providers.addAll(serve(hubB, hosts, primary, recovery));
+                // A's held command now returns to A, whose engine journals its result with the old epoch
+                hold.release();
+                ExecutionException refused = assertThrows(ExecutionException.class, () -> CompletableFuture
+                        .supplyAsync(() -> failoverOnA.awaitSettled(WAIT)).get(60, TimeUnit.SECONDS));
+                assertInstanceOf(StateStoreFencedException.class, refused.getCause(), refused.toString());
+                assertTrue(a.awaitRole(Role.STANDBY, WAIT), "A stopped acting");
+                assertTrue(a.vault().isEmpty());
+
+                Job done = settle(b.vault().orElseThrow().jobs().handle(failoverOnA.id()));
+                assertEquals(JobState.SUCCEEDED, done.state());
+                assertEquals(0, query("SELECT count(*) FROM " + prefix + "records WHERE epoch = " + epochA
+                        + " AND seq > (SELECT min(seq) FROM " + prefix + "records WHERE epoch = " + epochB + ")"),
+                        "no record of A's epoch after B's first");
+                assertEquals(List.of(Role.ACTIVE), rolesB.seen);
+                assertEquals(List.of(Role.ACTIVE, Role.STANDBY), rolesA.seen);
+                assertEquals(Role.STANDBY, a.role(), "A stands by while B leads");
+                assertEquals("b", a.active().orElseThrow().name());
+            }
+        } finally {
+            providers.forEach(Provider::close);
+        }
+        assertEffectsOnce(hosts);
+    }
+
+    /** Every changing command of the failover happened once per VM (status reads may repeat). */
+    private static void assertEffectsOnce(FakeHostDriver hosts) {
+        for (String vm : List.of("vm-1", "vm-2")) {
+            Map<String, Long> counts = hosts.commandNamesFor(vm).stream()
+                    .filter(n -> !n.equals("GetReplicationStatus"))
+                    .collect(Collectors.groupingBy(n -> n, Collectors.counting()));
+            assertTrue(counts.values().stream().allMatch(n -> n == 1), vm + ": " + counts);
+            assertEquals(1, counts.getOrDefault("Failover", 0L), vm + ": " + counts);
+            assertEquals(1, counts.getOrDefault("StartVm", 0L), vm + ": " + counts);
+        }
+    }
+
+    @Test
+    @DisplayName("J3 every database session of the active instance terminated while it runs a failover: it stops "
+            + "acting, the standby takes over and finishes the job, every host side effect once")
+    void allSessionsTerminated() throws Exception {
+        String prefix = TestDatabase.freshPrefix();
+        Site primary = TestSites.primary();
+        Site recovery = TestSites.recovery();
+        FakeHostDriver hosts = FakeHostDriver.forSites(primary, recovery);
+        setUp(prefix, hosts, primary, recovery);
+        URI hubA = hub("a");
+        URI hubB = hub("b");
+        List<Provider> providers = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<String> firstName = new java.util.concurrent.atomic
+                .AtomicReference<>("");
+        CountDownLatch stopped = new CountDownLatch(1);
+        HaVault.RoleListener stopWatch = (instance, role) -> {
+            if (instance.name().equals(firstName.get()) && role == Role.STANDBY) {
+                stopped.countDown();
+            }
+        };
+        try (HaVault a = HaVault.builder(storeOptions(prefix), instanceOptions(hubA), "a-" + prefix)
+                .checkPeriod(Duration.ofMillis(50)).listener(stopWatch).start();
+             HaVault b = HaVault.builder(storeOptions(prefix), instanceOptions(hubB), "b-" + prefix)
+                     .checkPeriod(Duration.ofMillis(50)).listener(stopWatch).start()) {
+            HaVault first = CompletableFuture.anyOf(awaitActive(a), awaitActive(b)).thenApply(HaVault.class::cast)
+                    .get(30, TimeUnit.SECONDS);
+            URI firstHub = first == a ? hubA : hubB;
+            providers.addAll(serve(firstHub, hosts, primary, recovery));
+            FakeHostDriver.Hold hold = hosts.hold(FakeHostDriver.isCommand(HostCommand.StartVm.class));
+            JobHandle failover = first.vault().orElseThrow().plans().plannedFailover("Web",
+                    PlannedFailoverOptions.defaults());
+            assertTrue(hold.awaitHeld(1));
+            firstName.set(first.name());
+            long start = System.nanoTime();
+            long terminated = query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                    + "application_name = 'secondsite-vault " + first.name() + "'");
+            assertTrue(terminated >= 2, "the lock and the store's sessions: " + terminated);
+            assertTrue(stopped.await(5, TimeUnit.SECONDS), "the old active stopped acting within a bounded time");
+            LOG.info("stopped acting {} ms after its sessions were terminated",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            // then one of the two leads again: the other, or the old active that won the lock back
+            HaVault next = CompletableFuture.anyOf(awaitActive(a), awaitActive(b)).thenApply(HaVault.class::cast)
+                    .get(30, TimeUnit.SECONDS);
+            providers.addAll(serve(next == a ? hubA : hubB, hosts, primary, recovery));
+            hold.release();
+            settle(next.vault().orElseThrow().jobs().handle(failover.id()));
+            assertEquals(1, java.util.stream.Stream.of(a, b).filter(i -> i.role() == Role.ACTIVE).count(),
+                    "one instance leads");
+        } finally {
+            providers.forEach(Provider::close);
+        }
+        assertEffectsOnce(hosts);
+    }
+
+    @Test
+    @DisplayName("J3 an instance on an unreachable database fails to start with StoreUnreachableException; nothing "
+            + "is created")
+    void unreachable() {
+        PostgresStoreOptions options = PostgresStoreOptions.builder("jdbc:postgresql://127.0.0.1:1/none?user=x")
+                .tablePrefix("never_").build();
+        StoreUnreachableException e = assertThrows(StoreUnreachableException.class, () -> HaVault.builder(options,
+                instanceOptions(hub("x")), "x").start());
+        assertTrue(e.getMessage().contains("127.0.0.1:1"), e.getMessage());
+        assertEquals(0, query("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'never_%'"));
+    }
+
+    @Test
+    @DisplayName("J3 an instance whose store holds no vault stops (STOPPED, the NotFoundException as its cause) and "
+            + "lets the leadership go")
+    void noVaultStops() throws Exception {
+        String prefix = TestDatabase.freshPrefix();
+        Roles roles = new Roles();
+        try (HaVault a = HaVault.builder(storeOptions(prefix), instanceOptions(hub("a")), "a").listener(roles)
+                .start()) {
+            assertTrue(a.awaitRole(Role.STOPPED, WAIT));
+            assertInstanceOf(dev.secondsite.core.NotFoundException.class, a.stopCause().orElseThrow());
+            assertFalse(roles.seen.contains(Role.ACTIVE));
+            assertEquals(0, query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
+                    + "((classid::bigint << 32) | objid::bigint) = " + new Schema(prefix).leaderLockKey()));
+        }
+        assertEquals(Collections.singletonList(Role.STOPPED), roles.seen);
+    }
+}
