@@ -57,11 +57,12 @@ class WireCodecPropertyTest {
         case 1 -> new TestNetwork.Existing(TEXT.generate(in));
         default -> new TestNetwork.Isolated(TEXT.generate(in));
     };
-    private static final Gen<InitialReplicationMethod> METHODS = in -> switch (integers().between(0, 2).generate(in)) {
+    private static final Gen<InitialReplicationMethod> METHODS = in -> switch (integers().between(0, 3).generate(in)) {
         case 0 -> new InitialReplicationMethod.OverNetworkNow();
         case 1 -> new InitialReplicationMethod.OverNetworkScheduled(LocalTime.ofNanoOfDay(
                 longs().between(0, 86_400L * 1_000_000_000L - 1).generate(in)));
-        default -> new InitialReplicationMethod.Offline(TEXT.generate(in), TEXT.generate(in));
+        case 2 -> new InitialReplicationMethod.Offline(TEXT.generate(in), TEXT.generate(in));
+        default -> new InitialReplicationMethod.UsingExistingReplica();
     };
 
     /** One generator per permitted HostCommand type, picked evenly. */
@@ -71,7 +72,7 @@ class WireCodecPropertyTest {
         String vm = TEXT.generate(in);
         String name = TEXT.generate(in);
         boolean flag = booleans().all().generate(in);
-        return switch (integers().between(0, 18).generate(in)) {
+        return switch (integers().between(0, 19).generate(in)) {
             case 0 -> new HostCommand.ConfigureReplicaServer(PARAMETERS.generate(in));
             case 1 -> new HostCommand.EnableReplication(vm, name, TEXT.generate(in), PARAMETERS.generate(in));
             case 2 -> new HostCommand.StartInitialReplication(vm, name, METHODS.generate(in),
@@ -93,6 +94,7 @@ class WireCodecPropertyTest {
                     flag ? TEXT.generate(in) : null, booleans().all().generate(in));
             case 17 -> new HostCommand.RunScript(TEXT.generate(in), Duration.ofMillis(
                     longs().between(1, 1_000_000_000L).generate(in)));
+            case 18 -> new HostCommand.EnableExistingReplica(vm, name, TEXT.generate(in));
             default -> new HostCommand.RunScript(TEXT.generate(in), Duration.ofNanos(
                     longs().between(1, Long.MAX_VALUE).generate(in)));
         };
