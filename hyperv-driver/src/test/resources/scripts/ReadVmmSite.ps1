@@ -15,7 +15,8 @@ $command = {
     foreach ($g in @(Get-SCVMHostGroup -VMMServer $server -ErrorAction Stop)) {
         [pscustomobject]@{ Kind = 'HostGroup'; Name = $g.Name; Parent = $g.ParentHostGroup.Name }
     }
-    foreach ($h in @(Get-SCVMHost -VMMServer $server -ErrorAction Stop)) {
+    $vmHosts = @(Get-SCVMHost -VMMServer $server -ErrorAction Stop)
+    foreach ($h in $vmHosts) {
         [pscustomobject]@{ Kind = 'Host'; Name = $h.Name; OperatingSystem = $h.OperatingSystem.Name; OperatingSystemVersion = [string]$h.OperatingSystem.Version; HostGroup = $h.VMHostGroup.Name; Cluster = $h.HostCluster.Name; VirtualizationPlatform = [string]$h.VirtualizationPlatform }
     }
     foreach ($k in @(Get-SCVMHostCluster -VMMServer $server -ErrorAction Stop)) {
@@ -34,6 +35,13 @@ $command = {
         $adapters = @(Get-SCVirtualNetworkAdapter -VM $v -ErrorAction Stop | ForEach-Object { [pscustomobject]@{ Name = $_.Name; SlotId = $_.SlotId; VMNetwork = $_.VMNetwork.Name } })
         $disks = @(Get-SCVirtualDiskDrive -VM $v -ErrorAction Stop | ForEach-Object { [pscustomobject]@{ Location = $_.VirtualHardDisk.Location; Classification = $_.VirtualHardDisk.Classification.Name } })
         [pscustomobject]@{ Kind = 'Vm'; Name = $v.Name; ID = [string]$v.ID; VMHost = $v.VMHost.Name; Cloud = $v.Cloud.Name; VirtualMachineState = [string]$v.VirtualMachineState; Adapters = $adapters; Disks = $disks }
+    }
+    if ($vmHosts.Count -gt 0) {
+        Invoke-Command -ComputerName @($vmHosts.Name) -ScriptBlock {
+            foreach ($r in @(Get-VMReplication -ErrorAction Stop)) {
+                [pscustomobject]@{ Kind = 'Replication'; VMName = $r.VMName; VMId = [string]$r.VMId; ComputerName = $r.ComputerName; ReplicationMode = [string]$r.ReplicationMode; ReplicaServerName = $r.ReplicaServerName; ReplicaServerPort = $r.ReplicaServerPort; AuthenticationType = [string]$r.AuthenticationType; ReplicationFrequencySec = $r.ReplicationFrequencySec; RecoveryHistory = $r.RecoveryHistory; VSSSnapshotFrequencyHour = $r.VSSSnapshotFrequencyHour; CompressionEnabled = $r.CompressionEnabled }
+            }
+        } -ErrorAction Stop
     }
 }
 try {

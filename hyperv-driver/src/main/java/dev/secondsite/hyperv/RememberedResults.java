@@ -2,8 +2,9 @@ package dev.secondsite.hyperv;
 
 import dev.secondsite.core.spi.CommandRequest;
 import dev.secondsite.core.spi.CommandResult;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.annotation.Nullable;
 
 /**
@@ -11,30 +12,29 @@ import javax.annotation.Nullable;
  * forgotten beyond the capacity (a re-send after that, like one after a crash, is answered by the host's state).
  * Failures are not remembered: they changed nothing the re-send would not check again.
  *
- * <p>Thread-safe (one lock; each call is a map operation).
+ * <p>Thread-safe without a lock: every command of every provider thread passes here twice, and on a busy machine a
+ * lock's holder descheduled mid-call made the others queue behind it (measured in the fabric benchmark: the most
+ * contended monitor of the driver). Keys are forgotten in the order they were first remembered; under concurrent
+ * inserts the count may pass the capacity by the number of threads inserting at that moment.
  */
 final class RememberedResults {
     private record Entry(CommandRequest request, CommandResult result) {
     }
 
-    private final Map<String, Entry> entries;
+    private final int capacity;
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
 
     RememberedResults(int capacity) {
-        this.entries = new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, false) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.capacity = capacity;
     }
 
     /**
      * The result remembered for the request's key, a permanent failure when the key came with another request (an
      * engine bug), or null when the key is new.
      */
-    synchronized @Nullable CommandResult lookup(CommandRequest request) {
+    @Nullable CommandResult lookup(CommandRequest request) {
         Entry entry = entries.get(request.idempotencyKey());
         if (entry == null) {
             return null;
@@ -46,11 +46,21 @@ final class RememberedResults {
         return entry.result;
     }
 
-    synchronized void remember(CommandRequest request, CommandResult result) {
-        entries.putIfAbsent(request.idempotencyKey(), new Entry(request, result));
+    void remember(CommandRequest request, CommandResult result) {
+        if (entries.putIfAbsent(request.idempotencyKey(), new Entry(request, result)) != null) {
+            return;
+        }
+        order.add(request.idempotencyKey());
+        if (size.incrementAndGet() > capacity) {
+            String eldest = order.poll();
+            if (eldest != null) {
+                entries.remove(eldest);
+                size.decrementAndGet();
+            }
+        }
     }
 
-    synchronized int size() {
+    int size() {
         return entries.size();
     }
 }

@@ -10,6 +10,7 @@ import dev.secondsite.core.inventory.HostGroup;
 import dev.secondsite.core.inventory.HyperVCluster;
 import dev.secondsite.core.inventory.LogicalNetwork;
 import dev.secondsite.core.inventory.NetworkAdapter;
+import dev.secondsite.core.inventory.ObservedReplication;
 import dev.secondsite.core.inventory.PowerState;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.StorageClassification;
@@ -21,7 +22,10 @@ import dev.secondsite.core.spi.CommandResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.annotation.Nullable;
@@ -30,8 +34,13 @@ import javax.annotation.Nullable;
  * Reads a VMM server's inventory into the core's {@link Site} (R4, R5): one PowerShell run on the VMM server
  * ({@code Get-SCVMMServer}, {@code Get-SCCloud}, {@code Get-SCCapabilityProfile}, {@code Get-SCVMHostGroup},
  * {@code Get-SCVMHost}, {@code Get-SCVMHostCluster}, {@code Get-SCVirtualMachine} with each VM's adapters and
- * disks, {@code Get-SCVMNetwork}, {@code Get-SCLogicalNetwork}, {@code Get-SCStorageClassification}), through the
- * same runner, quoting and parsing rules as {@link HyperVDriver}. Give it to a provider as its inventory supplier.
+ * disks, {@code Get-SCVMNetwork}, {@code Get-SCLogicalNetwork}, {@code Get-SCStorageClassification}, and
+ * {@code Get-VMReplication} on every host through {@code Invoke-Command}), through the same runner, quoting and
+ * parsing rules as {@link HyperVDriver}. Give it to a provider as its inventory supplier.
+ *
+ * <p>E3: a VM whose copy on its own host is a Hyper-V Replica primary gets that relationship's settings as its
+ * {@link ObservedReplication} (replica server, port, authentication type, frequency, recovery history,
+ * app-consistent frequency, compression), so the vault onboards it with the settings it has.
  *
  * <p>Maps VMM's ProductVersion to {@link VmmVersion} (3.0 2012, 3.1 2012 SP1, 3.2 2012 R2, 4.0 2016, 10.19 2019,
  * 10.22 2022, 10.25 2025), a host's OS version to {@link WindowsServerVersion} (6.1, 6.2, 6.3, then Windows Server
@@ -107,10 +116,21 @@ public final class VmmSiteReader implements Supplier<Site> {
         if (server.path("IsHighlyAvailable").asBoolean(false)) {
             site.clusterRoleName(Replies.string(server, "FailoverClusterName"));
         }
+        Map<String, ObservedReplication> replications = new HashMap<>();
+        for (JsonNode item : items) {
+            if ("Replication".equals(Replies.string(item, "Kind"))
+                    && "Primary".equalsIgnoreCase(Replies.optionalString(item, "ReplicationMode"))) {
+                replications.put(copyKey(Replies.string(item, "VMId"), Replies.string(item, "ComputerName")),
+                        observedReplication(item));
+            }
+        }
         for (JsonNode item : items) {
             String kind = Replies.string(item, "Kind");
-            String name = kind.equals("Server") ? null : Replies.string(item, "Name");
+            String name = kind.equals("Server") || kind.equals("Replication") ? null : Replies.string(item, "Name");
             switch (kind) {
+                case "Replication" -> {
+                    // read above; a replica's or a test VM's record carries no settings of its own VM (E3)
+                }
                 case "Server", "CapabilityProfile" -> {
                     // the server is read above; profiles are named by each cloud
                 }
@@ -134,7 +154,7 @@ public final class VmmSiteReader implements Supplier<Site> {
                 case "VMNetwork" -> site.vmNetwork(new VmNetwork(name, Replies.string(item, "LogicalNetwork")));
                 case "StorageClassification" -> site.storageClassification(new StorageClassification(name,
                         Set.copyOf(strings(item, "VMHosts"))));
-                case "Vm" -> site.vm(vm(item, name));
+                case "Vm" -> site.vm(vm(item, name, replications));
                 default -> throw new VmmInventoryException("Kind", kind, "ReadVmmSite " + vmmServer
                         + ": Kind (" + kind + ") is not a record the reader knows", false);
             }
@@ -142,9 +162,12 @@ public final class VmmSiteReader implements Supplier<Site> {
         return site.build();
     }
 
-    private static Vm vm(JsonNode item, String name) {
-        Vm.Builder vm = Vm.builder(Replies.string(item, "ID"), name).host(Replies.string(item, "VMHost"))
-                .powerState(powerState(name, Replies.string(item, "VirtualMachineState")));
+    private static Vm vm(JsonNode item, String name, Map<String, ObservedReplication> replications) {
+        String id = Replies.string(item, "ID");
+        String host = Replies.string(item, "VMHost");
+        Vm.Builder vm = Vm.builder(id, name).host(host)
+                .powerState(powerState(name, Replies.string(item, "VirtualMachineState")))
+                .observedReplication(replications.get(copyKey(id, host)));
         for (JsonNode adapter : array(item, "Adapters")) {
             vm.networkAdapter(new NetworkAdapter(Replies.string(adapter, "Name"),
                     blankToNull(Replies.optionalString(adapter, "VMNetwork"))));
@@ -160,6 +183,41 @@ public final class VmmSiteReader implements Supplier<Site> {
             vm.disk(location, classification);
         }
         return vm.build();
+    }
+
+    /** A VM copy: both copies of a VM have its id, so the host tells the primary from the replica. */
+    private static String copyKey(String vmId, String host) {
+        return vmId.toLowerCase(Locale.ROOT) + "@" + host.toLowerCase(Locale.ROOT);
+    }
+
+    /** A primary relationship's settings as Get-VMReplication reports them (E3). */
+    private static ObservedReplication observedReplication(JsonNode item) {
+        String vm = Replies.string(item, "VMName");
+        try {
+            return new ObservedReplication(Replies.string(item, "ReplicaServerName"),
+                    integer(item, "ReplicationFrequencySec"), integer(item, "RecoveryHistory"),
+                    integer(item, "VSSSnapshotFrequencyHour"), bool(item, "CompressionEnabled"),
+                    Replies.string(item, "AuthenticationType"), integer(item, "ReplicaServerPort"));
+        } catch (dev.secondsite.core.InvalidConfigurationException e) {
+            throw new VmmInventoryException("VMReplication", vm, "VM " + vm + ": Get-VMReplication reports "
+                    + "settings the inventory cannot hold: " + e.getMessage(), false);
+        }
+    }
+
+    private static int integer(JsonNode item, String field) {
+        JsonNode node = item.get(field);
+        if (node == null || !node.canConvertToInt()) {
+            throw new Replies.MalformedOutputException(field + " (" + node + ") must be a whole number");
+        }
+        return node.intValue();
+    }
+
+    private static boolean bool(JsonNode item, String field) {
+        JsonNode node = item.get(field);
+        if (node == null || !node.isBoolean()) {
+            throw new Replies.MalformedOutputException(field + " (" + node + ") must be true or false");
+        }
+        return node.booleanValue();
     }
 
     /** VMM's ProductVersion (major.minor.build.revision) as the release it belongs to. */

@@ -1,6 +1,7 @@
 package dev.secondsite.hyperv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.secondsite.core.inventory.CapabilityProfile;
@@ -9,6 +10,7 @@ import dev.secondsite.core.inventory.Host;
 import dev.secondsite.core.inventory.HostGroup;
 import dev.secondsite.core.inventory.HyperVCluster;
 import dev.secondsite.core.inventory.NetworkAdapter;
+import dev.secondsite.core.inventory.ObservedReplication;
 import dev.secondsite.core.inventory.PowerState;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.VirtualDisk;
@@ -130,6 +132,21 @@ class OutputParsingTest {
         var db = site.vm("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d").orElseThrow();
         assertEquals(PowerState.OFF, db.powerState());
         assertEquals(List.of(), db.networkAdapters());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ReadVmmSite-5.1.json", "ReadVmmSite-7.json"})
+    @DisplayName("E3 the VMM reader maps a primary relationship from Get-VMReplication (through Invoke-Command, "
+            + "PSComputerName added) onto its VM as ObservedReplication; a replica's record and VMs without one get none")
+    void observedReplication(String file) {
+        Site site = new VmmSiteReader(new FakePowerShell(call -> recorded(file)), "server-a", "vmm01.contoso.com",
+                Duration.ofMinutes(1)).get();
+        assertEquals(new ObservedReplication("hv11.fabrikam.com", 300, 4, 2, true, "Certificate", 8084),
+                site.vm("3f2b9a41-7c1e-4d55-9e0a-2b6f8c1d4e70").orElseThrow().observedReplication(),
+                "host names compare ignoring case (HV01 vs hv01)");
+        assertNull(site.vm("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d").orElseThrow().observedReplication());
+        assertTrue(site.vm("0c0ffee0-1111-4222-8333-444455556666").isEmpty(),
+                "a replica VMM does not manage is no VM of the site");
     }
 
     @ParameterizedTest

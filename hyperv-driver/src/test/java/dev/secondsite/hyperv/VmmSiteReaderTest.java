@@ -65,6 +65,23 @@ class VmmSiteReaderTest {
     }
 
     @Test
+    @DisplayName("E3 a Get-VMReplication record with a non-numeric frequency is a permanent VmmInventoryException "
+            + "naming the field, not a crash")
+    void malformedReplication() {
+        FakePowerShell ps = new FakePowerShell(call -> FakePowerShell.ok("[{\"Kind\":\"Server\",\"Name\":\"vmm01\","
+                + "\"ProductVersion\":\"10.22.1287.0\"},{\"Kind\":\"Replication\",\"VMName\":\"web-01\","
+                + "\"VMId\":\"3f2b9a41-7c1e-4d55-9e0a-2b6f8c1d4e70\",\"ComputerName\":\"hv01\","
+                + "\"ReplicationMode\":\"Primary\",\"ReplicaServerName\":\"hv11\",\"ReplicaServerPort\":8084,"
+                + "\"AuthenticationType\":\"Certificate\",\"ReplicationFrequencySec\":\"five minutes\","
+                + "\"RecoveryHistory\":4,\"VSSSnapshotFrequencyHour\":0,\"CompressionEnabled\":true}]"));
+        VmmInventoryException e = assertThrows(VmmInventoryException.class,
+                () -> new VmmSiteReader(ps, "server-a", "vmm01", Duration.ofMinutes(1)).get());
+        assertFalse(e.isTransient());
+        assertTrue(e.getMessage().contains("malformed output") && e.getMessage().contains("ReplicationFrequencySec"),
+                e.getMessage());
+    }
+
+    @Test
     @DisplayName("output without a server record is a permanent VmmInventoryException, not a crash")
     void malformed() {
         FakePowerShell ps = new FakePowerShell(call -> FakePowerShell.ok("[{\"Kind\":\"Cloud\",\"Name\":\"x\"}]"));

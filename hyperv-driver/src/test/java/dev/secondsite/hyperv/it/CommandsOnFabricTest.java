@@ -129,6 +129,28 @@ class CommandsOnFabricTest {
     }
 
     @Test
+    @DisplayName("C10 EnableExistingReplica takes the restored copy with -AsReplica; StartInitialReplication-UseBackup "
+            + "then replicates from it: both copies Replicating, no new replica VM")
+    void existingReplicaUseBackup() {
+        sites = new TwoSites(SimulatedFabric.builder(), List.of(TwoSites.restoredCopy(WEB_ID, WEB, HV11)));
+        ok(HV11, new HostCommand.ConfigureReplicaServer(SETTINGS));
+        ok(HV01, new HostCommand.ConfigureReplicaServer(SETTINGS));
+        CommandResult asReplica = ok(HV11, new HostCommand.EnableExistingReplica(WEB_ID, WEB, HV01));
+        assertEquals(ReplicationMode.Replica, copy(HV11, WEB).mode(), asReplica.message());
+        assertEquals("true", effects("Enable-VMReplication").get(0).parameters().get("AsReplica").toLowerCase());
+        ok(HV01, new HostCommand.EnableReplication(WEB_ID, WEB, HV11, SETTINGS));
+        ok(HV01, new HostCommand.StartInitialReplication(WEB_ID, WEB,
+                new InitialReplicationMethod.UsingExistingReplica(), null));
+
+        assertEquals(1, effects("Start-VMInitialReplication").size());
+        assertEquals("true", effects("Start-VMInitialReplication").get(0).parameters().get("UseBackup")
+                .toLowerCase());
+        assertEquals("Replicating", sites.state(HV01, WEB));
+        assertEquals("Replicating", sites.state(HV11, WEB));
+        assertEquals("CorpDR", copy(HV11, WEB).adapters().get(ADAPTER), "the restored copy is the replica");
+    }
+
+    @Test
     @DisplayName("C10 StartInitialReplication now: both copies Replicating")
     void startInitialReplicationNow() {
         replicating(0);

@@ -4,6 +4,8 @@ import static dev.secondsite.hyperv.it.TwoSites.ADAPTER;
 import static dev.secondsite.hyperv.it.TwoSites.APP;
 import static dev.secondsite.hyperv.it.TwoSites.APP_ID;
 import static dev.secondsite.hyperv.it.TwoSites.DB;
+import static dev.secondsite.hyperv.it.TwoSites.DB2;
+import static dev.secondsite.hyperv.it.TwoSites.DB2_ID;
 import static dev.secondsite.hyperv.it.TwoSites.DB_ID;
 import static dev.secondsite.hyperv.it.TwoSites.HV01;
 import static dev.secondsite.hyperv.it.TwoSites.HV02;
@@ -24,6 +26,7 @@ import dev.secondsite.core.spi.HostCommand;
 import dev.secondsite.core.spi.HostCommand.InitialReplicationMethod;
 import dev.secondsite.core.spi.RecoveryPointChoice;
 import dev.secondsite.core.spi.TestNetwork;
+import dev.secondsite.hyperv.sim.SimulatedFabric;
 import dev.secondsite.hyperv.sim.model.SideEffect;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -40,7 +43,9 @@ import org.junit.jupiter.api.Test;
  * of the first run): the fabric changes nothing more, and the answer is the first one.
  */
 class CrashResendTest {
-    private final TwoSites sites = new TwoSites();
+    /** With db02 (primary on hv01) restored on hv12: the existing replica of C10. */
+    private final TwoSites sites = new TwoSites(SimulatedFabric.builder(),
+            List.of(TwoSites.restoredCopy(DB2_ID, DB2, HV12)));
     private final Set<String> covered = new LinkedHashSet<>();
 
     /** Runs {@code command} on {@code host}, then re-sends it after a crash; returns the first result. */
@@ -138,8 +143,18 @@ class CrashResendTest {
                 "\\\\media11\\import\\" + DB + "_" + DB_ID), "ImportInitialReplication");
         assertEquals("Replicating", sites.state(HV12, DB));
 
+        // an existing replica: taken with -AsReplica, enabled on the primary, started with -UseBackup
+        crashAndResend(VMM_B, HV12, new HostCommand.EnableExistingReplica(DB2_ID, DB2, HV01),
+                "EnableExistingReplica");
+        crashAndResend(VMM_A, HV01, new HostCommand.EnableReplication(DB2_ID, DB2, HV12, SETTINGS),
+                "EnableReplication");
+        crashAndResend(VMM_A, HV01, new HostCommand.StartInitialReplication(DB2_ID, DB2,
+                new InitialReplicationMethod.UsingExistingReplica(), null), "StartInitialReplication-UseBackup");
+        assertEquals("Replicating", sites.state(HV12, DB2));
+
         assertEquals(Set.of("ConfigureReplicaServer", "EnableReplication", "StartInitialReplication-Now",
                 "StartInitialReplication-Scheduled", "StartInitialReplication-Offline", "ImportInitialReplication",
+                "EnableExistingReplica", "StartInitialReplication-UseBackup",
                 "PrepareFailover", "Failover-Latest", "Failover-LatestAppConsistent", "Failover-RecoverySnapshot",
                 "TestFailover-Latest", "TestFailover-LatestAppConsistent", "TestFailover-RecoverySnapshot",
                 "CleanupTestFailover", "CancelFailover", "CompleteFailover", "ReverseReplication", "StartVm",

@@ -68,7 +68,12 @@ final class DrOnFabric implements AutoCloseable {
     }
 
     DrOnFabric(ReplicationSettings settings, SimulatedFabric.Builder fabricBuilder, EngineOptions engine) {
-        this.sites = new TwoSites(fabricBuilder);
+        this(settings, new TwoSites(fabricBuilder), engine);
+    }
+
+    /** On {@code sites} (e.g. with restored copies on the recovery site). */
+    DrOnFabric(ReplicationSettings settings, TwoSites sites, EngineOptions engine) {
+        this.sites = sites;
         this.fabric = sites.fabric;
         this.settings = settings;
         URI hub = URI.create("local:hv-integ-" + HUBS.incrementAndGet());

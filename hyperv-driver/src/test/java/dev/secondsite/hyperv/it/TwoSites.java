@@ -78,7 +78,17 @@ final class TwoSites {
 
     /** With {@code builder}'s further settings (latency, initial replication duration...). */
     TwoSites(SimulatedFabric.Builder builder) {
-        builder.clock(clock).site(primary()).site(recovery());
+        this(builder, List.of());
+    }
+
+    /**
+     * With {@code builder}'s further settings and, on the recovery site, {@code restored}: copies of primary VMs
+     * (same id and name) restored from a backup, the existing replicas of C10's "using an existing replica".
+     */
+    TwoSites(SimulatedFabric.Builder builder, List<Vm> restored) {
+        Site.Builder recovery = recoveryBuilder();
+        restored.forEach(recovery::vm);
+        builder.clock(clock).site(primary()).site(recovery.build());
         // C8: certificates are set up on every host before pairing (a real provider deploys them); Hyper-V reads a
         // host's own thumbprint from Get-VMReplicationServer, so each host starts with one and replication off
         for (String host : List.of(HV01, HV02, HV11, HV12)) {
@@ -118,6 +128,15 @@ final class TwoSites {
     }
 
     static Site recovery() {
+        return recoveryBuilder().build();
+    }
+
+    /** A copy of {@code vmName} ({@code vmId}) restored on {@code host} of the recovery site: off, on CorpDR. */
+    static Vm restoredCopy(String vmId, String vmName, String host) {
+        return Vm.builder(vmId, vmName).host(host).powerState(PowerState.OFF).nic("CorpDR").build();
+    }
+
+    private static Site.Builder recoveryBuilder() {
         return Site.builder(B, VMM_B).vmmVersion(VmmVersion.SC2022)
                 .hostGroup(HostGroup.of("Recovery"))
                 .host(Host.of(HV11, WindowsServerVersion.WS2022, "Recovery"))
@@ -126,8 +145,7 @@ final class TwoSites {
                 .vmNetwork(new VmNetwork("CorpDR", "DR-Datacenter"))
                 .vmNetwork(new VmNetwork("TestNet", "DR-Datacenter"))
                 .storageClassification(new StorageClassification("DR-SSD", Set.of(HV11, HV12)))
-                .cloud(Cloud.hyperV("GoldDR", List.of("Recovery"), List.of("DR-Datacenter")))
-                .build();
+                .cloud(Cloud.hyperV("GoldDR", List.of("Recovery"), List.of("DR-Datacenter")));
     }
 
     /** A new driver over the fabric as VMM server {@code server}'s provider runs it (no memory of earlier runs). */

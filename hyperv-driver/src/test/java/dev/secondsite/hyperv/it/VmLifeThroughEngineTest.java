@@ -1,6 +1,7 @@
 package dev.secondsite.hyperv.it;
 
 import static dev.secondsite.hyperv.it.TwoSites.HV01;
+import static dev.secondsite.hyperv.it.TwoSites.HV11;
 import static dev.secondsite.hyperv.it.TwoSites.WEB;
 import static dev.secondsite.hyperv.it.TwoSites.WEB_ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +20,7 @@ import dev.secondsite.core.vault.JobHandle;
 import dev.secondsite.core.vault.PlannedFailoverOptions;
 import dev.secondsite.core.vault.TestFailoverOptions;
 import dev.secondsite.core.vault.UnplannedFailoverOptions;
+import dev.secondsite.hyperv.sim.SimulatedFabric;
 import dev.secondsite.hyperv.sim.model.HyperVEnums.ReplicationMode;
 import dev.secondsite.hyperv.sim.model.HyperVEnums.VmState;
 import dev.secondsite.hyperv.sim.model.HyperVModel;
@@ -124,6 +126,33 @@ class VmLifeThroughEngineTest {
         assertEquals(1, dr.count(replica, "Import-VMInitialReplication", WEB));
         assertEquals(ProtectionState.PROTECTED, dr.vm(WEB_ID).state());
         assertEquals("Replicating", dr.sites.state(HV01, WEB));
+    }
+
+    @Test
+    @DisplayName("C10 E1 existing replica through the enable job: -AsReplica on the replica host, enable on the primary, "
+            + "-UseBackup, each once; the restored copy is the replica and the VM Replicating, PROTECTED")
+    void enableUsingExistingReplica() {
+        // E1 places web01's replica by its id on hv11 (the first of GoldDR's hosts for this id); the backup was
+        // restored there before protection, as the method requires
+        dr = new DrOnFabric(DrOnFabric.defaultSettings().initialReplication(InitialReplication.usingExistingReplica())
+                .build(), new TwoSites(SimulatedFabric.builder(), List.of(TwoSites.restoredCopy(WEB_ID, WEB, HV11))),
+                DrOnFabric.FAST).pairAndMap();
+        dr.succeed(dr.vault.protectedVms().enable(DrOnFabric.GOLD, List.of(WEB_ID)));
+
+        assertEquals(HV11, dr.replicaHost(WEB_ID), "the vault chose the host of the restored copy");
+        assertEquals(1, effects("Enable-VMReplication", "AsReplica", "true").size(),
+                () -> dr.fabric.sideEffectsFor(WEB).toString());
+        assertEquals(1, dr.count(HV11, "Enable-VMReplication", WEB), "-AsReplica on the replica host");
+        assertEquals(1, dr.count(HV01, "Enable-VMReplication", WEB), "enable on the primary host");
+        assertEquals(1, effects("Start-VMInitialReplication", "UseBackup", "true").size(),
+                () -> dr.fabric.sideEffectsFor(WEB).toString());
+        assertEquals(1, dr.count(HV01, "Start-VMInitialReplication", WEB));
+        assertEquals(ProtectionState.PROTECTED, dr.vm(WEB_ID).state());
+        assertEquals("Replicating", dr.sites.state(HV01, WEB));
+        assertEquals("Replicating", dr.sites.state(HV11, WEB));
+        assertEquals(ReplicationMode.Replica, copy(HV11, WEB).mode());
+        assertEquals("CorpDR", copy(HV11, WEB).adapters().get(TwoSites.ADAPTER),
+                "the restored copy is the replica, not a new one");
     }
 
     @Test

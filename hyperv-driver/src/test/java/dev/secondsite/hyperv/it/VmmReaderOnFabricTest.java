@@ -6,7 +6,7 @@ import static dev.secondsite.hyperv.it.TwoSites.VMM_A;
 import static dev.secondsite.hyperv.it.TwoSites.VMM_B;
 import static dev.secondsite.hyperv.it.TwoSites.WEB_ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.secondsite.core.inventory.CapabilityProfile;
@@ -16,6 +16,7 @@ import dev.secondsite.core.inventory.HostGroup;
 import dev.secondsite.core.inventory.HyperVCluster;
 import dev.secondsite.core.inventory.LogicalNetwork;
 import dev.secondsite.core.inventory.NetworkAdapter;
+import dev.secondsite.core.inventory.ObservedReplication;
 import dev.secondsite.core.inventory.PowerState;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.inventory.StorageClassification;
@@ -93,25 +94,22 @@ class VmmReaderOnFabricTest {
     }
 
     @Test
-    @DisplayName("R5 after protection the reader sees the replica VM in the recovery site and every VM of the primary "
-            + "as the fabric does (E3's observed replication aside: the VMM read does not carry it)")
+    @DisplayName("R5 E3 after protection the reader sees the replica VM in the recovery site and every VM of the primary "
+            + "as the fabric does, web01 with its observed replication read from Get-VMReplication on its host")
     void afterProtection() {
         try (DrOnFabric dr = new DrOnFabric()) {
             dr.pairAndMap().protect(WEB_ID);
             Site recovery = read(dr.fabric, B, VMM_B);
             assertEquals(dr.fabric.site(VMM_B), recovery);
             assertTrue(recovery.vm(WEB_ID).isPresent(), "the replica is a VM of the recovery site");
-            // the fabric reports web01's replication (for E3 onboarding); the VMM reader reads no Hyper-V Replica
-            // state, so it is compared without it
-            Site primary = read(dr.fabric, A, VMM_A);
-            assertEquals(withoutObservedReplication(dr.fabric.site(VMM_A)), primary);
-            assertNotNull(dr.fabric.site(VMM_A).vm(WEB_ID).orElseThrow().observedReplication());
-        }
-    }
+            assertNull(recovery.vm(WEB_ID).orElseThrow().observedReplication(), "a replica is no primary");
 
-    private static Site withoutObservedReplication(Site site) {
-        Site.Builder b = site.toBuilder();
-        site.vms().forEach(vm -> b.replaceVm(vm.toBuilder().observedReplication(null).build()));
-        return b.build();
+            Site primary = read(dr.fabric, A, VMM_A);
+            assertEquals(dr.fabric.site(VMM_A), primary);
+            ObservedReplication observed = primary.vm(WEB_ID).orElseThrow().observedReplication();
+            assertEquals(new ObservedReplication(dr.replicaHost(WEB_ID), 300, 4, 2, true, "Certificate", 8084),
+                    observed);
+            assertEquals(1, primary.vms().stream().filter(vm -> vm.observedReplication() != null).count());
+        }
     }
 }

@@ -58,7 +58,7 @@ final class Binder {
                 positional.add(a.value());
                 continue;
             }
-            String lower = a.name().toLowerCase(Locale.ROOT);
+            String lower = NameMap.key(a.name());
             if (lower.equals("confirm")) {
                 try {
                     confirm = !a.hasValue() || Values.toBoolParameter(a.value());
@@ -88,7 +88,7 @@ final class Binder {
                 errorAction = action(value);
                 continue;
             }
-            String key = spec.name().toLowerCase(Locale.ROOT);
+            String key = NameMap.key(spec.name());
             if (named.containsKey(key)) {
                 throw new BindingException("ParameterAlreadyBound", ErrorCategory.InvalidArgument, "Cannot bind "
                         + "parameter because parameter '" + spec.name() + "' is specified more than once. To provide "
@@ -122,7 +122,7 @@ final class Binder {
         for (ParameterSet set : candidates) {
             List<ParameterSpec> slots = new ArrayList<>();
             for (ParameterSpec p : set.parameters()) {
-                if (p.position() >= 0 && !named.containsKey(p.name().toLowerCase(Locale.ROOT))) {
+                if (p.position() >= 0 && !named.containsKey(NameMap.key(p.name()))) {
                     slots.add(p);
                 }
             }
@@ -138,7 +138,7 @@ final class Binder {
             ParameterSpec pipe = null;
             if (piped) {
                 for (ParameterSpec p : set.parameters()) {
-                    String key = p.name().toLowerCase(Locale.ROOT);
+                    String key = NameMap.key(p.name());
                     if (p.fromPipeline() && !named.containsKey(key) && !byPosition.containsKey(p.name())) {
                         pipe = p;
                         break;
@@ -232,7 +232,7 @@ final class Binder {
                                         @Nullable ParameterSpec pipe, Map<String, Named> named) {
         List<String> missing = new ArrayList<>();
         for (ParameterSpec p : set.parameters()) {
-            if (p.mandatory() && !named.containsKey(p.name().toLowerCase(Locale.ROOT))
+            if (p.mandatory() && !named.containsKey(NameMap.key(p.name()))
                     && !positional.containsKey(p.name()) && p != pipe) {
                 missing.add(p.name());
             }

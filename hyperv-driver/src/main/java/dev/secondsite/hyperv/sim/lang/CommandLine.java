@@ -56,7 +56,7 @@ final class CommandLine {
                 return refuse("The argument '" + a + "' is not a parameter of powershell.exe; the simulator runs "
                         + "only -EncodedCommand or -Command scripts.");
             }
-            String name = a.substring(1).toLowerCase(Locale.ROOT);
+            String name = NameMap.key(a.substring(1));
             switch (name) {
                 case "noprofile":
                 case "noninteractive":
@@ -67,7 +67,7 @@ final class CommandLine {
                     if (value == null) {
                         return missing("ExecutionPolicy");
                     }
-                    if (!POLICIES.contains(value.toLowerCase(Locale.ROOT))) {
+                    if (!POLICIES.contains(NameMap.key(value))) {
                         return refuse("Invalid argument '" + value + "' to the -ExecutionPolicy parameter. Specify "
                                 + "one of: Bypass, Unrestricted, RemoteSigned, AllSigned, Restricted, Default, "
                                 + "Undefined.");

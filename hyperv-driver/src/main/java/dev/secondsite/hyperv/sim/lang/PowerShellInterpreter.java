@@ -136,7 +136,7 @@ public final class PowerShellInterpreter {
     }
 
     @Nullable CommandDef command(String name) {
-        return commands.get(name.toLowerCase(Locale.ROOT));
+        return commands.get(NameMap.key(name));
     }
 
     @Nullable ScriptFiles.ScriptFile scriptFile(String computerName, String path) {

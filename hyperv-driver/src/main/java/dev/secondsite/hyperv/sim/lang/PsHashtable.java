@@ -1,11 +1,8 @@
 package dev.secondsite.hyperv.sim.lang;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import static java.util.Objects.requireNonNull;
+
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import javax.annotation.Nullable;
 
 /**
@@ -15,36 +12,35 @@ import javax.annotation.Nullable;
  * <p>Not thread-safe.
  */
 public final class PsHashtable {
-    private final Map<String, String> keys = new LinkedHashMap<>();
-    private final Map<String, Object> values = new LinkedHashMap<>();
+    private final NameMap entries = new NameMap();
 
     public PsHashtable put(String key, @Nullable Object value) {
-        String k = key.toLowerCase(Locale.ROOT);
-        keys.putIfAbsent(k, key);
-        values.put(k, value);
+        entries.put(requireNonNull(key, "key"), value);
         return this;
     }
 
     public boolean containsKey(String key) {
-        return values.containsKey(key.toLowerCase(Locale.ROOT));
+        return entries.containsKey(key);
     }
 
     public @Nullable Object get(String key) {
-        return values.get(key.toLowerCase(Locale.ROOT));
+        return entries.get(key);
     }
 
     public void remove(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        keys.remove(k);
-        values.remove(k);
+        entries.remove(key);
     }
 
     /** The keys in insertion order, as first spelled. */
     public List<String> keys() {
-        return Collections.unmodifiableList(new ArrayList<>(keys.values()));
+        return List.copyOf(entries.names());
+    }
+
+    NameMap entries() {
+        return entries;
     }
 
     public int size() {
-        return values.size();
+        return entries.size();
     }
 }

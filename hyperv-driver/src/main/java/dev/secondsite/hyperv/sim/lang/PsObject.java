@@ -2,12 +2,7 @@ package dev.secondsite.hyperv.sim.lang;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import javax.annotation.Nullable;
 
 /**
@@ -19,12 +14,18 @@ import javax.annotation.Nullable;
  */
 public final class PsObject {
     private final String typeName;
-    private final Map<String, String> names = new LinkedHashMap<>();
-    private final Map<String, Object> values = new LinkedHashMap<>();
+    private final NameMap properties;
 
     /** @param typeName e.g. {@code "Microsoft.HyperV.PowerShell.VMReplication"} or {@code "System.Management.Automation.PSCustomObject"} */
     public PsObject(String typeName) {
         this.typeName = requireNonNull(typeName, "typeName");
+        this.properties = new NameMap();
+    }
+
+    /** {@code [pscustomobject]@{...}}: the table's entries as properties, in its order. */
+    PsObject(String typeName, PsHashtable table) {
+        this.typeName = requireNonNull(typeName, "typeName");
+        this.properties = new NameMap(table.entries());
     }
 
     public String typeName() {
@@ -33,25 +34,23 @@ public final class PsObject {
 
     /** Sets (or adds, at the end) the property {@code name}; returns this object for chaining. */
     public PsObject put(String name, @Nullable Object value) {
-        String key = name.toLowerCase(Locale.ROOT);
-        names.putIfAbsent(key, name);
-        values.put(key, value);
+        properties.put(requireNonNull(name, "name"), value);
         return this;
     }
 
     /** Whether a property of that name (ignoring case) exists. */
     public boolean has(String name) {
-        return values.containsKey(name.toLowerCase(Locale.ROOT));
+        return properties.containsKey(name);
     }
 
     /** The value of property {@code name} (ignoring case), or null when absent. */
     public @Nullable Object get(String name) {
-        return values.get(name.toLowerCase(Locale.ROOT));
+        return properties.get(name);
     }
 
     /** The property names in their order, as first spelled. */
     public List<String> propertyNames() {
-        return Collections.unmodifiableList(new ArrayList<>(names.values()));
+        return List.copyOf(properties.names());
     }
 
     @Override

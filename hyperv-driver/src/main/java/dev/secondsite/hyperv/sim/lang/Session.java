@@ -678,7 +678,7 @@ final class Session {
     }
 
     private static int paramIndex(List<Ast.Param> params, String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
+        String lower = NameMap.key(name);
         for (int k = 0; k < params.size(); k++) {
             if (params.get(k).lowerName().equals(lower)) {
                 return k;
@@ -855,12 +855,7 @@ final class Session {
 
     private @Nullable Object cast(Ast.Cast c) {
         if (c.type().equals("pscustomobject") && c.operand() instanceof Ast.HashLiteral h) {
-            PsHashtable table = hashtable(h);
-            PsObject o = new PsObject("System.Management.Automation.PSCustomObject");
-            for (String k : table.keys()) {
-                o.put(k, table.get(k));
-            }
-            return o;
+            return new PsObject("System.Management.Automation.PSCustomObject", hashtable(h));
         }
         Object v = eval(c.operand());
         try {
@@ -1073,7 +1068,7 @@ final class Session {
             return name.equalsIgnoreCase("Length") ? (Object) s.length() : scalarMember(name);
         }
         if (target instanceof ErrorRecord r) {
-            switch (name.toLowerCase(Locale.ROOT)) {
+            switch (NameMap.key(name)) {
                 case "exception":
                     return new PsObject("System.Management.Automation." + r.exceptionType()).put("Message",
                             r.message());
@@ -1103,7 +1098,7 @@ final class Session {
             return null;
         }
         if (target instanceof OffsetDateTime t) {
-            switch (name.toLowerCase(Locale.ROOT)) {
+            switch (NameMap.key(name)) {
                 case "year": return t.getYear();
                 case "month": return t.getMonthValue();
                 case "day": return t.getDayOfMonth();
@@ -1135,7 +1130,7 @@ final class Session {
             throw runtimeError("You cannot call a method on a null-valued expression.", "InvokeMethodOnNull",
                     ErrorCategory.InvalidOperation, pos);
         }
-        String lower = name.toLowerCase(Locale.ROOT);
+        String lower = NameMap.key(name);
         if (lower.equals("tostring")) {
             if (args.isEmpty()) {
                 return Values.toStringMethod(target);

@@ -35,7 +35,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.annotation.Nullable;
 
 /**
@@ -1410,7 +1409,36 @@ public final class HyperVModel {
      * The cmdlet call an operation serves: the cmdlet's name (for error ids and the side-effect log) and its key
      * parameters as text.
      */
-    record Op(String cmdlet, Map<String, String> keyParameters) {
+    /**
+     * The cmdlet call a model operation serves. Its key parameters (as text) are what a side effect records; only
+     * changing calls record one, so they are built on first use, not for every read.
+     */
+    static final class Op {
+        private final String cmdlet;
+        private final java.util.function.Supplier<Map<String, String>> parameters;
+        private @Nullable Map<String, String> keyParameters;
+
+        Op(String cmdlet, java.util.function.Supplier<Map<String, String>> parameters) {
+            this.cmdlet = cmdlet;
+            this.parameters = parameters;
+        }
+
+        Op(String cmdlet, Map<String, String> keyParameters) {
+            this(cmdlet, () -> keyParameters);
+        }
+
+        String cmdlet() {
+            return cmdlet;
+        }
+
+        /** Not thread-safe: an operation is used by the one thread running its call. */
+        Map<String, String> keyParameters() {
+            if (keyParameters == null) {
+                keyParameters = parameters.get();
+            }
+            return keyParameters;
+        }
+
         String errorSuffix() {
             String cls = cmdlet.replace("-", "");
             return cmdlet.contains("-SC") ? "Microsoft.SystemCenter.VirtualMachineManager.Cmdlets." + cls
@@ -1655,7 +1683,18 @@ public final class HyperVModel {
 
 
         List<Copy> copies() {
-            return Stream.of(primary, replica, test).filter(c -> c != null).toList();
+            // on every lookup of a VM: a plain list of the (at most three) copies, no stream
+            List<Copy> copies = new ArrayList<>(3);
+            if (primary != null) {
+                copies.add(primary);
+            }
+            if (replica != null) {
+                copies.add(replica);
+            }
+            if (test != null) {
+                copies.add(test);
+            }
+            return copies;
         }
 
         @Nullable Copy copyOn(String host, String vmName) {

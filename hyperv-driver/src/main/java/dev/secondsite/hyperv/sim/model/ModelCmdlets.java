@@ -804,7 +804,11 @@ public final class ModelCmdlets {
         List<String> names(String p) {
             Object v = call.value(p);
             if (v instanceof List<?> list) {
-                return list.stream().map(String::valueOf).toList();
+                List<String> names = new ArrayList<>(list.size());
+                for (Object item : list) {
+                    names.add(String.valueOf(item));
+                }
+                return names;
             }
             return v == null ? List.of() : List.of(String.valueOf(v));
         }
@@ -851,7 +855,7 @@ public final class ModelCmdlets {
         @Override
         public void invoke(CmdletCall cmdletCall) throws CmdletException {
             Call call = new Call(cmdletCall);
-            Op op = new Op(name, keyParameters(cmdletCall));
+            Op op = new Op(name, () -> keyParameters(cmdletCall));
             String computer = cmdletCall.computerName();
             if (!name.contains("-SC") && call.has("ComputerName") && !name.equals("Get-SCVMMServer")) {
                 List<String> named = call.names("ComputerName");
