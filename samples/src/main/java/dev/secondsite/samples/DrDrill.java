@@ -1,5 +1,6 @@
 package dev.secondsite.samples;
 
+import dev.secondsite.samples.console.ConsoleProgress;
 import dev.secondsite.samples.drill.Drill;
 import dev.secondsite.samples.drill.DrillException;
 import dev.secondsite.samples.drill.DrillObserver;
@@ -18,6 +19,10 @@ import picocli.CommandLine.Option;
 /**
  * The DR drill from the command line, on the embedded default: a vault with an HTTPS endpoint on loopback and two
  * VMM sites over HTTPS, their Hyper-V hosts simulated by the hyperv-driver module's fabric (see {@link Drill}).
+ *
+ * <p>It shows each job's progress while it runs (in place on a terminal; {@code --plain} for plain lines), prints the
+ * table of the jobs at the end and writes the HTML report ({@code --report}, by default
+ * {@value DrillReportWriter#DEFAULT_FILE} in the working directory), printing its path.
  *
  * <p>Exit codes: 0 when the drill passed; 1 when it ran and failed (the reason on one line); 2 for a bad command
  * line (the reason on one line, then a hint to {@code --help}).
@@ -45,8 +50,13 @@ public final class DrDrill implements Callable<Integer> {
             + "(default: a fresh temporary directory, deleted after the run)")
     @Nullable Path store;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write the HTML report of the run to FILE")
-    @Nullable Path report;
+    @Option(names = "--report", paramLabel = "FILE", description = "where to write the HTML report of the run "
+            + "(default: ${DEFAULT-VALUE} in the working directory)")
+    Path report = Path.of(DrillReportWriter.DEFAULT_FILE);
+
+    @Option(names = "--plain", description = "show progress as plain lines, one per change, without control "
+            + "characters (default: lines updated in place on a terminal, plain lines otherwise)")
+    boolean plain;
 
     @Option(names = "--job-timeout", paramLabel = "DURATION", description = "how long to wait for one job, "
             + "ISO-8601 (default: ${DEFAULT-VALUE})", converter = DurationConverter.class)
@@ -100,16 +110,22 @@ public final class DrDrill implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DrillOptions options;
+        new Drill(out, observer).run(options());
+        return 0;
+    }
+
+    /**
+     * The drill's options from the parsed command line.
+     *
+     * @throws CommandLine.ParameterException naming the option and the value when one is out of range
+     */
+    DrillOptions options() {
         try {
-            options = new DrillOptions(vms, seed, faultRate, store, report, jobTimeout);
+            return new DrillOptions(vms, seed, faultRate, store, report, jobTimeout,
+                    plain ? ConsoleProgress.Mode.PLAIN : ConsoleProgress.Mode.AUTO);
         } catch (DrillException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        DrillObserver withReport = report == null ? observer
-                : DrillReportWriter.writingTo(report, out, observer);
-        new Drill(out, withReport).run(options);
-        return 0;
     }
 
     /** Reads ISO-8601 durations (PT30S) for picocli. */

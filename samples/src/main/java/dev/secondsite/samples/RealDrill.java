@@ -1,5 +1,6 @@
 package dev.secondsite.samples;
 
+import dev.secondsite.samples.console.ConsoleProgress;
 import dev.secondsite.samples.drill.Drill;
 import dev.secondsite.samples.drill.DrillException;
 import dev.secondsite.samples.drill.DrillObserver;
@@ -42,8 +43,13 @@ public final class RealDrill implements Callable<Integer> {
             + "(default: a fresh temporary directory, deleted after the run)")
     @Nullable Path store;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write the HTML report of the run to FILE")
-    @Nullable Path report;
+    @Option(names = "--report", paramLabel = "FILE", description = "where to write the HTML report of the run "
+            + "(default: ${DEFAULT-VALUE} in the working directory)")
+    Path report = Path.of(DrillReportWriter.DEFAULT_FILE);
+
+    @Option(names = "--plain", description = "show progress as plain lines, one per change, without control "
+            + "characters (default: lines updated in place on a terminal, plain lines otherwise)")
+    boolean plain;
 
     @Option(names = "--job-timeout", paramLabel = "DURATION", description = "how long to wait for one job, "
             + "ISO-8601 (default: ${DEFAULT-VALUE})", converter = DrDrill.DurationConverter.class)
@@ -80,10 +86,9 @@ public final class RealDrill implements Callable<Integer> {
                     + "through PowerShell with the VMM console's module; DrDrill runs the drill on simulated hosts");
         }
         file.credential(environment);
-        DrillOptions options = new DrillOptions(DrillOptions.DEFAULT_VMS, 1, 0, store, report, jobTimeout);
-        DrillObserver withReport = report == null ? DrillObserver.none()
-                : DrillReportWriter.writingTo(report, out, DrillObserver.none());
-        new Drill(out, withReport).run(options, file.hosts(powerShell.get().toString(), environment));
+        DrillOptions options = new DrillOptions(DrillOptions.DEFAULT_VMS, 1, 0, store, report, jobTimeout,
+                plain ? ConsoleProgress.Mode.PLAIN : ConsoleProgress.Mode.AUTO);
+        new Drill(out, DrillObserver.none()).run(options, file.hosts(powerShell.get().toString(), environment));
         return 0;
     }
 }

@@ -41,6 +41,9 @@ import dev.secondsite.core.vault.VaultOptions;
 import dev.secondsite.hyperv.PowerShell;
 import dev.secondsite.hyperv.PowerShellScriptRunner;
 import dev.secondsite.hyperv.VmmSiteReader;
+import dev.secondsite.samples.console.ConsoleProgress;
+import dev.secondsite.samples.report.DurationText;
+import dev.secondsite.samples.report.JobRecorder;
 import dev.secondsite.transport.https.HttpsTransport;
 import dev.secondsite.transport.https.HttpsVaultLink;
 import java.io.IOException;
@@ -60,6 +63,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.annotation.Nullable;
 
@@ -75,6 +79,12 @@ import javax.annotation.Nullable;
  * providers reconnect by themselves); a planned failover, commit, reverse replication; the failback, its commit and
  * reverse replication. It checks that every job SUCCEEDED and every VM is back on the primary site and protected.
  *
+ * <p>It always records its jobs: a {@link JobRecorder} is attached to the vault when it opens (and again after the
+ * restart), each job labelled with the drill's name for its step. While a job runs its progress shows through a
+ * {@link ConsoleProgress} ({@link DrillOptions#progress()}), which also prints the drill's own lines so they do
+ * not tear the live ones; at the end it prints the table of the jobs (states, durations) and, when
+ * {@link DrillOptions#report()} is set, writes the HTML report with {@link DrillReportWriter} and prints its path.
+ *
  * <p>Not thread-safe: one run at a time per instance.
  */
 public final class Drill {
@@ -88,7 +98,8 @@ public final class Drill {
     private final DrillObserver observer;
 
     /**
-     * @param out where the drill says what it does, one line per step
+     * @param out where the drill says what it does (one line per step), shows its jobs' progress and prints the
+     *     table of its jobs
      * @param observer called when the vault opens and when the drill has finished
      */
     public Drill(PrintStream out, DrillObserver observer) {
@@ -107,10 +118,11 @@ public final class Drill {
 
     /**
      * Runs the drill on {@code hosts}. The vault is closed when this returns (after
-     * {@link DrillObserver#finished}); a temporary store is deleted.
+     * {@link DrillObserver#finished} and the report); a temporary store is deleted.
      *
      * @throws DrillException naming the step, when a job did not succeed, the pre-flight check found errors or the
      *     final check failed
+     * @throws UncheckedIOException when the report cannot be written
      */
     public DrillResult run(DrillOptions options, DrillHosts hosts) {
         boolean temporary = options.store() == null;
@@ -136,6 +148,10 @@ public final class Drill {
         private final LongAdder transientFailures = new LongAdder();
         private final LongAdder commandSteps = new LongAdder();
         private final AtomicInteger scriptRuns = new AtomicInteger();
+        private final JobRecorder recorder = new JobRecorder();
+        private final ConsoleProgress progress;
+        // the drill creates one job at a time: the step being created names the job the recorder hears of
+        private volatile @Nullable String creating;
         private final JobListener stepCounter = (event, state, percent) -> {
             if (event instanceof JobEvent.Created created) {
                 commandSteps.add(created.spec().tasks().stream().mapToLong(Drill::hostSteps).sum());
@@ -154,9 +170,26 @@ public final class Drill {
             // fault rate of 0.5 still gets every command through
             this.engine = EngineOptions.builder().parallelism(PARALLELISM).perSiteParallelism(PARALLELISM)
                     .maxAttempts(20).backoff(Duration.ofMillis(2), Duration.ofMillis(100)).build();
+            this.progress = ConsoleProgress.builder(recorder).mode(options.progress()).output(out).build();
+            recorder.labelOnCreation(spec -> creating);
         }
 
         DrillResult run() {
+            progress.start();
+            try {
+                return steps();
+            } catch (RuntimeException e) {
+                // what ran, and how far, is worth seeing when the drill stops
+                if (!recorder.timelines().isEmpty()) {
+                    progress.printJobTable();
+                }
+                throw e;
+            } finally {
+                progress.close();
+            }
+        }
+
+        private DrillResult steps() {
             long start = System.nanoTime();
             say("Secondsite DR drill on %s", hosts.describe());
             transport = transport(0);
@@ -186,14 +219,14 @@ public final class Drill {
                         .appConsistentFrequencyHours(2).build();
                 say("Pairing %s/%s -> %s/%s with %s", a.siteId(), a.cloud(), b.siteId(), b.cloud(), settings);
                 job("Pair " + a.cloud() + " -> " + b.cloud(),
-                        vault.pairings().pair(CloudPairing.of(cloud, b.siteId(), b.cloud(), settings)));
-                job("Map network " + a.vmNetwork() + " -> " + b.vmNetwork(), vault.mappings().mapNetwork(
+                        () -> vault.pairings().pair(CloudPairing.of(cloud, b.siteId(), b.cloud(), settings)));
+                job("Map network " + a.vmNetwork() + " -> " + b.vmNetwork(), () -> vault.mappings().mapNetwork(
                         new NetworkMapping(a.siteId(), a.vmNetwork(), b.siteId(), b.vmNetwork())));
                 job("Map storage " + a.storageClassification() + " -> " + b.storageClassification(),
-                        vault.mappings().mapStorage(new StorageMapping(a.siteId(), a.storageClassification(),
+                        () -> vault.mappings().mapStorage(new StorageMapping(a.siteId(), a.storageClassification(),
                                 b.siteId(), b.storageClassification())));
                 job("Protect " + topology.allVms().size() + " VMs (initial replication)",
-                        vault.protectedVms().enable(cloud, topology.allVms()));
+                        () -> vault.protectedVms().enable(cloud, topology.allVms()));
 
                 RecoveryPlan plan = plan(vault);
                 vault.plans().save(plan);
@@ -202,23 +235,25 @@ public final class Drill {
                         topology.allVms().size() - 3);
                 preflight();
 
-                job("Test failover of the plan", vault.plans().testFailover(PLAN,
+                job("Test failover of the plan", () -> vault.plans().testFailover(PLAN,
                         TestFailoverOptions.into(TestNetwork.isolated("drill-isolated"))));
-                job("Clean up the test failover", vault.plans().cleanupTestFailover(PLAN));
+                job("Clean up the test failover", () -> vault.plans().cleanupTestFailover(PLAN));
 
                 restart();
 
                 job("Planned failover to " + b.siteId(),
-                        vault.plans().plannedFailover(PLAN, PlannedFailoverOptions.defaults()));
-                job("Commit", vault.plans().commit(PLAN));
-                job("Reverse replication", vault.plans().reverseReplication(PLAN));
-                job("Failback to " + a.siteId(), vault.plans().failback(PLAN));
-                job("Commit the failback", vault.plans().commit(PLAN));
-                job("Reverse replication again", vault.plans().reverseReplication(PLAN));
+                        () -> vault.plans().plannedFailover(PLAN, PlannedFailoverOptions.defaults()));
+                job("Commit", () -> vault.plans().commit(PLAN));
+                job("Reverse replication", () -> vault.plans().reverseReplication(PLAN));
+                job("Failback to " + a.siteId(), () -> vault.plans().failback(PLAN));
+                job("Commit the failback", () -> vault.plans().commit(PLAN));
+                job("Reverse replication again", () -> vault.plans().reverseReplication(PLAN));
 
                 DrillResult result = result(settings, Duration.ofNanos(System.nanoTime() - start));
+                progress.printJobTable();
                 check(result);
                 observer.finished(result);
+                report(result);
                 return result;
             } finally {
                 linkA.close();
@@ -230,6 +265,7 @@ public final class Drill {
 
         private void opened() {
             vault.jobs().addListener(stepCounter);
+            vault.jobs().addListener(recorder);
             observer.vaultOpened(vault);
         }
 
@@ -333,9 +369,21 @@ public final class Drill {
             }
         }
 
-        /** Waits for a job, resuming each manual action it waits at; prints it; refuses anything but SUCCEEDED. */
-        private Job job(String name, JobHandle handle) {
+        /**
+         * Creates a job with {@code create}, labelled {@code name}; waits for it, resuming each manual action it waits
+         * at; prints it; refuses anything but SUCCEEDED.
+         */
+        private Job job(String name, Supplier<JobHandle> create) {
             long start = System.nanoTime();
+            JobHandle handle;
+            creating = name;
+            try {
+                handle = create.get();
+            } finally {
+                creating = null;
+            }
+            // the labeller named it on creation; this also names a job whose creation the recorder heard of late
+            recorder.label(handle.id().value(), name);
             Job job;
             try {
                 SettledJob settled = handle.awaitSettled(options.jobTimeout());
@@ -350,9 +398,18 @@ public final class Drill {
                     settled = handle.awaitSettled(options.jobTimeout());
                 }
                 job = settled.job();
+                // the handle can see the end a moment before the listeners hear it: the table and the report need
+                // the recorder's timeline final
+                if (!recorder.awaitEnded(handle.id().value(), options.jobTimeout())) {
+                    throw new DrillException("step '" + name + "': the job recorder did not hear job " + handle.id()
+                            + " end within " + options.jobTimeout());
+                }
             } catch (JobTimeoutException e) {
                 throw new DrillException("step '" + name + "': job " + handle.id() + " did not end within "
                         + options.jobTimeout(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DrillException("step '" + name + "': interrupted while waiting for job " + handle.id(), e);
             }
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
             steps.add(new DrillResult.DrillStep(name, job, waited));
@@ -374,7 +431,22 @@ public final class Drill {
             long sent = jobs.stream().flatMap(j -> j.tasks().stream()).mapToLong(TaskStatus::commandsSent).sum();
             List<ProtectedVm> vms = List.copyOf(vault.configuration().protection().protectedVms());
             return new DrillResult(vault, store, transport.uri(), topology, settings, steps, jobs, vms, restarted,
-                    resumed, scriptRuns.get(), sent, commandSteps.sum(), transientFailures.sum(), wall);
+                    resumed, scriptRuns.get(), sent, commandSteps.sum(), transientFailures.sum(), wall,
+                    recorder.timelines());
+        }
+
+        private void report(DrillResult result) {
+            if (options.report() == null) {
+                return;
+            }
+            long start = System.nanoTime();
+            long bytes = DrillReportWriter.write(result, options.report());
+            say("Report: %s (%,d KiB, written in %s)", options.report().toAbsolutePath(), (bytes + 1023) / 1024,
+                    DurationText.of(Duration.ofNanos(System.nanoTime() - start)));
+        }
+
+        private void say(String format, Object... args) {
+            progress.println(String.format(Locale.ROOT, format, args));
         }
 
         private void check(DrillResult result) {
@@ -404,10 +476,6 @@ public final class Drill {
     private static long hostSteps(TaskSpec task) {
         return task.steps().stream().filter(s -> s instanceof Step.Command || s instanceof Step.Probe
                 || s instanceof Step.WaitUntil).count();
-    }
-
-    private void say(String format, Object... args) {
-        out.println(String.format(Locale.ROOT, format, args));
     }
 
     private static Path createTempStore() {

@@ -3,8 +3,9 @@ package dev.secondsite.samples.drill;
 import dev.secondsite.core.vault.Vault;
 
 /**
- * Where a drill lets a caller in: the live console progress and the HTML report hang here. Both methods run on the
- * drill's thread; an exception from one ends the drill with it.
+ * Where a drill lets a caller in (the drill itself records its jobs, shows their progress and writes its report; an
+ * observer adds its own listeners or checks). Both methods run on the drill's thread; an exception from one ends the
+ * drill with it.
  *
  * <p>Implementations need not be thread-safe beyond what the listeners they add to the vault must be.
  */
@@ -23,8 +24,8 @@ public interface DrillObserver {
     }
 
     /**
-     * The drill ended with every job SUCCEEDED and every VM checked; {@code result.vault()} is still open. The report
-     * is written here.
+     * The drill ended with every job SUCCEEDED and every VM checked; {@code result.vault()} is still open. Called
+     * before the drill writes its report.
      */
     default void finished(DrillResult result) {
     }

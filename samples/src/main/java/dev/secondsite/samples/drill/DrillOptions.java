@@ -1,5 +1,6 @@
 package dev.secondsite.samples.drill;
 
+import dev.secondsite.samples.console.ConsoleProgress;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.annotation.Nullable;
@@ -14,11 +15,13 @@ import javax.annotation.Nullable;
  *     retries it), 0 to 0.5
  * @param store the vault's directory (the journal under {@code vault/}, the HTTPS transport's CA under {@code ca/});
  *     null for a fresh temporary directory, deleted after the run
- * @param report where the HTML report goes, or null for none
+ * @param report where the drill writes its HTML report ({@link DrillReportWriter}) when it passed, or null for none
  * @param jobTimeout how long the drill waits for one job before it gives up
+ * @param progress how the drill shows its jobs' progress and its own lines ({@link ConsoleProgress.Mode}: in place on
+ *     a terminal, plain lines otherwise)
  */
 public record DrillOptions(int vms, long seed, double faultRate, @Nullable Path store, @Nullable Path report,
-                           Duration jobTimeout) {
+                           Duration jobTimeout, ConsoleProgress.Mode progress) {
     public static final int DEFAULT_VMS = 12;
     public static final int MIN_VMS = 3;
     public static final int MAX_VMS = 10_000;
@@ -38,22 +41,36 @@ public record DrillOptions(int vms, long seed, double faultRate, @Nullable Path 
         if (jobTimeout == null || jobTimeout.isNegative() || jobTimeout.isZero()) {
             throw new DrillException("jobTimeout (" + jobTimeout + ") must be positive");
         }
+        if (progress == null) {
+            throw new DrillException("progress (null) must be a ConsoleProgress.Mode");
+        }
     }
 
-    /** The defaults: 12 VMs, seed 1, no faults, a temporary store, no report, 10 minutes per job. */
+    /**
+     * The defaults: 12 VMs, seed 1, no faults, a temporary store, no report, 10 minutes per job, progress in place
+     * on a terminal ({@link ConsoleProgress.Mode#AUTO}).
+     */
     public static DrillOptions defaults() {
-        return new DrillOptions(DEFAULT_VMS, 1, 0, null, null, Duration.ofMinutes(10));
+        return new DrillOptions(DEFAULT_VMS, 1, 0, null, null, Duration.ofMinutes(10), ConsoleProgress.Mode.AUTO);
     }
 
     public DrillOptions withVms(int count) {
-        return new DrillOptions(count, seed, faultRate, store, report, jobTimeout);
+        return new DrillOptions(count, seed, faultRate, store, report, jobTimeout, progress);
     }
 
     public DrillOptions withFaultRate(double rate) {
-        return new DrillOptions(vms, seed, rate, store, report, jobTimeout);
+        return new DrillOptions(vms, seed, rate, store, report, jobTimeout, progress);
     }
 
     public DrillOptions withStore(@Nullable Path dir) {
-        return new DrillOptions(vms, seed, faultRate, dir, report, jobTimeout);
+        return new DrillOptions(vms, seed, faultRate, dir, report, jobTimeout, progress);
+    }
+
+    public DrillOptions withReport(@Nullable Path file) {
+        return new DrillOptions(vms, seed, faultRate, store, file, jobTimeout, progress);
+    }
+
+    public DrillOptions withProgress(ConsoleProgress.Mode mode) {
+        return new DrillOptions(vms, seed, faultRate, store, report, jobTimeout, mode);
     }
 }

@@ -7,14 +7,15 @@ import dev.secondsite.core.protection.ProtectedVm;
 import dev.secondsite.core.protection.ProtectionState;
 import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.samples.report.JobTimeline;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * What a drill did: the input a report writer takes (the jobs with their tasks' times, the drill's steps and their
- * wall times, the configuration through the vault) and the figures its tests check.
+ * What a drill did: the input a report writer takes (the jobs' timelines, the drill's steps and their wall times, the
+ * configuration through the vault) and the figures its tests check.
  *
  * @param vault the vault after the restart: open while {@link DrillObserver#finished} runs, closed once
  *     {@link Drill#run} returned
@@ -32,12 +33,15 @@ import java.util.List;
  * @param commandSteps the host command, probe and wait steps of every job's tasks: each sent once at least
  * @param transientFailures the commands a host answered with a transient failure (each retried by the engine)
  * @param wall how long the drill took, from creating the vault to the last check
+ * @param timelines the timeline of every job, as the drill's {@code JobRecorder} heard them (labelled with the
+ *     drill's step names), in the order they were created: what the report and the jobs table show
  */
 public record DrillResult(Vault vault, Path store, URI endpoint, DrillTopology topology, ReplicationSettings settings,
                           List<DrillStep> steps, List<Job> jobs, List<ProtectedVm> vms, boolean vaultRestarted,
                           List<String> resumedActions, int scriptRuns, long commandsSent, long commandSteps,
-                          long transientFailures, Duration wall) {
+                          long transientFailures, Duration wall, List<JobTimeline> timelines) {
     public DrillResult {
+        timelines = List.copyOf(timelines);
         steps = List.copyOf(steps);
         jobs = List.copyOf(jobs);
         vms = List.copyOf(vms);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secondsite.core.job.JobEvent;
 import dev.secondsite.core.job.JobListener;
+import dev.secondsite.core.job.JobSpec;
 import dev.secondsite.core.job.JobState;
 import dev.secondsite.core.job.Phase;
 import dev.secondsite.core.job.Step;
@@ -23,8 +24,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +50,7 @@ public final class JobRecorder implements JobListener {
     private final Map<String, RecordedJob> jobs = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final List<Consumer<ProgressUpdate>> observers = new CopyOnWriteArrayList<>();
+    private volatile Function<? super JobSpec, String> labeller = spec -> null;
 
     /** An empty recorder. */
     public JobRecorder() {
@@ -77,12 +81,31 @@ public final class JobRecorder implements JobListener {
         }
     }
 
+    /**
+     * Labels each job when the recorder hears of its creation with what {@code labeller} returns for its spec (null:
+     * no label; a {@link #label} already set wins). Unlike {@link #label}, which needs the job's id and so comes after
+     * the job started, this names the job in its very first progress update: for a program that knows what it is
+     * about to create, such as a drill that creates one job at a time. Replaces the previous labeller; called on the
+     * thread that creates the job, so it must be quick.
+     */
+    public void labelOnCreation(Function<? super JobSpec, String> labeller) {
+        this.labeller = requireNonNull(labeller, "labeller");
+    }
+
     @Override
     public void onEvent(JobEvent event, JobState state, int progressPercent) {
         RecordedJob job = job(event.jobId());
+        // outside the job's lock: the labeller is the caller's code
+        String createdLabel = event instanceof JobEvent.Created c ? labeller.apply(c.spec()) : null;
         ProgressUpdate update;
         synchronized (job) {
+            if (createdLabel != null && job.label == null) {
+                job.label = createdLabel;
+            }
             update = job.apply(event, state, progressPercent);
+            if (event instanceof JobEvent.Finished) {
+                job.notifyAll();
+            }
         }
         if (update != null) {
             for (Consumer<ProgressUpdate> observer : observers) {
@@ -92,6 +115,31 @@ public final class JobRecorder implements JobListener {
                     LOG.warn("A progress observer failed on {}: {}", update.kind(), e.toString());
                 }
             }
+        }
+    }
+
+    /**
+     * Waits until the recorder has heard the job with {@code jobId} end (its {@code Finished} event, not followed by a
+     * restart). The engine tells its listeners of an event once it is durable, on its own threads, so a caller that
+     * saw the job settle through its handle may be a moment ahead of the recorder: wait here before reading a
+     * timeline that must be final.
+     *
+     * @return true when it has, false when {@code timeout} passed first
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     */
+    public boolean awaitEnded(String jobId, Duration timeout) throws InterruptedException {
+        requireNonNull(timeout, "timeout");
+        RecordedJob job = job(requireNonNull(jobId, "jobId"));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (job) {
+            while (job.ended == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(job, left);
+            }
+            return true;
         }
     }
 

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.html.HtmlEscapers;
 import dev.secondsite.core.job.Job;
 import dev.secondsite.core.job.JobKind;
+import dev.secondsite.core.job.JobQuery;
 import dev.secondsite.core.job.JobState;
 import dev.secondsite.core.protection.ActiveLocation;
 import dev.secondsite.core.protection.ProtectedVm;
 import dev.secondsite.core.protection.ProtectionState;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.samples.console.ConsoleProgress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,13 +32,18 @@ class DrillTest {
     @TempDir
     Path store;
 
+    @TempDir
+    Path reportDir;
+
     @Test
     @DisplayName("J1 J3 RP8 the 6-VM drill passes: every job SUCCEEDED, every VM back on the primary site and "
-            + "PROTECTED, the vault restarted from its store, the manual actions resumed, the script ran")
+            + "PROTECTED, the vault restarted from its store, the manual actions resumed, the script ran; the report "
+            + "has one timeline row per task of every job, the jobs table and the report's path are printed")
     void drillPasses() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<Vault> opened = new ArrayList<>();
         List<DrillResult> finished = new ArrayList<>();
+        AtomicInteger vaultTasks = new AtomicInteger(-1);
         DrillObserver observer = new DrillObserver() {
             @Override
             public void vaultOpened(Vault vault) {
@@ -44,11 +53,16 @@ class DrillTest {
             @Override
             public void finished(DrillResult result) {
                 finished.add(result);
+                // what the vault holds, counted while it is still open
+                vaultTasks.set(result.vault().jobs().list(JobQuery.all()).stream()
+                        .mapToInt(j -> j.tasks().size()).sum());
             }
         };
         SimulatedHosts hosts = new SimulatedHosts(DrillOptions.defaults().withVms(6));
+        Path report = reportDir.resolve("nested").resolve("report.html");
         DrillResult result = new Drill(new PrintStream(printed, true, StandardCharsets.UTF_8), observer)
-                .run(DrillOptions.defaults().withVms(6).withStore(store), hosts);
+                .run(DrillOptions.defaults().withVms(6).withStore(store).withReport(report)
+                        .withProgress(ConsoleProgress.Mode.PLAIN), hosts);
 
         List<Job> jobs = result.jobs();
         assertEquals(12, jobs.size(), jobs::toString);
@@ -82,5 +96,44 @@ class DrillTest {
         assertTrue(out.contains("Pairing vmm-a/Gold -> vmm-b/GoldDR with ReplicationSettings[copyFrequency=5 min"),
                 out);
         assertTrue(out.contains("Drill PASSED"), out);
+
+        // the report: one timeline row (<g class="t">, GanttChart's row) per task of every job the vault held
+        assertTrue(Files.isRegularFile(report), "the report at " + report);
+        String html = Files.readString(report, StandardCharsets.UTF_8);
+        int rows = count(html, "<g class=\"t\">");
+        assertTrue(vaultTasks.get() > 12, "tasks " + vaultTasks.get());
+        assertEquals(vaultTasks.get(), rows, "timeline rows");
+        assertEquals(jobs.stream().mapToInt(j -> j.tasks().size()).sum(), rows, "timeline rows");
+        assertTrue(html.contains("<h1>Contoso DR: DR drill of 6 VMs</h1>"), "the title");
+        int configuration = html.indexOf("<h2 id=\"configuration\">");
+        assertTrue(configuration > 0, "the configuration section");
+        assertTrue(html.indexOf("Three-tier app", configuration) > 0, "the plan in the configuration");
+        for (DrillResult.DrillStep step : result.steps()) {
+            assertTrue(html.contains(". " + HtmlEscapers.htmlEscaper().escape(step.name()) + "</h3>"),
+                    "the timeline of " + step.name());
+        }
+        // the jobs table, each step's job labelled with its name, then the report's path as the last line
+        List<String> lines = out.lines().toList();
+        int header = lines.indexOf(lines.stream().filter(l -> l.matches("\\s*#\\s+Job\\s+State\\s+Duration.*"))
+                .findFirst().orElseThrow(() -> new AssertionError("no jobs table in\n" + out)));
+        for (int i = 0; i < result.steps().size(); i++) {
+            String row = lines.get(header + 1 + i);
+            DrillResult.DrillStep step = result.steps().get(i);
+            assertTrue(row.matches("\\s*" + (i + 1) + "\\s+" + java.util.regex.Pattern.quote(step.name())
+                    + "\\s+SUCCEEDED\\s+\\d.*"), row);
+        }
+        assertEquals("Report: " + report.toAbsolutePath(), lines.get(lines.size() - 1).replaceAll(" \\(.*", ""));
+        // labelled on creation: even the job's first progress line carries the drill's name for it
+        for (DrillResult.DrillStep step : result.steps()) {
+            assertTrue(out.contains(step.name() + ": started"), step.name() + " in\n" + out);
+        }
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
+            n++;
+        }
+        return n;
     }
 }

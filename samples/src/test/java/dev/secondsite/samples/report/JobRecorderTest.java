@@ -246,6 +246,50 @@ class JobRecorderTest {
     }
 
     @Test
+    @DisplayName("labelOnCreation names a job from its spec when it is created, so its first update carries the "
+            + "label; a null label leaves the kind and target; a label set with label() wins")
+    void labelOnCreation() {
+        JobRecorder recorder = new JobRecorder();
+        List<ProgressUpdate> updates = Collections.synchronizedList(new ArrayList<>());
+        recorder.addObserver(updates::add);
+        recorder.labelOnCreation(spec -> spec.kind() == JobKind.PLANNED_FAILOVER ? "Planned failover to vmm-b"
+                : null);
+        recorder.label("j3", "Named before");
+        History h = new History(recorder);
+        List<Phase> phases = List.of(new Phase("Group 1", List.of(History.bootTask("vm-1", "web01", 1))));
+        h.create("j1", T0, JobKind.PLANNED_FAILOVER, "plan Web tier", phases);
+        h.start("j1", at(T0, 5));
+        h.create("j2", T0, JobKind.COMMIT, "plan Web tier", phases);
+        h.create("j3", T0, JobKind.PLANNED_FAILOVER, "plan Web tier", phases);
+        assertEquals("Planned failover to vmm-b", updates.get(0).jobName());
+        assertEquals("Planned failover to vmm-b", recorder.timeline("j1").orElseThrow().displayName());
+        assertEquals("Commit: plan Web tier", recorder.timeline("j2").orElseThrow().displayName());
+        assertEquals("Named before", recorder.timeline("j3").orElseThrow().displayName());
+    }
+
+    @Test
+    @DisplayName("awaitEnded returns once the recorder hears the job's Finished event (on another thread), and false "
+            + "when the timeout passes first")
+    void awaitEnded() throws Exception {
+        JobRecorder recorder = new JobRecorder();
+        History h = new History(recorder);
+        h.create("j1", T0, JobKind.COMMIT, "plan Web tier",
+                List.of(new Phase("Group 1", List.of(History.bootTask("vm-1", "web01", 1)))));
+        h.start("j1", at(T0, 5));
+        assertFalse(recorder.awaitEnded("j1", Duration.ofMillis(20)), "not ended yet");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Boolean> waiting = pool.submit(() -> recorder.awaitEnded("j1", Duration.ofSeconds(30)));
+            h.finished("j1", at(T0, 50), JobState.SUCCEEDED, "done");
+            assertTrue(waiting.get(30, TimeUnit.SECONDS));
+            assertTrue(recorder.awaitEnded("j1", Duration.ZERO), "ended: no wait");
+            assertEquals(JobState.SUCCEEDED, recorder.timeline("j1").orElseThrow().state());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     @DisplayName("an observer that throws does not stop the recording nor other observers")
     void failingObserver() {
         JobRecorder recorder = new JobRecorder();
