@@ -88,9 +88,12 @@ class DrillTest {
         assertEquals(3, result.resumedActions().size(), result.resumedActions()::toString);
         assertEquals(2, result.scriptRuns());
         assertEquals(2, hosts.fabric().scriptRuns().size(), hosts.fabric().scriptRuns()::toString);
-        // no faults: each host step took exactly one command
+        // no faults: no host answered a transient failure, and every host step was sent; a wait step (initial
+        // replication, replication caught up) polls until its condition holds, so on a busy machine it may be sent
+        // more than once: the count of sends is bounded below by the steps, not equal to them
         assertEquals(0, result.transientFailures());
-        assertEquals(result.commandSteps(), result.commandsSent());
+        assertTrue(result.commandsSent() >= result.commandSteps(),
+                () -> result.commandsSent() + " sent for " + result.commandSteps() + " steps");
         String out = printed.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("the drill resumes it with the comment"), out);
         assertTrue(out.contains("Pairing vmm-a/Gold -> vmm-b/GoldDR with ReplicationSettings[copyFrequency=5 min"),
