@@ -75,6 +75,36 @@ public final class HaVault implements AutoCloseable {
         void roleChanged(HaVault instance, Role role);
     }
 
+    /**
+     * How long the phases of one takeover took, as this instance measured them: from winning the lock to the store
+     * being open (the epoch raised), and from there to the vault being open (snapshot read, journal tail replayed,
+     * jobs resumed); the role became ACTIVE right after.
+     *
+     * @param lockAcquired when the lock was won
+     * @param storeOpen the store's open
+     * @param vaultOpen the vault's open, which includes {@code snapshotRead} and {@code replay}
+     * @param snapshotBytes the size of the snapshot the vault read, 0 when none
+     * @param snapshotRead the snapshot's read from the database (its decoding is not in it)
+     * @param records the records replayed after the snapshot
+     * @param replay the replay of those records, the vault's decoding of each included
+     */
+    public record Takeover(Instant lockAcquired, Duration storeOpen, Duration vaultOpen, long snapshotBytes,
+                           Duration snapshotRead, long records, Duration replay) {
+        /** @throws NullPointerException when a part is null */
+        public Takeover {
+            requireNonNull(lockAcquired, "lockAcquired");
+            requireNonNull(storeOpen, "storeOpen");
+            requireNonNull(vaultOpen, "vaultOpen");
+            requireNonNull(snapshotRead, "snapshotRead");
+            requireNonNull(replay, "replay");
+        }
+
+        /** From the lock won to the vault open. */
+        public Duration total() {
+            return storeOpen.plus(vaultOpen);
+        }
+    }
+
     /** The instance that leads, as the leader row names it: its name, address, epoch and since when. */
     public record ActiveInstance(String name, Optional<URI> address, long epoch, Instant since) {
         /** @throws NullPointerException when a part is null */
@@ -105,6 +135,7 @@ public final class HaVault implements AutoCloseable {
     private Role role = Role.STANDBY;
     private @Nullable Vault vault;
     private @Nullable Exception stopCause;
+    private @Nullable Takeover lastTakeover;
 
     /** Only the instance's thread uses these. */
     private @Nullable Connection lockConnection;
@@ -173,6 +204,16 @@ public final class HaVault implements AutoCloseable {
         lock.lock();
         try {
             return Optional.ofNullable(stopCause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The phases of this instance's last takeover, once it has led. */
+    public Optional<Takeover> lastTakeover() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(lastTakeover);
         } finally {
             lock.unlock();
         }
@@ -320,6 +361,8 @@ public final class HaVault implements AutoCloseable {
 
     /** Holds the lock: opens the store (raising the epoch) and the vault from it. */
     private void lead() {
+        Instant won = Instant.now();
+        long t0 = System.nanoTime();
         PostgresStateStore opened;
         try {
             opened = PostgresStateStore.open(storeOptions);
@@ -332,6 +375,7 @@ public final class HaVault implements AutoCloseable {
             letGo();
             return;
         }
+        long t1 = System.nanoTime();
         Vault v;
         try {
             v = Vault.open(opened, vaultOptions);
@@ -345,9 +389,20 @@ public final class HaVault implements AutoCloseable {
             letGo();
             return;
         }
+        long t2 = System.nanoTime();
+        long[] snapshot = opened.snapshotReads();
+        long[] replayed = opened.replays();
+        Takeover took = new Takeover(won, Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), snapshot[0],
+                Duration.ofNanos(snapshot[1]), replayed[0], Duration.ofNanos(replayed[1]));
         store = opened;
         opened.onFailure(this::wakeUp);
-        log.info("HA: vault instance {} is active at epoch {}", name, opened.epoch());
+        lock.lock();
+        try {
+            lastTakeover = took;
+        } finally {
+            lock.unlock();
+        }
+        log.info("HA: vault instance {} is active at epoch {}: {}", name, opened.epoch(), took);
         setRole(Role.ACTIVE, v);
     }
 

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -99,6 +100,11 @@ public final class PostgresStateStore implements StateStore {
     /** Replays and snapshot reads share it; snapshot writes and close take it alone. */
     private final ReentrantReadWriteLock opsLock = new ReentrantReadWriteLock();
     private volatile long snapshotSequence;
+    /** What reads since open took, for a takeover's timings: the snapshot's (bytes, nanos), the replays'. */
+    private final AtomicLong snapshotBytesRead = new AtomicLong();
+    private final AtomicLong snapshotReadNanos = new AtomicLong();
+    private final AtomicLong recordsReplayed = new AtomicLong();
+    private final AtomicLong replayNanos = new AtomicLong();
 
     private PostgresStateStore(PostgresStoreOptions options, Connections connections, Schema schema, String where,
                                Connection writerConnection, Opened opened) {
@@ -386,44 +392,62 @@ public final class PostgresStateStore implements StateStore {
             if (first > last) {
                 return;
             }
-            withTransaction("replay", Connection.TRANSACTION_REPEATABLE_READ, c -> {
-                try (PreparedStatement s = c.prepareStatement("SELECT seq, type, payload, crc FROM " + schema.records
-                        + " WHERE seq >= ? AND seq <= ? ORDER BY seq")) {
-                    s.setFetchSize(REPLAY_FETCH_ROWS);
-                    s.setLong(1, first);
-                    s.setLong(2, last);
-                    long expected = first;
-                    try (ResultSet rs = s.executeQuery()) {
-                        while (rs.next()) {
-                            long sequence = rs.getLong(1);
-                            if (sequence != expected) {
-                                throw corrupt(where, schema.records, "seq=" + expected, "record " + expected
-                                        + " is missing (the next one is " + sequence + ")");
-                            }
-                            consumer.accept(readRecord(sequence, rs.getString(2), rs.getBytes(3), rs.getInt(4)));
-                            expected++;
-                        }
-                    }
-                    if (expected <= last) {
-                        throw corrupt(where, schema.records, "seq=" + expected, "record " + expected
-                                + " is missing (the last acknowledged one is " + last + ")");
-                    }
-                }
-                return null;
-            });
+            long began = System.nanoTime();
+            long[] replayed = new long[1];
+            try {
+                replayRange(first, last, consumer, replayed);
+            } finally {
+                replayNanos.addAndGet(System.nanoTime() - began);
+                recordsReplayed.addAndGet(replayed[0]);
+            }
         } finally {
             opsLock.readLock().unlock();
         }
     }
 
-    private StateStoreRecord readRecord(long sequence, @Nullable String type, @Nullable byte[] payload, int crc) {
-        String key = "seq=" + sequence;
+    private void replayRange(long first, long last, Consumer<? super StateStoreRecord> consumer, long[] replayed) {
+        withTransaction("replay", Connection.TRANSACTION_REPEATABLE_READ, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT seq, type, payload, crc FROM " + schema.records
+                    + " WHERE seq >= ? AND seq <= ? ORDER BY seq")) {
+                // binary results: a payload arrives as its bytes, not as hex text twice its size to decode
+                s.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
+                s.setFetchSize(REPLAY_FETCH_ROWS);
+                s.setLong(1, first);
+                s.setLong(2, last);
+                long expected = first;
+                RecordCheck check = new RecordCheck();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        long sequence = rs.getLong(1);
+                        if (sequence != expected) {
+                            throw corrupt(where, schema.records, "seq=" + expected, "record " + expected
+                                    + " is missing (the next one is " + sequence + ")");
+                        }
+                        consumer.accept(readRecord(check, sequence, rs.getString(2), rs.getBytes(3),
+                                rs.getInt(4)));
+                        expected++;
+                        replayed[0]++;
+                    }
+                }
+                if (expected <= last) {
+                    throw corrupt(where, schema.records, "seq=" + expected, "record " + expected
+                            + " is missing (the last acknowledged one is " + last + ")");
+                }
+            }
+            return null;
+        });
+    }
+
+    private StateStoreRecord readRecord(RecordCheck check, long sequence, @Nullable String type,
+                                        @Nullable byte[] payload, int crc) {
         if (type == null || payload == null) {
-            throw corrupt(where, schema.records, key, "the type or payload is null");
+            throw corrupt(where, schema.records, "seq=" + sequence, "the type or payload is null");
         }
-        if (crc(sequence, type.getBytes(StandardCharsets.UTF_8), payload) != crc) {
-            throw corrupt(where, schema.records, key, "the checksum does not match the type and payload");
+        if (check.crc(sequence, type, payload) != crc) {
+            throw corrupt(where, schema.records, "seq=" + sequence, "the checksum does not match the type and "
+                    + "payload");
         }
+        String key = "seq=" + sequence;
         try {
             return new StateStoreRecord(sequence, type, payload);
         } catch (InvalidConfigurationException e) {
@@ -512,7 +536,8 @@ public final class PostgresStateStore implements StateStore {
         opsLock.readLock().lock();
         try {
             checkUsable("read the snapshot");
-            return withTransaction("read the snapshot", Connection.TRANSACTION_READ_COMMITTED, c -> {
+            long began = System.nanoTime();
+            Optional<StateStoreSnapshot> read = withTransaction("read the snapshot", Connection.TRANSACTION_READ_COMMITTED, c -> {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT upto, state, crc FROM "
                         + schema.snapshot + " WHERE id = 1")) {
                     if (!rs.next()) {
@@ -527,6 +552,9 @@ public final class PostgresStateStore implements StateStore {
                     return Optional.of(new StateStoreSnapshot(upto, state));
                 }
             });
+            snapshotReadNanos.addAndGet(System.nanoTime() - began);
+            read.ifPresent(snapshot -> snapshotBytesRead.addAndGet(snapshot.state().length));
+            return read;
         } finally {
             opsLock.readLock().unlock();
         }
@@ -788,6 +816,16 @@ public final class PostgresStateStore implements StateStore {
                 cause);
     }
 
+    /** Bytes of snapshots read since open, and the nanoseconds those reads took in the database and the driver. */
+    long[] snapshotReads() {
+        return new long[] {snapshotBytesRead.get(), snapshotReadNanos.get()};
+    }
+
+    /** Records replayed since open, and the nanoseconds the replays took (the consumers' time included). */
+    long[] replays() {
+        return new long[] {recordsReplayed.get(), replayNanos.get()};
+    }
+
     /** How many batches (each one INSERT and one commit) the writer has committed since open. */
     long batchesWritten() {
         return batchesWritten;
@@ -840,6 +878,29 @@ public final class PostgresStateStore implements StateStore {
         crc.update(type);
         crc.update(payload);
         return (int) crc.getValue();
+    }
+
+    /**
+     * {@link #crc} for one replay, without its allocations per record: a replay reads a million records, and a
+     * journal has a handful of types, so the last type's bytes are kept. Not thread-safe: one per replay.
+     */
+    private static final class RecordCheck {
+        private final CRC32C crc = new CRC32C();
+        private final ByteBuffer sequenceBytes = ByteBuffer.allocate(Long.BYTES);
+        private String lastType = "";
+        private byte[] lastTypeBytes = new byte[0];
+
+        int crc(long sequence, String type, byte[] payload) {
+            if (!type.equals(lastType)) {
+                lastType = type;
+                lastTypeBytes = type.getBytes(StandardCharsets.UTF_8);
+            }
+            crc.reset();
+            crc.update(sequenceBytes.putLong(0, sequence).rewind());
+            crc.update(lastTypeBytes);
+            crc.update(payload);
+            return (int) crc.getValue();
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -63,6 +63,10 @@ public final class HaKillChild {
         System.out.flush();
         active.await();
         Vault vault = instance.vault().orElseThrow();
+        HaVault.Takeover took = instance.lastTakeover().orElseThrow();
+        System.out.println("TAKEOVER " + took.storeOpen().toMillis() + " " + took.vaultOpen().toMillis() + " "
+                + took.snapshotBytes() + " " + took.snapshotRead().toMillis() + " " + took.records() + " "
+                + took.replay().toMillis());
         System.out.println("ACTIVE");
         System.out.flush();
         // the test starts the next standby first, so that its kill points count this instance's own work

@@ -2,6 +2,8 @@ package dev.secondsite.store.postgresql;
 
 import dev.secondsite.core.spi.StateStoreRecord;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,7 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Durable appends per second of {@link PostgresStateStore} with group commit, against a raw JDBC loop (each thread
  * its own connection, one INSERT and one COMMIT per record) writing the same rows to a table of the same shape in
- * the same run, with 4 and 64 writers; then the time to reopen a store of 1,000,000 records and replay them all.
+ * the same run, with 4 and 64 writers; then the time to reopen a store of 1,000,000 records and replay them all;
+ * then the takeover time after SIGKILL of the active vault instance, p50 and p99 over the kill runs of
+ * {@link HaKillRun} (the 200-VM failover of {@link HaKillTakeoverTest}).
  *
  * <p>Equal durability, honestly: both run with {@code synchronous_commit = on} on the same server (fsync on), and a
  * record counts only once the commit covering it returned. The raw loop is what an application gets without the
@@ -28,7 +32,9 @@ import java.util.concurrent.atomic.LongAdder;
  * mvn -B -q -o -pl core,store-postgresql test-compile exec:java -Dsecondsite.pg.skipExec=false \
  *     -Dexec.classpathScope=test -Dexec.mainClass=dev.secondsite.store.postgresql.PostgresBenchmark
  * </pre>
- * ({@code -Dbench.seconds=5} per measurement; 5 by default). The embedded PostgreSQL server of the tests is used.
+ * ({@code -Dbench.seconds=5} per measurement, 5 by default; {@code -Dbench.only=appends}, {@code reopen} or
+ * {@code takeover} runs one part; {@code -Dbench.kills=10} kills per run and {@code -Dbench.killRuns=1} runs for the
+ * takeover figure). The embedded PostgreSQL server of the tests is used.
  */
 public final class PostgresBenchmark {
     private static final String TYPE = "bench";
@@ -39,6 +45,20 @@ public final class PostgresBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        String only = System.getProperty("bench.only", "");
+        if (only.isEmpty() || only.equals("appends")) {
+            appends();
+        }
+        if (only.isEmpty() || only.equals("reopen")) {
+            reopen("benchreopen_" + ProcessHandle.current().pid() + "_");
+        }
+        if (only.isEmpty() || only.equals("takeover")) {
+            takeover(Integer.getInteger("bench.kills", 10), Integer.getInteger("bench.killRuns", 1));
+        }
+        System.exit(0);
+    }
+
+    private static void appends() throws Exception {
         double seconds = Double.parseDouble(System.getProperty("bench.seconds", "5"));
         long runNanos = (long) (seconds * 1e9);
         for (int writers : new int[] {4, 64}) {
@@ -48,8 +68,28 @@ public final class PostgresBenchmark {
             System.out.printf("%2d writers: store %,9.0f appends/s   raw insert+commit %,9.0f rows/s   ratio %.2f%n",
                     writers, store, raw, store / raw);
         }
-        reopen("benchreopen_" + ProcessHandle.current().pid() + "_");
-        System.exit(0);
+    }
+
+    /** SIGKILLs the active instance {@code kills} times in each of {@code runs} 200-VM failovers. */
+    private static void takeover(int kills, int runs) throws Exception {
+        List<Long> takeover = new ArrayList<>();
+        List<Long> storeOpen = new ArrayList<>();
+        List<Long> vaultOpen = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            Path work = Files.createTempDirectory("secondsite-ha-bench");
+            long seed = System.nanoTime();
+            HaKillRun.Result result = HaKillRun.run(work, seed, 200, kills);
+            System.out.printf("takeover run %d (seed %d): %d kills, takeovers (ms) %s%n", run + 1, seed,
+                    result.kills(), result.takeoverMillis());
+            takeover.addAll(result.takeoverMillis());
+            storeOpen.addAll(result.storeOpenMillis());
+            vaultOpen.addAll(result.vaultOpenMillis());
+        }
+        System.out.println("takeover after SIGKILL of the active (kill -> standby ACTIVE): "
+                + HaKillRun.Result.summary(takeover) + " (goal p99 <= 5000 ms)");
+        System.out.println("   of which store open (lock won -> epoch raised): " + HaKillRun.Result.summary(storeOpen));
+        System.out.println("   of which vault open (snapshot, replay, jobs resumed): "
+                + HaKillRun.Result.summary(vaultOpen));
     }
 
     private static PostgresStoreOptions options(String prefix) {
