@@ -49,6 +49,46 @@ public record StateStoreRecord(long sequence, String type, byte[] payload) {
         return bytes;
     }
 
+    /**
+     * Checks that a record of {@code recordBytes} bytes as a store lays it out (type, payload and the store's own
+     * framing) fits the store's limit; the one refusal every {@link StateStore} gives for an oversized append.
+     *
+     * @throws InvalidConfigurationException ({@code INPUT}) naming the payload's size, the record's and the limit
+     */
+    public static void checkSize(String type, int payloadLength, long recordBytes, long maxRecordBytes) {
+        if (recordBytes > maxRecordBytes) {
+            throw InvalidConfigurationException.of(Rule.INPUT, "record " + type, "payload", payloadLength,
+                    "payload (" + payloadLength + " bytes) makes a record of " + recordBytes
+                            + " bytes, more than maxRecordBytes (" + maxRecordBytes + ")");
+        }
+    }
+
+    /**
+     * Checks a {@link StateStore#replay(long, java.util.function.Consumer)} start.
+     *
+     * @throws InvalidConfigurationException ({@code INPUT}) when {@code fromSequence} is negative
+     */
+    public static void checkFromSequence(long fromSequence) {
+        if (fromSequence < 0) {
+            throw InvalidConfigurationException.of(Rule.INPUT, "replay", "fromSequence", fromSequence,
+                    "fromSequence (" + fromSequence + ") must not be negative");
+        }
+    }
+
+    /**
+     * Checks a {@link StateStore#writeSnapshot(long, byte[])} bound against the store's current snapshot and last
+     * acknowledged record.
+     *
+     * @throws InvalidConfigurationException ({@code INPUT}) when {@code uptoSequence} is outside {@code lowest..last}
+     */
+    public static void checkSnapshotRange(long uptoSequence, long lowest, long last) {
+        if (uptoSequence < lowest || uptoSequence > last) {
+            throw InvalidConfigurationException.of(Rule.INPUT, "snapshot", "uptoSequence", uptoSequence,
+                    "uptoSequence (" + uptoSequence + ") must be between " + lowest + " (the current snapshot)"
+                            + " and " + last + " (the last acknowledged record)");
+        }
+    }
+
     /** A copy of the record's bytes. */
     @Override
     public byte[] payload() {

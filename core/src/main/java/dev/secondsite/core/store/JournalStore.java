@@ -3,7 +3,6 @@ package dev.secondsite.core.store;
 import static dev.secondsite.core.store.JournalFormat.SEGMENT_HEADER_BYTES;
 
 import dev.secondsite.core.InvalidConfigurationException;
-import dev.secondsite.core.Rule;
 import dev.secondsite.core.spi.StateStore;
 import dev.secondsite.core.spi.StateStoreClosedException;
 import dev.secondsite.core.spi.StateStoreCorruptedException;
@@ -389,11 +388,7 @@ public final class JournalStore implements StateStore {
     private byte[] checkRecord(String type, byte[] payload) {
         byte[] typeBytes = StateStoreRecord.checkType(type);
         long recordBytes = JournalFormat.recordBytes(typeBytes.length, 0) + (long) payload.length;
-        if (recordBytes > options.maxRecordBytes()) {
-            throw InvalidConfigurationException.of(Rule.INPUT, "record " + type, "payload", payload.length,
-                    "payload (" + payload.length + " bytes) makes a record of " + recordBytes
-                            + " bytes, more than maxRecordBytes (" + options.maxRecordBytes() + ")");
-        }
+        StateStoreRecord.checkSize(type, payload.length, recordBytes, options.maxRecordBytes());
         return typeBytes;
     }
 
@@ -462,10 +457,7 @@ public final class JournalStore implements StateStore {
      */
     @Override
     public void replay(long fromSequence, Consumer<? super StateStoreRecord> consumer) {
-        if (fromSequence < 0) {
-            throw InvalidConfigurationException.of(Rule.INPUT, "replay", "fromSequence", fromSequence,
-                    "fromSequence (" + fromSequence + ") must not be negative");
-        }
+        StateStoreRecord.checkFromSequence(fromSequence);
         filesLock.readLock().lock();
         try {
             checkUsable("replay");
@@ -543,11 +535,7 @@ public final class JournalStore implements StateStore {
                 lock.unlock();
             }
             long lowest = Math.max(snapshotSequence, 0);
-            if (uptoSequence < lowest || uptoSequence > last) {
-                throw InvalidConfigurationException.of(Rule.INPUT, "snapshot", "uptoSequence", uptoSequence,
-                        "uptoSequence (" + uptoSequence + ") must be between " + lowest + " (the current snapshot)"
-                                + " and " + last + " (the last acknowledged record)");
-            }
+            StateStoreRecord.checkSnapshotRange(uptoSequence, lowest, last);
             Path target = directory.resolve(JournalFormat.snapshotName(uptoSequence));
             writeSnapshotFile(target, JournalFormat.snapshotFile(uptoSequence, state));
             Path previous = snapshotFile;

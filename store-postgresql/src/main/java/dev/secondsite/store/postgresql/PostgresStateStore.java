@@ -1,7 +1,6 @@
 package dev.secondsite.store.postgresql;
 
 import dev.secondsite.core.InvalidConfigurationException;
-import dev.secondsite.core.Rule;
 import dev.secondsite.core.spi.StateStore;
 import dev.secondsite.core.spi.StateStoreClosedException;
 import dev.secondsite.core.spi.StateStoreCorruptedException;
@@ -330,11 +329,7 @@ public final class PostgresStateStore implements StateStore {
     private void checkRecord(String type, byte[] payload) {
         byte[] typeBytes = StateStoreRecord.checkType(type);
         long recordBytes = (long) typeBytes.length + payload.length;
-        if (recordBytes > options.maxRecordBytes()) {
-            throw InvalidConfigurationException.of(Rule.INPUT, "record " + type, "payload", payload.length,
-                    "payload (" + payload.length + " bytes) makes a record of " + recordBytes
-                            + " bytes, more than maxRecordBytes (" + options.maxRecordBytes() + ")");
-        }
+        StateStoreRecord.checkSize(type, payload.length, recordBytes, options.maxRecordBytes());
     }
 
     /** Gives the record its sequence and puts it in the batch being filled. Called under {@link #lock}. */
@@ -374,10 +369,7 @@ public final class PostgresStateStore implements StateStore {
      */
     @Override
     public void replay(long fromSequence, Consumer<? super StateStoreRecord> consumer) {
-        if (fromSequence < 0) {
-            throw InvalidConfigurationException.of(Rule.INPUT, "replay", "fromSequence", fromSequence,
-                    "fromSequence (" + fromSequence + ") must not be negative");
-        }
+        StateStoreRecord.checkFromSequence(fromSequence);
         opsLock.readLock().lock();
         try {
             long last;
@@ -484,11 +476,7 @@ public final class PostgresStateStore implements StateStore {
                 lock.unlock();
             }
             long lowest = snapshotSequence;
-            if (uptoSequence < lowest || uptoSequence > last) {
-                throw InvalidConfigurationException.of(Rule.INPUT, "snapshot", "uptoSequence", uptoSequence,
-                        "uptoSequence (" + uptoSequence + ") must be between " + lowest + " (the current snapshot)"
-                                + " and " + last + " (the last acknowledged record)");
-            }
+            StateStoreRecord.checkSnapshotRange(uptoSequence, lowest, last);
             withTransaction("write snapshot " + uptoSequence, Connection.TRANSACTION_READ_COMMITTED, c -> {
                 checkEpoch(c, "write snapshot " + uptoSequence);
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO " + schema.snapshot
