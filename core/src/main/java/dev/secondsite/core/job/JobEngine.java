@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
 import java.util.UUID;
@@ -368,6 +369,9 @@ public final class JobEngine implements AutoCloseable {
             if (isSettled(r)) {
                 return afterDurable(r, r.durable, r.record.snapshot());
             }
+            if (closed) {
+                return CompletableFuture.failedFuture(closedBeforeSettled(r));
+            }
             CompletableFuture<Job> f = new CompletableFuture<>();
             r.settleWaiters.add(f);
             return f;
@@ -480,9 +484,48 @@ public final class JobEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             interrupted = true;
         }
-        // work still under way after the wait is abandoned; it journals nothing more (every event checks closed)
+        // work still under way after the wait is abandoned; it journals nothing more (every event checks closed).
+        // Nobody is left to answer a waiter of a job that has not settled: tell it so rather than let it wait out
+        // its timeout (a settle() from now on sees closed under the record's lock and is answered at once)
+        for (Running r : jobs.values()) {
+            List<CompletableFuture<Job>> waiters;
+            synchronized (r.record) {
+                if (isSettled(r) || r.settleWaiters.isEmpty()) {
+                    waiters = List.of();
+                } else {
+                    waiters = new ArrayList<>(r.settleWaiters);
+                    r.settleWaiters.clear();
+                }
+            }
+            if (waiters.isEmpty()) {
+                settle(r); // settled by an event journaled just before close: answered as usual
+            } else {
+                RuntimeException why = closedBeforeSettled(r);
+                waiters.forEach(w -> w.completeExceptionally(why));
+            }
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * What a settle waiter of {@code r} is told when the engine closed before the job settled: the job's journal
+     * failure when it had one, else the journal's own when it stopped taking events (the reason the vault closed),
+     * else a J1 refusal naming the job and its state as journaled.
+     */
+    private RuntimeException closedBeforeSettled(Running r) {
+        synchronized (r.record) {
+            if (r.journalFailure != null) {
+                return r.journalFailure;
+            }
+            Optional<RuntimeException> journalStopped = journal.failure();
+            if (journalStopped.isPresent()) {
+                return journalStopped.get();
+            }
+            return new IllegalTransitionException(Rule.J1, "job " + r.record.id, r.record.state.name(),
+                    "settle: its job engine closed first (the job goes on from its journal when the vault is "
+                            + "opened again)");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.secondsite.core.job;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,5 +32,13 @@ public interface JobJournal {
     default CompletableFuture<?> appendOrdered(JobEvent event) {
         append(event);
         return JobEngine.DURABLE;
+    }
+
+    /**
+     * Why the journal stopped taking events, if it did (its store failed or was fenced). The engine tells a job's
+     * waiters this reason when it is closed before the job settled. The default: never.
+     */
+    default Optional<RuntimeException> failure() {
+        return Optional.empty();
     }
 }

@@ -44,6 +44,8 @@ public final class JobHandle {
      *     thread is interrupted while waiting (its interrupt flag is set again)
      * @throws dev.secondsite.core.spi.StateStoreException the journal's own exception when it refused one of the
      *     job's events (the job stopped where it was, as a crash would stop it)
+     * @throws dev.secondsite.core.IllegalTransitionException (J1) when the vault was closed before the job settled
+     *     (the job goes on from its journal when the vault is opened again)
      */
     public SettledJob awaitSettled(Duration timeout) {
         return SettledJob.of(await(vault.settled(id), timeout, "settle"));
@@ -57,6 +59,7 @@ public final class JobHandle {
      * @throws JobTimeoutException when it did not end within {@code timeout}; the job goes on
      * @throws dev.secondsite.core.spi.StateStoreException the journal's own exception when it refused one of the
      *     job's events (the job stopped where it was, as a crash would stop it)
+     * @throws dev.secondsite.core.IllegalTransitionException (J1) when the vault was closed before the job ended
      */
     public Job awaitCompletion(Duration timeout) {
         requireNonNull(timeout, "timeout");

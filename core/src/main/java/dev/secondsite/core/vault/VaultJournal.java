@@ -3,9 +3,11 @@ package dev.secondsite.core.vault;
 import dev.secondsite.core.job.JobEvent;
 import dev.secondsite.core.job.JobJournal;
 import dev.secondsite.core.spi.StateStore;
+import dev.secondsite.core.spi.StateStoreFencedException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +70,8 @@ final class VaultJournal implements JobJournal {
     private final ThreadPoolExecutor snapshots;
     private volatile Runnable snapshot = () -> { };
     private volatile boolean started;
+    /** The first refusal of the store that stops it taking records (a failed append, a fenced snapshot). */
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
     VaultJournal(StateStore store, JobJournal extra, int every) {
         this.store = store;
@@ -101,12 +106,27 @@ final class VaultJournal implements JobJournal {
             // that the events of many tasks share one force
             durable = store.appendOrdered(JournalCodec.JOB_EVENT, payload);
             journaled.computeIfAbsent(event.jobId(), id -> new AtomicInteger()).incrementAndGet();
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+            throw e;
         } finally {
             gate.readLock().unlock();
         }
         extra.append(event);
         counted(payload.length);
+        durable.whenComplete((sequence, error) -> {
+            if (error != null) {
+                failure.compareAndSet(null, error instanceof CompletionException c && c.getCause()
+                        instanceof RuntimeException r ? r : error instanceof RuntimeException r ? r
+                        : new IllegalStateException(error));
+            }
+        });
         return durable;
+    }
+
+    @Override
+    public Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure.get());
     }
 
     /** A job adopted from the store at open, with the {@code events} it had there; its next events count on. */
@@ -176,6 +196,10 @@ final class VaultJournal implements JobJournal {
         try {
             snapshot.run();
         } catch (RuntimeException e) {
+            if (e instanceof StateStoreFencedException) {
+                // another vault instance took the store over: it takes no more records from this one
+                failure.compareAndSet(null, e);
+            }
             // the journal still holds every record; the next cut tries again after as many records more
             sinceCut.set(0);
             bytesSinceCut.set(0);

@@ -2,6 +2,7 @@ package dev.secondsite.core.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -239,6 +240,45 @@ class JobEngineLifecycleTest {
         assertSame(diskFull, assertThrows(ExecutionException.class, () -> engine.settled(id).get(WAIT_SECONDS,
                 TimeUnit.SECONDS)).getCause(), "a later waiter learns it too");
         assertEquals(JobState.IN_PROGRESS, engine.job(id).state(), "the job stops where it is, as a crash would");
+    }
+
+    @Test
+    @DisplayName("J1 J3 close while a job waits on a command answers its settle waiters at once with a J1 refusal "
+            + "naming the job and its state, and a later waiter too; a job that settled before close is answered "
+            + "with the job")
+    void closeAnswersSettleWaiters() throws Exception {
+        HostLike host = new HostLike();
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        host.handler = r -> {
+            if (r.command().vmId().equals("vm-held")) {
+                inFlight.countDown();
+                await(release);
+            }
+            return CommandResult.succeeded("ok");
+        };
+        JobEngine engine = engine(host, event -> { }, fast().closeTimeout(Duration.ofMillis(50)).build());
+        String done = engine.submit(spec(List.of(task("a", start("vm-a")))));
+        assertEquals(JobState.SUCCEEDED, settled(engine, done).state());
+        String held = engine.submit(spec(List.of(task("b", start("vm-held")))));
+        await(inFlight);
+        CompletableFuture<Job> waiting = engine.settled(held);
+        assertFalse(waiting.isDone());
+
+        engine.close();
+
+        ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(WAIT_SECONDS,
+                TimeUnit.SECONDS));
+        IllegalTransitionException refused = assertInstanceOf(IllegalTransitionException.class, e.getCause());
+        assertEquals(Rule.J1, refused.rule());
+        assertEquals("job " + held, refused.subject());
+        assertEquals(JobState.IN_PROGRESS.name(), refused.state());
+        assertTrue(refused.getMessage().contains("closed"), refused.getMessage());
+        ExecutionException later = assertThrows(ExecutionException.class, () -> engine.settled(held).get(0,
+                TimeUnit.SECONDS), "a waiter after close is answered at once");
+        assertInstanceOf(IllegalTransitionException.class, later.getCause());
+        assertEquals(JobState.SUCCEEDED, engine.settled(done).get(0, TimeUnit.SECONDS).state());
+        release.countDown();
     }
 
     @Test

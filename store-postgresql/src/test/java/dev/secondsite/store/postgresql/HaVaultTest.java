@@ -45,7 +45,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -217,10 +216,6 @@ class HaVaultTest {
     }
 
     @Test
-    @Disabled("flaky, a known defect of issue 13 to fix next: about one full run in three, the old active's vault is "
-            + "closed (HaVault reacting to a fenced write) before its job's result is journaled, and JobEngine.close "
-            + "leaves that job's settle waiters unanswered, so awaitSettled times out instead of seeing the "
-            + "StateStoreFencedException; HaKillTakeoverTest and everySessionTerminated cover takeover meanwhile")
     @DisplayName("J3 fencing: the active instance's lock session is terminated while its failover waits on a host "
             + "command; the standby takes over and finishes the job; the old active's next write is refused with "
             + "StateStoreFencedException and it stops acting; no record of the old epoch after the takeover, every "
