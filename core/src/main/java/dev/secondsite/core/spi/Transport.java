@@ -1,6 +1,8 @@
 package dev.secondsite.core.spi;
 
 import dev.secondsite.core.registration.VaultEndpoint;
+import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,6 +32,17 @@ public interface Transport extends AutoCloseable {
      * transport). A transport that carries no provider calls, such as a test double, may ignore it.
      */
     default void bind(VaultEndpoint vault) {
+    }
+
+    /**
+     * The vault this transport served is not active here: another instance of the same vault leads (a highly
+     * available vault, several instances sharing one store), at {@code activeInstance} when it is known. Until the
+     * next {@link #bind}, a transport that carries provider calls answers them "not active", naming that instance so
+     * that providers go there, and every command still waiting for a provider completes with
+     * {@link SiteUnreachableException}. Called again when the active instance changes. The default ignores it (a
+     * transport with no remote providers).
+     */
+    default void standBy(Optional<URI> activeInstance) {
     }
 
     /** Whether a provider of {@code serverId} is connected now. */

@@ -115,12 +115,42 @@ public final class VaultOptions {
         return Optional.ofNullable(proxyCheck);
     }
 
-    Optional<Transport> transport() {
+    /** The transport given with {@link Builder#transport(Transport)}, if any; it wins over {@link #transportUri()}. */
+    public Optional<Transport> transport() {
         return Optional.ofNullable(transport);
     }
 
-    URI transportUri() {
+    /** The URI the vault looks its transport up by when no transport was given ({@code local:default} if not set). */
+    public URI transportUri() {
         return transportUri;
+    }
+
+    /**
+     * These settings with {@code transport} as the vault's transport (for a caller that keeps one transport across
+     * several openings of a vault, such as an instance of a highly available vault).
+     */
+    public VaultOptions withTransport(Transport transport) {
+        Builder b = toBuilder();
+        b.transport(transport);
+        return b.build();
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder(name, region);
+        b.id = id;
+        b.clock = clock;
+        b.signingSecret = signingSecret;
+        b.proxyCheck = proxyCheck;
+        b.transport = transport;
+        b.transportUri = transportUri;
+        b.engineOptions = engineOptions;
+        b.journal = journal;
+        b.storage = storage;
+        b.store = store;
+        b.storeUri = storeUri;
+        b.storeLogin = storeLogin;
+        b.snapshotEveryRecords = snapshotEveryRecords;
+        return b;
     }
 
     EngineOptions engineOptions() {
