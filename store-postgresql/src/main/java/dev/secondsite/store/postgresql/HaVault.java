@@ -8,6 +8,8 @@ import dev.secondsite.core.Rule;
 import dev.secondsite.core.spi.StateStoreCorruptedException;
 import dev.secondsite.core.spi.StateStoreException;
 import dev.secondsite.core.spi.StateStoreFencedException;
+import dev.secondsite.core.spi.Transport;
+import dev.secondsite.core.transport.Transports;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultOptions;
 import java.net.URI;
@@ -41,6 +43,15 @@ import org.slf4j.LoggerFactory;
  * connections are closed. A write already on its way is refused by the database when the epoch moved on (fencing),
  * so an instance that is paused or cut off can never write after a takeover. Then, if its lock connection still
  * holds the lock (only the store's connection broke), it opens the vault again; otherwise it stands by.
+ *
+ * <p><b>Providers.</b> An instance keeps one transport for its whole life: the one its vault options give (the caller
+ * owns it and closes it after the instance), or one it makes once from their transport URI (closed with the
+ * instance). While active, its vault sends commands and serves registrations and syncs through it. While standing by
+ * it tells the transport where the active instance serves ({@link Transport#standBy}), read from the leader row at
+ * every check: an HTTPS standby answers every provider call 503 NOT_ACTIVE naming that address, and a provider given
+ * every instance's address follows it. When it stops acting it tells the transport first, so providers are refused
+ * and the commands still waiting for them end at once. Give each instance its {@link Builder#address address} (the
+ * URI providers reach it at) so that standbys can name it.
  *
  * <p><b>Roles.</b> {@link #role()} and the {@link RoleListener}s tell the application whether the instance is
  * {@link Role#ACTIVE} (then {@link #vault()} is the open vault), {@link Role#STANDBY} or {@link Role#STOPPED}
@@ -125,6 +136,9 @@ public final class HaVault implements AutoCloseable {
     private final Schema schema;
     private final String where;
     private final Thread thread;
+    /** The transport the instance serves providers on, in every role; closed by {@link #close} when it made it. */
+    private final Transport transport;
+    private final boolean ownsTransport;
 
     /** Guards the fields below; the instance's thread waits on {@link #wake} between checks. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -142,8 +156,10 @@ public final class HaVault implements AutoCloseable {
     private boolean holdsLock;
     private @Nullable PostgresStateStore store;
     private volatile long lockAttempts;
+    /** The active instance's address as last told to the transport while standing by. */
+    private Optional<URI> toldActive = Optional.empty();
 
-    private HaVault(Builder b, Connection lockConnection) {
+    private HaVault(Builder b, Connection lockConnection, Transport transport, boolean ownsTransport) {
         this.storeOptions = b.storeOptions.withInstance(b.name, b.address);
         this.vaultOptions = b.vaultOptions;
         this.name = b.name;
@@ -154,6 +170,8 @@ public final class HaVault implements AutoCloseable {
         this.schema = new Schema(storeOptions.tablePrefix());
         this.where = connections.where() + ", tables " + storeOptions.tablePrefix() + "*";
         this.lockConnection = lockConnection;
+        this.transport = transport;
+        this.ownsTransport = ownsTransport;
         this.thread = new Thread(this::run, "secondsite-ha " + name);
         thread.setDaemon(true);
     }
@@ -235,21 +253,25 @@ public final class HaVault implements AutoCloseable {
      * @throws StateStoreException when the database cannot be read
      */
     public Optional<ActiveInstance> active() {
-        try (Connection c = connections.connect(); Statement s = c.createStatement()) {
-            if (schema.version(c, where) < 3) {
-                return Optional.empty();
-            }
-            try (ResultSet rs = s.executeQuery("SELECT holder, address, epoch, since FROM " + schema.leader
-                    + " WHERE id = 1")) {
-                if (!rs.next() || rs.getLong(3) == 0) {
-                    return Optional.empty();
-                }
-                String at = rs.getString(2);
-                return Optional.of(new ActiveInstance(rs.getString(1), Optional.ofNullable(at).map(URI::create),
-                        rs.getLong(3), rs.getTimestamp(4).toInstant()));
-            }
+        try (Connection c = connections.connect()) {
+            return readActive(c);
         } catch (SQLException e) {
             throw new StateStoreException(where, "cannot read who leads: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<ActiveInstance> readActive(Connection c) throws SQLException {
+        if (schema.version(c, where) < 3) {
+            return Optional.empty();
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT holder, address, epoch, since "
+                + "FROM " + schema.leader + " WHERE id = 1")) {
+            if (!rs.next() || rs.getLong(3) == 0) {
+                return Optional.empty();
+            }
+            String at = rs.getString(2);
+            return Optional.of(new ActiveInstance(rs.getString(1), Optional.ofNullable(at).map(URI::create),
+                    rs.getLong(3), rs.getTimestamp(4).toInstant()));
         }
     }
 
@@ -330,6 +352,9 @@ public final class HaVault implements AutoCloseable {
             }
             closeLockConnection();
             setRole(Role.STOPPED, null);
+            if (ownsTransport) {
+                transport.close();
+            }
             log.info("HA: vault instance {} stopped", name);
         }
     }
@@ -356,6 +381,30 @@ public final class HaVault implements AutoCloseable {
         }
         if (holdsLock) {
             lead();
+        } else {
+            pointProvidersToActive();
+        }
+    }
+
+    /**
+     * A standby tells its transport where the active instance serves, so that providers calling this one are sent
+     * there (on the lock connection: no connection per check). Never its own address: the leader row may still name
+     * this instance for a moment after it stopped acting.
+     */
+    private void pointProvidersToActive() {
+        Optional<URI> active;
+        try {
+            active = readActive(requireNonNull(lockConnection)).filter(a -> !a.name().equals(name))
+                    .flatMap(ActiveInstance::address);
+        } catch (SQLException | StateStoreException e) {
+            log.debug("HA: vault instance {} cannot read who leads: {}", name, e.getMessage());
+            return;
+        }
+        if (!active.equals(toldActive)) {
+            toldActive = active;
+            transport.standBy(active);
+            log.info("HA: vault instance {} stands by; the active instance is {}", name,
+                    active.map(URI::toString).orElse("not known"));
         }
     }
 
@@ -378,7 +427,7 @@ public final class HaVault implements AutoCloseable {
         long t1 = System.nanoTime();
         Vault v;
         try {
-            v = Vault.open(opened, vaultOptions);
+            v = Vault.open(opened, vaultOptions.withTransport(transport));
         } catch (NotFoundException | InvalidConfigurationException e) {
             opened.close();
             stop(e);
@@ -445,6 +494,9 @@ public final class HaVault implements AutoCloseable {
         Vault v = vault().orElse(null);
         log.warn("HA: vault instance {} stops acting: {}", name, why);
         s.abandon(new StateStoreException(where, "vault instance " + name + " stopped acting: " + why, null));
+        // providers are refused at once and the commands waiting for them end; the next check names the new leader
+        toldActive = Optional.empty();
+        transport.standBy(toldActive);
         store = null;
         setRole(Role.STANDBY, null);
         if (v != null) {
@@ -557,6 +609,14 @@ public final class HaVault implements AutoCloseable {
         return "HaVault[" + name + (address != null ? " at " + address : "") + ", " + where + ", " + role() + "]";
     }
 
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.debug("closing a connection failed", e);
+        }
+    }
+
     /** Collects an instance's settings; {@link #start()} connects. Not thread-safe. */
     public static final class Builder {
         private final PostgresStoreOptions storeOptions;
@@ -573,7 +633,8 @@ public final class HaVault implements AutoCloseable {
         }
 
         /**
-         * Where this instance serves providers (written into the leader row while it leads).
+         * Where this instance serves providers, e.g. its HTTPS transport's URI (written into the leader row while it
+         * leads, so that standbys send providers there).
          *
          * @throws InvalidConfigurationException (INPUT) when not absolute
          */
@@ -622,13 +683,26 @@ public final class HaVault implements AutoCloseable {
             } catch (SQLException e) {
                 throw new StoreUnreachableException(probe.where(), e.getMessage(), e);
             }
-            HaVault instance = new HaVault(this, c);
+            boolean owns = vaultOptions.transport().isEmpty();
+            Transport transport;
+            try {
+                transport = vaultOptions.transport().orElseGet(() -> Transports.forUri(vaultOptions.transportUri()));
+            } catch (RuntimeException e) {
+                closeQuietly(c);
+                throw e;
+            }
+            HaVault instance = new HaVault(this, c, transport, owns);
             try {
                 instance.bound(c);
             } catch (SQLException e) {
                 instance.closeLockConnection();
+                if (owns) {
+                    transport.close();
+                }
                 throw new StoreUnreachableException(probe.where(), e.getMessage(), e);
             }
+            // until it knows who leads, the transport refuses providers as a standby (rather than "no vault yet")
+            transport.standBy(Optional.empty());
             log.info("HA: vault instance {} starts as a standby on {}", name, instance.where);
             instance.start();
             return instance;

@@ -3,6 +3,8 @@ package dev.secondsite.store.postgresql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,10 +20,15 @@ import dev.secondsite.core.protection.NetworkMapping;
 import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.provider.Provider;
 import dev.secondsite.core.provider.RegistrationOptions;
+import dev.secondsite.core.registration.VaultEndpoint;
+import dev.secondsite.core.spi.CommandRequest;
+import dev.secondsite.core.spi.CommandResult;
 import dev.secondsite.core.spi.HostCommand;
 import dev.secondsite.core.spi.StateStoreFencedException;
+import dev.secondsite.core.spi.Transport;
 import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.TestSites;
+import dev.secondsite.core.transport.local.LocalTransport;
 import dev.secondsite.core.vault.JobHandle;
 import dev.secondsite.core.vault.JobId;
 import dev.secondsite.core.vault.PlannedFailoverOptions;
@@ -38,9 +45,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -157,6 +167,108 @@ class HaVaultTest {
                 b.close();
             }
         }
+    }
+
+    /** A private local hub that records what its vault instance tells it: standBy(address) and bind. */
+    private static final class TellingTransport implements Transport {
+        final LocalTransport hub = LocalTransport.create();
+        final BlockingQueue<String> told = new LinkedBlockingQueue<>();
+        final List<String> all = new CopyOnWriteArrayList<>();
+        volatile boolean closed;
+
+        private void tell(String what) {
+            all.add(what);
+            told.add(what);
+        }
+
+        /** Waits (bounded) until {@code expected} is told, skipping what comes before it. */
+        void await(String expected) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            String next;
+            do {
+                next = told.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                assertTrue(next != null, "told " + expected + "; told " + all);
+            } while (!next.equals(expected));
+        }
+
+        @Override
+        public void standBy(Optional<URI> active) {
+            tell("standBy " + active.map(URI::toString).orElse("unknown"));
+            hub.standBy(active);
+        }
+
+        @Override
+        public void bind(VaultEndpoint vault) {
+            tell("bind");
+            hub.bind(vault);
+        }
+
+        @Override
+        public CompletableFuture<CommandResult> send(CommandRequest request) {
+            return hub.send(request);
+        }
+
+        @Override
+        public boolean isConnected(String serverId) {
+            return hub.isConnected(serverId);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            hub.close();
+        }
+    }
+
+    @Test
+    @DisplayName("T2 a standby tells its transport where the active instance serves (so providers are sent there); "
+            + "the active one, when it stops acting, tells its transport first that it stands by; the new active "
+            + "one binds its transport; a transport the caller gave is not closed with the instance")
+    void standbyNamesActiveToItsTransport() throws Exception {
+        String prefix = TestDatabase.freshPrefix();
+        createVault(prefix);
+        URI addressA = URI.create("https://vault-a.contoso.local:8443/");
+        URI addressB = URI.create("https://vault-b.contoso.local:8443/");
+        TellingTransport transportA = new TellingTransport();
+        TellingTransport transportB = new TellingTransport();
+        try (HaVault a = HaVault.builder(storeOptions(prefix), VaultOptions.builder().transport(transportA)
+                .engineOptions(FAST).build(), "a").address(addressA).checkPeriod(Duration.ofMillis(20)).start()) {
+            assertTrue(a.awaitRole(Role.ACTIVE, WAIT));
+            transportA.await("bind");
+            try (HaVault b = HaVault.builder(storeOptions(prefix), VaultOptions.builder().transport(transportB)
+                    .engineOptions(FAST).build(), "b").address(addressB).checkPeriod(Duration.ofMillis(20))
+                    .start()) {
+                transportB.await("standBy " + addressA);
+                assertEquals(List.of("standBy unknown", "standBy " + addressA), transportB.all,
+                        "standing by from its start, then naming the active instance");
+
+                a.close();
+                transportA.await("standBy unknown");
+                assertTrue(b.awaitRole(Role.ACTIVE, WAIT));
+                transportB.await("bind");
+                assertEquals(List.of("standBy unknown", "bind", "standBy unknown"), transportA.all);
+                assertFalse(transportA.closed, "the caller's transport stays open");
+            }
+        } finally {
+            transportA.close();
+            transportB.close();
+        }
+    }
+
+    @Test
+    @DisplayName("T2 an instance given a transport URI makes its transport once, keeps it across its roles and closes "
+            + "it when it is closed")
+    void transportFromUriClosedWithInstance() throws Exception {
+        String prefix = TestDatabase.freshPrefix();
+        createVault(prefix);
+        URI hub = hub("own");
+        LocalTransport before;
+        try (HaVault a = HaVault.builder(storeOptions(prefix), instanceOptions(hub), "a").start()) {
+            assertTrue(a.awaitRole(Role.ACTIVE, WAIT));
+            before = LocalTransport.forUri(hub);
+            assertSame(before, LocalTransport.forUri(hub), "the hub is open while the instance runs");
+        }
+        assertNotSame(before, LocalTransport.forUri(hub), "closed with the instance: the name gives a fresh hub");
     }
 
     private static CompletableFuture<HaVault> awaitActive(HaVault instance) {
