@@ -30,6 +30,16 @@
  * failed) stops acting at once (it can no longer prove it leads): its store refuses further writes, its vault is
  * closed with its jobs as journaled (none failed), and it either regains the lock or stands by. The leader row
  * ({@code holder}, {@code address}, schema version 3) names the instance that leads.
+ *
+ * <p><b>Providers over HTTPS.</b> Each instance serves on its own HTTPS listener (an {@code HttpsTransport} it keeps
+ * for its whole life, with the instance's address given to {@code HaVault.Builder.address}); all instances use the
+ * vault's one CA (the same {@code vault-ca.p12} in each instance's CA directory, or the same keystore), so the CA a
+ * provider pinned and the client certificate it was issued are good with every instance, and registered servers
+ * live in the shared store. A standby's listener answers every call {@code 503} with
+ * {@code {"error":"NOT_ACTIVE","active":"https://..."}} naming the active instance (read from the leader row); an
+ * {@code HttpsVaultLink} built with every instance's address ({@code https://vault-a:8443,vault-b:8443/} by
+ * ServiceLoader) follows it, and after a takeover reconnects to the new active instance without registering again,
+ * where the resumed jobs re-send their in-flight commands with the same idempotency keys.
  */
 @ParametersAreNonnullByDefault
 package dev.secondsite.store.postgresql;
