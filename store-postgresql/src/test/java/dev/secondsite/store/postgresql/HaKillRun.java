@@ -131,9 +131,28 @@ final class HaKillRun {
 
     private static Child start(Path work, String prefix, int vms, String name) throws IOException {
         return new Child(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+                "-Xmx384m", "-cp", classPath(),
                 HaKillChild.class.getName(), TestDatabase.jdbcUrl() + "?user=postgres", prefix, work.toString(),
                 String.valueOf(vms), name).redirectErrorStream(true).start());
+    }
+
+    /**
+     * This harness's class path: exec:java (the benchmark) runs it in Maven's JVM, whose {@code java.class.path} is
+     * Maven's own, with the test class path in a URL class loader; surefire runs it on {@code java.class.path}.
+     */
+    private static String classPath() {
+        if (HaKillRun.class.getClassLoader() instanceof java.net.URLClassLoader loader && loader.getURLs().length > 0) {
+            List<String> entries = new ArrayList<>();
+            for (java.net.URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return String.join(java.io.File.pathSeparator, entries);
+        }
+        return System.getProperty("java.class.path");
     }
 
     private static void check(boolean condition, String what) {
