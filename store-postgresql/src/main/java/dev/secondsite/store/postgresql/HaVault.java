@@ -430,10 +430,12 @@ public final class HaVault implements AutoCloseable {
             v = Vault.open(opened, vaultOptions.withTransport(transport));
         } catch (NotFoundException | InvalidConfigurationException e) {
             opened.close();
+            unbind();
             stop(e);
             return;
         } catch (RuntimeException e) {
             opened.close();
+            unbind();
             log.warn("HA: vault instance {} cannot open the vault; it retries: {}", name, e.toString());
             letGo();
             return;
@@ -495,8 +497,7 @@ public final class HaVault implements AutoCloseable {
         log.warn("HA: vault instance {} stops acting: {}", name, why);
         s.abandon(new StateStoreException(where, "vault instance " + name + " stopped acting: " + why, null));
         // providers are refused at once and the commands waiting for them end; the next check names the new leader
-        toldActive = Optional.empty();
-        transport.standBy(toldActive);
+        unbind();
         store = null;
         setRole(Role.STANDBY, null);
         if (v != null) {
@@ -507,6 +508,12 @@ public final class HaVault implements AutoCloseable {
             }
         }
         s.close();
+    }
+
+    /** A vault that failed to open may have bound the transport already: providers must not reach it. */
+    private void unbind() {
+        toldActive = Optional.empty();
+        transport.standBy(toldActive);
     }
 
     /** Gives the lock back (the store or vault could not be opened), so that another instance may try. */
