@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * and its jobs stay as journaled, to be resumed by the next active instance, none failed) and the store's
  * connections are closed. A write already on its way is refused by the database when the epoch moved on (fencing),
  * so an instance that is paused or cut off can never write after a takeover. Then, if its lock connection still
- * holds the lock (only the store's connection broke), it opens the vault again; otherwise it stands by.
+ * holds the lock (only the store's connection broke), it opens the vault again; otherwise it stands by: it tells
+ * its transport at once who leads now, and tries the lock again only from its next check on, so that a standby
+ * already waiting takes over first and an instance whose connection flickers does not take the leadership back.
  *
  * <p><b>Providers.</b> An instance keeps one transport for its whole life: the one its vault options give (the caller
  * owns it and closes it after the instance), or one it makes once from their transport URI (closed with the
@@ -155,7 +157,7 @@ public final class HaVault implements AutoCloseable {
     private @Nullable Connection lockConnection;
     private boolean holdsLock;
     private @Nullable PostgresStateStore store;
-    private volatile long lockAttempts;
+    private volatile long standbyTurns;
     /** The active instance's address as last told to the transport while standing by. */
     private Optional<URI> toldActive = Optional.empty();
 
@@ -296,9 +298,9 @@ public final class HaVault implements AutoCloseable {
         }
     }
 
-    /** How many times the instance has tried the lock (tests see a standby keep trying). */
-    long lockAttempts() {
-        return lockAttempts;
+    /** How many standby turns the instance has taken (tests see a standby keep trying the lock). */
+    long standbyTurns() {
+        return standbyTurns;
     }
 
     /**
@@ -337,7 +339,7 @@ public final class HaVault implements AutoCloseable {
         try {
             while (!isClosing()) {
                 if (store == null) {
-                    standBy();
+                    standBy(true);
                 } else {
                     checkLeadership();
                 }
@@ -359,15 +361,25 @@ public final class HaVault implements AutoCloseable {
         }
     }
 
-    /** A standby's turn: (re)connect the lock connection if needed, try the lock, and lead if it was won. */
-    private void standBy() {
+    /**
+     * A standby's turn: (re)connect the lock connection if needed, try the lock unless {@code tryLock} is false, and
+     * lead if it holds it; otherwise tell the transport who leads.
+     */
+    private void standBy(boolean tryLock) {
+        try {
+            standByTurn(tryLock);
+        } finally {
+            standbyTurns++; // counted once the turn is over: a test that sees the count sees what the turn did
+        }
+    }
+
+    private void standByTurn(boolean tryLock) {
         try {
             if (lockConnection == null) {
                 lockConnection = connections.connect();
                 bound(lockConnection);
             }
-            lockAttempts++;
-            if (!holdsLock) {
+            if (!holdsLock && tryLock) {
                 try (Statement s = lockConnection.createStatement(); ResultSet rs = s.executeQuery(
                         "SELECT pg_try_advisory_lock(" + schema.leaderLockKey() + ")")) {
                     rs.next();
@@ -470,12 +482,16 @@ public final class HaVault implements AutoCloseable {
                 lead();
             } else {
                 closeLockConnection();
+                standBy(false);
             }
             return;
         }
         if (!lockConnectionAlive()) {
             stopActing("its lock connection to the database is lost: it can no longer prove that it leads");
             closeLockConnection();
+            // providers learn who leads now; the lock is tried from the next turn on, so that a standby already
+            // waiting takes over first and an instance whose connection flickers does not take the leadership back
+            standBy(false);
         }
     }
 

@@ -151,7 +151,7 @@ class HaVaultTest {
                         .thenApply(HaVault.class::cast);
                 HaVault active = first.get(30, TimeUnit.SECONDS);
                 HaVault standby = active == a ? b : a;
-                long attempts = standby.lockAttempts();
+                long attempts = standby.standbyTurns();
                 awaitAttempts(standby, attempts + 3);
                 assertEquals(1, activations.get(), "race " + race + ": one activation");
                 assertEquals(Role.STANDBY, standby.role(), "race " + race);
@@ -284,7 +284,7 @@ class HaVaultTest {
     /** Waits (bounded) until the standby has tried the lock {@code count} times: it keeps trying. */
     private static void awaitAttempts(HaVault standby, long count) {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (standby.lockAttempts() < count) {
+        while (standby.standbyTurns() < count) {
             assertTrue(System.nanoTime() < deadline, "the standby keeps trying the lock");
             Thread.onSpinWait();
         }
@@ -361,7 +361,7 @@ class HaVaultTest {
 
             try (HaVault b = HaVault.builder(storeOptions(prefix), instanceOptions(hubB), "b")
                     .checkPeriod(Duration.ofMillis(50)).listener(rolesB).start()) {
-                awaitAttempts(b, b.lockAttempts() + 2);
+                awaitAttempts(b, b.standbyTurns() + 2);
                 assertEquals(Role.STANDBY, b.role());
                 terminateLockSession(prefix);
                 assertTrue(b.awaitRole(Role.ACTIVE, WAIT), "B took over");
