@@ -41,12 +41,12 @@ public final class HttpsVaultLinkProvider implements VaultLinkProvider {
 
     /**
      * The vault instances {@code uri} names: itself, or one {@code https://entry/path} per comma-separated entry of
-     * its authority. {@link URI} reads such an authority as registry-based ({@code getHost()} is null), so it is
-     * split here, from the raw authority.
+     * its authority. {@link URI} reads such an authority as registry-based ({@code getHost()} is null), or, when an
+     * entry has an {@code @}, as a user-info before the last host, so it is split here, from the raw authority.
      */
     static List<URI> instances(URI uri) {
         String authority = uri.getRawAuthority();
-        if (uri.getHost() != null || authority == null || !authority.contains(",")) {
+        if (authority == null || !authority.contains(",")) {
             return List.of(uri); // one instance: the builder checks it as before
         }
         if (!"https".equalsIgnoreCase(uri.getScheme())) {
