@@ -91,6 +91,11 @@ public final class HttpsTransport implements Transport {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final InetSocketAddress address;
     private volatile @Nullable VaultEndpoint vault;
+    /**
+     * Set while this vault instance stands by (another instance of the same vault is active), until the next bind:
+     * the active instance when known. Every call is then answered 503 NOT_ACTIVE naming it.
+     */
+    private volatile @Nullable StandBy standingBy;
     private volatile boolean closed;
 
     private HttpsTransport(Builder b) {
@@ -159,9 +164,36 @@ public final class HttpsTransport implements Transport {
         return VaultCertificates.fingerprint(ca.caCertificate());
     }
 
+    /** Serves {@code vault}; after {@link #standBy} this instance serves again (the vault became active here). */
     @Override
     public void bind(VaultEndpoint vault) {
         this.vault = requireNonNull(vault, "vault");
+        if (standingBy != null) {
+            standingBy = null;
+            LOG.info("HTTPS transport on {} serves again: this vault instance is active", address);
+        }
+    }
+
+    /**
+     * This vault instance stands by: until the next {@link #bind}, every call (any path) is answered 503
+     * {@code NOT_ACTIVE} naming {@code activeInstance} when known, long polls waiting now are answered so at once,
+     * every command queued or waiting for its result completes with {@link SiteUnreachableException}, and
+     * {@link #send} fails so. The listener keeps listening. Called again when the active instance changes. Nothing
+     * happens on a closed transport.
+     */
+    @Override
+    public void standBy(Optional<URI> activeInstance) {
+        requireNonNull(activeInstance, "activeInstance");
+        if (closed) {
+            return;
+        }
+        StandBy now = new StandBy(activeInstance.orElse(null));
+        standingBy = now;
+        // set before the sessions are cut off: a poll or send that started earlier is cut off here, a later one
+        // sees the flag (see Session.take and send)
+        sessions.values().forEach(s -> s.standBy(now.message()));
+        sessions.clear();
+        LOG.info("HTTPS transport on {} stands by: {}", address, now.message());
     }
 
     @Override
@@ -171,18 +203,29 @@ public final class HttpsTransport implements Transport {
             return CompletableFuture.failedFuture(new SiteUnreachableException(request.serverId(),
                     "the vault's HTTPS transport is closed"));
         }
+        StandBy standBy = standingBy;
+        if (standBy != null) {
+            return CompletableFuture.failedFuture(new SiteUnreachableException(request.serverId(),
+                    standBy.message()));
+        }
         Session session = sessions.get(request.serverId());
         if (session == null || !session.connected(clock.instant())) {
             return CompletableFuture.failedFuture(new SiteUnreachableException(request.serverId(),
                     "its provider is not connected to " + uri()));
         }
-        return session.enqueue(request);
+        CompletableFuture<CommandResult> result = session.enqueue(request);
+        standBy = standingBy;
+        if (standBy != null) {
+            // stood by while this was queued, maybe after the sessions were cut off: no command may stay behind
+            session.cutOff(standBy.message());
+        }
+        return result;
     }
 
     @Override
     public boolean isConnected(String serverId) {
         Session s = sessions.get(serverId);
-        return !closed && s != null && s.connected(clock.instant());
+        return !closed && standingBy == null && s != null && s.connected(clock.instant());
     }
 
     @Override
@@ -210,7 +253,15 @@ public final class HttpsTransport implements Transport {
 
     @Override
     public String toString() {
-        return "HttpsTransport[" + uri() + "]";
+        return "HttpsTransport[" + uri() + (standingBy != null ? ", standing by" : "") + "]";
+    }
+
+    /** This instance stands by; {@code active} is the active instance when known. */
+    private record StandBy(@Nullable URI active) {
+        String message() {
+            return active == null ? "this vault instance stands by; no instance is active now"
+                    : "this vault instance stands by; the active instance is " + active;
+        }
     }
 
     /** Disconnects the providers not heard from within {@link HttpsLimits#disconnectAfter()}. */
@@ -295,6 +346,11 @@ public final class HttpsTransport implements Transport {
             watchdog = timers.schedule(() -> call.timeOut("the request was not received within "
                     + limits.requestTimeout().toMillis() + " ms"), limits.requestTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
+            StandBy standBy = standingBy;
+            if (standBy != null) {
+                call.notActive(standBy);
+                return;
+            }
             VaultEndpoint endpoint = vault;
             if (endpoint == null) {
                 call.fail(503, "NO_VAULT", "the transport serves no vault yet");
@@ -427,7 +483,7 @@ public final class HttpsTransport implements Transport {
         } catch (RegistrationRefusedException e) {
             LOG.info("Registration of '{}' refused: {}", req.friendlyName(), e.reason());
             call.respond(403, new ErrorBody(Wire.VERSION, "REGISTRATION_REFUSED", e.getMessage(), e.reason().name(),
-                    e.rule().name()));
+                    e.rule().name(), null));
             return;
         } catch (SecondsiteException e) {
             call.fail(422, e.getClass().getSimpleName(), e.getMessage());
@@ -456,6 +512,12 @@ public final class HttpsTransport implements Transport {
     private void poll(Call call, Session session, ScheduledFuture<?> watchdog) throws IOException {
         watchdog.cancel(false); // a poll has no body; it waits on purpose
         List<Pending> batch = session.take(limits.pollWait());
+        StandBy standBy = standingBy;
+        if (standBy != null) {
+            // stood by while this poll waited: its commands were cut off, and the provider is sent on
+            call.notActive(standBy);
+            return;
+        }
         List<CommandRequest> commands = new ArrayList<>(batch.size());
         batch.forEach(p -> commands.add(p.request));
         if (!call.respond(200, new Wire.CommandsResponse(Wire.VERSION, commands))) {
@@ -548,7 +610,12 @@ public final class HttpsTransport implements Transport {
         }
 
         void fail(int status, String error, String message) {
-            respond(status, new ErrorBody(Wire.VERSION, error, message, null, null));
+            respond(status, new ErrorBody(Wire.VERSION, error, message, null, null, null));
+        }
+
+        void notActive(StandBy standBy) {
+            respond(503, new ErrorBody(Wire.VERSION, "NOT_ACTIVE", standBy.message(), null, null,
+                    standBy.active() == null ? null : standBy.active().toString()));
         }
 
         /** @return whether this call wrote the answer fully */
@@ -583,7 +650,7 @@ public final class HttpsTransport implements Transport {
             if (!answered.compareAndSet(false, true)) {
                 return;
             }
-            byte[] bytes = Wire.write(new ErrorBody(Wire.VERSION, "REQUEST_TIMEOUT", message, null, null));
+            byte[] bytes = Wire.write(new ErrorBody(Wire.VERSION, "REQUEST_TIMEOUT", message, null, null, null));
             try {
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.getResponseHeaders().set("Connection", "close");
@@ -605,11 +672,22 @@ public final class HttpsTransport implements Transport {
 
     /** A command handed to the transport, waiting for its result. */
     private static final class Pending {
+        /**
+         * Put in a queue to wake a long poll that waits on it when the instance stands by; never handed out (its
+         * future is done, so {@link Session#take} drops it) and never in {@code byKey}.
+         */
+        static final Pending WAKE = new Pending();
+
         final CommandRequest request;
         final CompletableFuture<CommandResult> future = new CompletableFuture<>();
 
         Pending(CommandRequest request) {
             this.request = request;
+        }
+
+        private Pending() {
+            this.request = null; // WAKE only: never read, see above
+            future.cancel(false);
         }
     }
 
@@ -654,18 +732,36 @@ public final class HttpsTransport implements Transport {
             polling.incrementAndGet();
             List<Pending> batch = new ArrayList<>();
             try {
-                Pending first = queue.pollFirst(wait.toMillis(), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    queue.drainTo(batch, 255);
+                long deadline = System.nanoTime() + wait.toNanos();
+                // counted as polling before the flag is read: standBy either sees this poll and wakes it, or this
+                // poll sees the flag and does not wait
+                while (standingBy == null) {
+                    Pending first = queue.pollFirst(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    if (first == null) {
+                        break;
+                    }
+                    if (first != Pending.WAKE) {
+                        batch.add(first);
+                        queue.drainTo(batch, 255);
+                        break;
+                    }
+                    // a wake left over from an earlier stand-by: this instance serves again, so wait on
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
                 polling.decrementAndGet();
             }
-            batch.removeIf(p -> p.future.isDone());
+            batch.removeIf(p -> p == Pending.WAKE || p.future.isDone());
             return batch;
+        }
+
+        /** Cuts off every command, and wakes the long polls waiting now so that they answer NOT_ACTIVE at once. */
+        void standBy(String why) {
+            cutOff(why);
+            for (int i = polling.get(); i > 0; i--) {
+                queue.addLast(Pending.WAKE);
+            }
         }
 
         void requeue(List<Pending> batch) {

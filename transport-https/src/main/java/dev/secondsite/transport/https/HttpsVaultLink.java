@@ -2,6 +2,7 @@ package dev.secondsite.transport.https;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Rule;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.registration.ProxySettings;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,10 +29,13 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -38,6 +43,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import javax.annotation.Nullable;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -56,17 +62,29 @@ import org.slf4j.LoggerFactory;
  * {@code CONNECT} tunnel it opens (T2). With a proxy user, the Basic credentials go on that {@code CONNECT} through a
  * relay on loopback that this link runs (the JDK's {@link java.net.Authenticator} would not send Basic on a tunnel
  * unless {@code jdk.http.auth.tunneling.disabledSchemes} were changed for the whole JVM, which a library must not
- * do behind its user's back); the relay tunnels to this vault's host and port only. The proxy is checked with
- * {@link HttpProxyConnectivityCheck} before registering.
+ * do behind its user's back); the relay tunnels to the vault's configured instances' hosts and ports only. The
+ * proxy is checked with {@link HttpProxyConnectivityCheck} before registering.
  *
- * <p>Build with {@link #builder(URI)}. Thread-safe.
+ * <p>A highly available vault runs several instances, one active: given every instance's address
+ * ({@link #builder(List)}), the link calls one at a time ({@link #currentInstance()}, the first to begin with). An
+ * instance that answers 503 {@code NOT_ACTIVE} names the active one, and the link goes there when that address is
+ * one of the configured ones, else to the next in the list; an instance that cannot be reached (or serves no vault
+ * yet) sends it to the next. Registration and sync try at most two rounds of the list, then fail naming what each
+ * instance answered; the poll, results and heartbeat loops go on, with no backoff when they follow a named active
+ * instance and with backoff once the whole list was tried. The client certificate works with every instance (they
+ * share the vault's CA), so following the active instance never registers again.
+ *
+ * <p>Build with {@link #builder(URI)} or {@link #builder(List)}. Thread-safe.
  */
 public final class HttpsVaultLink implements VaultLink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpsVaultLink.class);
     /** How many idempotency keys the link remembers the results of. */
     static final int REMEMBERED_RESULTS = 100_000;
 
-    private final URI base;
+    /** The vault's instances as configured, each as its base URI ({@code https://host:port/}). */
+    private final List<URI> instances;
+    /** The index in {@link #instances} of the one calls go to now. Written under the link's lock. */
+    private volatile int current;
     private final List<X509Certificate> anchors;
     private final @Nullable ProxySettings proxy;
     private final Duration pollWait;
@@ -88,7 +106,8 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
     };
 
     private HttpsVaultLink(Builder b) {
-        this.base = b.uri.getPath() == null || b.uri.getPath().isEmpty() ? b.uri.resolve("/") : b.uri;
+        this.instances = b.instances.stream().map(u -> u.getPath() == null || u.getPath().isEmpty() ? u.resolve("/")
+                : u).toList();
         this.anchors = List.copyOf(b.anchors);
         this.proxy = b.proxy;
         this.pollWait = b.pollWait;
@@ -112,7 +131,20 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
 
     /** Starts building a link to the vault at {@code uri} ({@code https://host:port/}). */
     public static Builder builder(URI uri) {
-        return new Builder(uri);
+        return new Builder(List.of(requireNonNull(uri, "uri")));
+    }
+
+    /**
+     * Starts building a link to a vault that runs several instances, one active ({@code https://host:port/} each);
+     * the link calls the first one first and follows the active one (see the class documentation).
+     */
+    public static Builder builder(List<URI> instances) {
+        return new Builder(List.copyOf(instances));
+    }
+
+    /** The vault instance the link calls now: the active one, as far as the link knows. */
+    public URI currentInstance() {
+        return instances.get(current);
     }
 
     /** The client certificate the vault issued, once registered. */
@@ -127,13 +159,15 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
      *
      * @throws RegistrationRefusedException as the vault refused it (K1, R1, R2, P1), or (R1, PROXY_UNREACHABLE)
      *     when the proxy does not answer; nothing is registered
-     * @throws VaultCallException when the vault cannot be reached or refuses the request itself
+     * @throws VaultCallException when the vault cannot be reached or refuses the request itself; with several
+     *     instances, when none took it in two rounds of the list ({@code NO_ACTIVE_INSTANCE}, naming each answer)
      */
     @Override
     public RegistrationResult register(ServerRegistration request, Site inventory) {
         ProxySettings p = request.proxy().orElse(proxy);
         if (p != null) {
-            Optional<String> failure = new HttpProxyConnectivityCheck(base.getHost(), port(base), Duration.ofSeconds(5))
+            URI at = currentInstance();
+            Optional<String> failure = new HttpProxyConnectivityCheck(at.getHost(), port(at), Duration.ofSeconds(5))
                     .check(p);
             if (failure.isPresent()) {
                 throw new RegistrationRefusedException(Rule.R1, RegistrationRefusedException.Reason.PROXY_UNREACHABLE,
@@ -152,7 +186,8 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
                 request.encryption().orElse(null), request.cloudSync(), Base64.getEncoder().encodeToString(csr),
                 Wire.SiteForm.of(inventory));
         HttpClient bootstrap = client(null, anchors, p);
-        Wire.RegisterResponse answer = call(bootstrap, post("v1/register", body), Wire.RegisterResponse.class);
+        Wire.RegisterResponse answer = callAny(request.friendlyName(), bootstrap, at -> post(at, "v1/register", body),
+                Wire.RegisterResponse.class);
         X509Certificate client = VaultCertificates.certificate(Base64.getDecoder().decode(answer.clientCertificate()));
         X509Certificate ca = VaultCertificates.certificate(Base64.getDecoder().decode(answer.caCertificate()));
         ProviderIdentity.Stored stored = new ProviderIdentity.Stored(new KeyManagerMaterial(pair.getPrivate(),
@@ -161,20 +196,22 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
             ProviderIdentity.save(identityFile, stored); // before use: a restart finds what the vault now holds
         }
         this.credentials = credentials(stored, p);
-        LOG.info("Registered '{}' with {}; client certificate sha256 {}", request.friendlyName(), base,
+        LOG.info("Registered '{}' with {}; client certificate sha256 {}", request.friendlyName(), currentInstance(),
                 VaultCertificates.fingerprint(client));
         return answer.result();
     }
 
     /**
-     * @throws VaultCallException when the vault refuses the call (R6: 401/403) or the sync (422)
+     * @throws VaultCallException when the vault refuses the call (R6: 401/403) or the sync (422), or cannot be
+     *     reached; with several instances, when none took it in two rounds of the list
      * @throws IllegalStateException when this link has not registered
      * @throws ProviderIdentityException when it has not registered and keeps its identity in a file (named)
      */
     @Override
     public SyncReport sync(String serverId, Site inventory) {
-        return call(credentials().client, post("v1/sync", new Wire.SyncRequest(Wire.VERSION,
-                Wire.SiteForm.of(inventory))), Wire.SyncResponse.class).report();
+        Wire.SyncRequest body = new Wire.SyncRequest(Wire.VERSION, Wire.SiteForm.of(inventory));
+        return callAny(serverId, credentials().client, at -> post(at, "v1/sync", body), Wire.SyncResponse.class)
+                .report();
     }
 
     @Override
@@ -187,7 +224,8 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
             throw new IllegalStateException(this + " is closed");
         }
         if (poller != null && poller.isConnected()) {
-            throw new IllegalStateException("a provider of server " + serverId + " is already connected to " + base);
+            throw new IllegalStateException("a provider of server " + serverId + " is already connected to "
+                    + currentInstance());
         }
         Poller p = new Poller(serverId, executor, handler, credentials());
         poller = p;
@@ -209,7 +247,7 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
 
     @Override
     public String toString() {
-        return "HttpsVaultLink[" + base + "]";
+        return "HttpsVaultLink[" + instances.stream().map(URI::toString).collect(Collectors.joining(", ")) + "]";
     }
 
     private Credentials credentials() {
@@ -229,23 +267,124 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
         return uri.getPort() > 0 ? uri.getPort() : 443;
     }
 
-    private HttpRequest.Builder post(String path, Object body) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+    private static HttpRequest.Builder post(URI instance, String path, Object body) {
+        return HttpRequest.newBuilder(instance.resolve(path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Wire.write(body)));
     }
 
-    private <T> T call(HttpClient client, HttpRequest.Builder request, Class<T> answer) {
+    /**
+     * One call, to the current instance and on to the others as they answer (see the class documentation): at most
+     * one attempt with a single instance, two rounds of the list with several, with no wait between attempts.
+     */
+    private <T> T callAny(String who, HttpClient client, Function<URI, HttpRequest.Builder> request,
+                          Class<T> answer) {
+        int attempts = instances.size() == 1 ? 1 : 2 * instances.size();
+        Map<URI, String> answered = new LinkedHashMap<>();
+        VaultCallException last = null;
+        for (int i = 0; i < attempts; i++) {
+            URI at = currentInstance();
+            try {
+                return callAt(at, client, request.apply(at), answer);
+            } catch (VaultCallException e) {
+                if (!movesOn(e)) {
+                    throw e;
+                }
+                answered.put(at, e.getMessage());
+                last = e;
+                moveOn(who, at, e);
+            }
+        }
+        if (instances.size() == 1) {
+            throw requireNonNull(last);
+        }
+        throw new VaultCallException(requireNonNull(last).status(), "NO_ACTIVE_INSTANCE", "none of the vault's "
+                + instances.size() + " instances took the call in 2 rounds: " + answered.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; ")));
+    }
+
+    private <T> T callAt(URI at, HttpClient client, HttpRequest.Builder request, Class<T> answer) {
         HttpResponse<byte[]> response;
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new VaultCallException(0, "UNREACHABLE", base + " cannot be reached: " + e.getMessage());
+            throw unreachable(at, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VaultCallException(0, "INTERRUPTED", "the call to " + base + " was interrupted");
+            throw new VaultCallException(0, "INTERRUPTED", "the call to " + at + " was interrupted");
         }
         return answer(response, answer);
+    }
+
+    private static VaultCallException unreachable(URI at, IOException e) {
+        return new VaultCallException(0, "UNREACHABLE", at + " cannot be reached: " + e);
+    }
+
+    /**
+     * Whether a failed call goes on to another instance: this one stands by, cannot be reached, or serves no vault
+     * yet (an instance still starting). Every other answer is the vault's own and stays with it.
+     */
+    private static boolean movesOn(VaultCallException e) {
+        return "NOT_ACTIVE".equals(e.error()) || (e.status() == 0 && "UNREACHABLE".equals(e.error()))
+                || (e.status() == 503 && "NO_VAULT".equals(e.error()));
+    }
+
+    /** Where a failed call sent the link: what the loops' backoff depends on. */
+    private enum Move {
+        /** To the active instance that the instance called named. */
+        FOLLOWED,
+        /** To the next instance in the list (or nowhere: one instance). */
+        NEXT,
+        /** Nowhere: another call moved the link on meanwhile; the next attempt goes where it went. */
+        ELSEWHERE,
+        /** Nowhere: the vault's own answer, not about which instance is active. */
+        STAY
+    }
+
+    /** Moves the link on from {@code from} after its answer {@code why} ({@link #movesOn} is true). */
+    private synchronized Move moveOn(String who, URI from, VaultCallException why) {
+        int at = instances.indexOf(from);
+        if (current != at) {
+            return Move.ELSEWHERE;
+        }
+        Optional<URI> named = why.activeInstance();
+        int to = named.map(this::configuredIndex).orElse(-1);
+        if (to >= 0 && to != at) {
+            current = to;
+            LOG.info("Provider of server {} follows the active vault instance at {} ({} answered NOT_ACTIVE)", who,
+                    instances.get(to), from);
+            return Move.FOLLOWED;
+        }
+        if (named.isPresent() && to < 0) {
+            // never followed: the configured list is what the user trusts to route this provider's calls (and its
+            // proxy credentials) to; an address in an answer is not, whatever sent it
+            LOG.warn("Provider of server {}: {} names {} as the active vault instance, which is not one of the "
+                    + "configured instances; trying the next configured one", who, from, named.get());
+        }
+        if (instances.size() > 1) {
+            current = (at + 1) % instances.size();
+            LOG.info("Provider of server {} moves to vault instance {} ({} answered {})", who, currentInstance(), from,
+                    why.error());
+        }
+        return Move.NEXT;
+    }
+
+    /** The index of the configured instance at the same scheme, host and port as {@code address}, or -1. */
+    private int configuredIndex(URI address) {
+        String key = instanceKey(address);
+        for (int i = 0; i < instances.size(); i++) {
+            if (instanceKey(instances.get(i)).equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Scheme, host and port, normalised: what makes two addresses the same instance. */
+    static String instanceKey(URI address) {
+        String scheme = address.getScheme() == null ? "" : address.getScheme().toLowerCase(Locale.ROOT);
+        String host = address.getHost() == null ? "" : address.getHost().toLowerCase(Locale.ROOT);
+        return scheme + "://" + host + ":" + port(address);
     }
 
     private <T> T answer(HttpResponse<byte[]> response, Class<T> answer) {
@@ -257,6 +396,17 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
             error = Wire.read(response.body(), Wire.ErrorBody.class);
         } catch (RuntimeException e) {
             throw new VaultCallException(response.statusCode(), "UNKNOWN", "the vault's answer is not a JSON error");
+        }
+        if ("NOT_ACTIVE".equals(error.error())) {
+            URI active = null;
+            if (error.active() != null) {
+                try {
+                    active = new URI(error.active());
+                } catch (URISyntaxException e) {
+                    // not an address: nothing to follow; the link tries its next instance
+                }
+            }
+            throw new VaultCallException(response.statusCode(), error.error(), error.message(), active);
         }
         if ("REGISTRATION_REFUSED".equals(error.error()) && error.reason() != null && error.rule() != null) {
             throw new RegistrationRefusedException(Rule.valueOf(error.rule()),
@@ -299,7 +449,8 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
             tunnel.relay.close();
         }
         try {
-            tunnel = new Tunnel(p, ProxyTunnel.start(p, base.getHost(), port(base)));
+            tunnel = new Tunnel(p, ProxyTunnel.start(p, instances.stream().map(u -> u.getHost() + ":" + port(u))
+                    .collect(Collectors.toSet())));
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the proxy relay on loopback: " + e.getMessage(), e);
         }
@@ -375,31 +526,70 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
         }
 
         private void pollLoop() {
-            int failures = 0;
-            HttpRequest poll = HttpRequest.newBuilder(base.resolve("v1/commands?waitMillis=" + pollWait.toMillis()))
-                    .timeout(pollWait.plusSeconds(120)).GET().build();
+            Attempts attempts = new Attempts();
             while (isConnected()) {
+                URI at = currentInstance();
                 try {
+                    HttpRequest poll = HttpRequest.newBuilder(at.resolve("v1/commands?waitMillis="
+                            + pollWait.toMillis())).timeout(pollWait.plusSeconds(120)).GET().build();
                     HttpResponse<byte[]> response = credentials.client.send(poll,
                             HttpResponse.BodyHandlers.ofByteArray());
                     Wire.CommandsResponse commands = answer(response, Wire.CommandsResponse.class);
-                    if (failures > 0) {
-                        LOG.info("Provider of server {} reconnected to {} after {} failed poll(s)", serverId, base,
-                                failures);
+                    if (attempts.failures > 0) {
+                        LOG.info("Provider of server {} reconnected to {} after {} failed poll(s)", serverId, at,
+                                attempts.failures);
                     }
-                    failures = 0;
+                    attempts.succeeded();
                     commands.commands().forEach(this::dispatch);
                 } catch (InterruptedException e) {
                     return;
                 } catch (IOException | RuntimeException e) {
-                    failures++;
-                    Duration wait = backoff(failures);
-                    LOG.info("Poll of {} for server {} failed ({}); again in {} ms", base, serverId, e.toString(),
+                    Duration wait = attempts.failed(at, e);
+                    if (wait.isZero()) {
+                        continue; // on to the instance the link moved to, at once
+                    }
+                    LOG.info("Poll of {} for server {} failed ({}); again in {} ms", at, serverId, e.toString(),
                             wait.toMillis());
                     if (!pause(wait)) {
                         return;
                     }
                 }
+            }
+        }
+
+        /**
+         * One loop's failed attempts since its last success: whether it waits before the next (no wait when it
+         * follows the active instance an instance named, none either while the list has instances not tried yet),
+         * and how long (backoff with jitter). Confined to its loop's thread.
+         */
+        private final class Attempts {
+            int failures;
+            private int sinceWait;
+
+            void succeeded() {
+                failures = 0;
+                sinceWait = 0;
+            }
+
+            /** Moves the link on as {@code e} says, and returns how long to wait before the next attempt. */
+            Duration failed(URI at, Exception e) {
+                VaultCallException why = e instanceof VaultCallException v ? v
+                        : e instanceof IOException io ? unreachable(at, io) : null;
+                Move move = why != null && movesOn(why) ? moveOn(serverId, at, why) : Move.STAY;
+                failures++;
+                sinceWait++;
+                int n = instances.size();
+                // bounded: two instances naming each other (a takeover under way) cannot make a loop spin
+                boolean quick = switch (move) {
+                    case FOLLOWED, ELSEWHERE -> sinceWait <= 2 * n;
+                    case NEXT -> sinceWait < n;
+                    case STAY -> false;
+                };
+                if (quick) {
+                    return Duration.ZERO;
+                }
+                sinceWait = 0;
+                return backoff(failures);
             }
         }
 
@@ -440,9 +630,10 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
         }
 
         private void postLoop() {
-            int failures = 0;
+            Attempts attempts = new Attempts();
             while (isConnected()) {
                 List<Wire.ResultForm> batch = new ArrayList<>();
+                URI at = currentInstance();
                 try {
                     Wire.ResultForm first = outbox.poll(1, TimeUnit.SECONDS);
                     if (first == null) {
@@ -450,19 +641,19 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
                     }
                     batch.add(first);
                     outbox.drainTo(batch, 255);
-                    HttpResponse<byte[]> response = credentials.client.send(post("v1/results",
+                    HttpResponse<byte[]> response = credentials.client.send(post(at, "v1/results",
                             new Wire.ResultsRequest(Wire.VERSION, batch)).build(),
                             HttpResponse.BodyHandlers.ofByteArray());
                     if (response.statusCode() != 200) {
                         answer(response, Map.class); // throws the vault's error
                     }
-                    failures = 0;
+                    attempts.succeeded();
                 } catch (InterruptedException e) {
                     return;
                 } catch (IOException | RuntimeException e) {
                     outbox.addAll(batch); // posted again once the vault answers: it drops a result it has
-                    failures++;
-                    if (!pause(backoff(failures))) {
+                    Duration wait = attempts.failed(at, e);
+                    if (!wait.isZero() && !pause(wait)) {
                         return;
                     }
                 }
@@ -472,23 +663,23 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
         private void heartbeatLoop() {
             while (pause(heartbeatEvery)) {
                 try {
-                    call(credentials.client, post("v1/heartbeat", new Wire.HeartbeatRequest(Wire.VERSION, "1.0")),
-                            Map.class);
+                    Wire.HeartbeatRequest beat = new Wire.HeartbeatRequest(Wire.VERSION, "1.0");
+                    callAny(serverId, credentials.client, at -> post(at, "v1/heartbeat", beat), Map.class);
                 } catch (RuntimeException e) {
-                    LOG.debug("Heartbeat of server {} to {} failed: {}", serverId, base, e.toString());
+                    LOG.debug("Heartbeat of server {} to {} failed: {}", serverId, currentInstance(), e.toString());
                 }
             }
         }
 
         @Override
         public String toString() {
-            return "connection of server " + serverId + " to " + base;
+            return "connection of server " + serverId + " to " + currentInstance();
         }
     }
 
     /** Builds an {@link HttpsVaultLink}. Not thread-safe. */
     public static final class Builder {
-        private final URI uri;
+        private final List<URI> instances;
         private final List<X509Certificate> anchors = new ArrayList<>();
         private @Nullable ProxySettings proxy;
         private Duration pollWait = Duration.ofSeconds(20);
@@ -496,8 +687,8 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
         private Duration maxBackoff = Duration.ofSeconds(30);
         private @Nullable Path identityFile;
 
-        private Builder(URI uri) {
-            this.uri = requireNonNull(uri, "uri");
+        private Builder(List<URI> instances) {
+            this.instances = instances;
         }
 
         /**
@@ -540,14 +731,25 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
         }
 
         /**
-         * @throws dev.secondsite.core.InvalidConfigurationException (INPUT) when the URI is not
-         *     {@code https://host[:port]/}
+         * @throws InvalidConfigurationException (INPUT) when a URI is not {@code https://host[:port]/}, when no
+         *     instance is given, or when two name the same instance (scheme, host and port)
          * @throws ProviderIdentityException when the identity file exists but cannot be read as one
          */
         public HttpsVaultLink build() {
-            if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-                throw dev.secondsite.core.InvalidConfigurationException.of(Rule.INPUT, "https vault link", "uri", uri,
-                        "uri (" + uri + ") must be https://host[:port]/");
+            if (instances.isEmpty()) {
+                throw InvalidConfigurationException.of(Rule.INPUT, "https vault link", "instances", instances,
+                        "instances ([]) must name at least one vault instance, https://host[:port]/");
+            }
+            Set<String> seen = new HashSet<>();
+            for (URI uri : instances) {
+                if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                    throw InvalidConfigurationException.of(Rule.INPUT, "https vault link", "uri", uri,
+                            "uri (" + uri + ") must be https://host[:port]/");
+                }
+                if (!seen.add(instanceKey(uri))) {
+                    throw InvalidConfigurationException.of(Rule.INPUT, "https vault link", "instances", uri,
+                            "instances: " + uri + " is given twice (" + instances + ")");
+                }
             }
             return new HttpsVaultLink(this);
         }

@@ -11,8 +11,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * client and the vault through the tunnel (the vault's certificate is checked against the vault's host name as
  * without a proxy).
  *
- * <p>It tunnels only to the vault's host and port: a {@code CONNECT} anywhere else, or any other request, is answered
- * 403 and closed, so that no other process on the machine can borrow the proxy credentials for another destination.
+ * <p>It tunnels only to the vault's hosts and ports (each configured instance of a vault that runs several): a
+ * {@code CONNECT} anywhere else, or any other request, is answered 403 and closed, so that no other process on the machine can borrow the proxy credentials for another destination.
  * The password is written only to the proxy's socket, never logged. Two daemon threads per tunnelled connection (a
  * provider holds about three).
  *
@@ -40,26 +42,25 @@ final class ProxyTunnel implements Closeable {
     private static final int MAX_HEAD = 8192;
 
     private final ProxySettings proxy;
-    private final String targetHost;
-    private final int targetPort;
+    /** Where it tunnels to: {@code host:port}, the host in lower case. */
+    private final Set<String> targets;
     private final ServerSocket listener;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private ProxyTunnel(ProxySettings proxy, String targetHost, int targetPort) throws IOException {
+    private ProxyTunnel(ProxySettings proxy, Set<String> targets) throws IOException {
         this.proxy = proxy;
-        this.targetHost = targetHost;
-        this.targetPort = targetPort;
+        this.targets = targets.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         this.listener = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
     }
 
     /**
-     * Starts a relay to {@code proxy} for tunnels to {@code targetHost:targetPort}.
+     * Starts a relay to {@code proxy} for tunnels to {@code targets} ({@code host:port} each).
      *
      * @throws IOException when no loopback port can be bound
      */
-    static ProxyTunnel start(ProxySettings proxy, String targetHost, int targetPort) throws IOException {
-        ProxyTunnel tunnel = new ProxyTunnel(proxy, targetHost, targetPort);
+    static ProxyTunnel start(ProxySettings proxy, Set<String> targets) throws IOException {
+        ProxyTunnel tunnel = new ProxyTunnel(proxy, targets);
         daemon("secondsite-proxy-relay-" + tunnel.listener.getLocalPort(), tunnel::acceptLoop).start();
         return tunnel;
     }
@@ -89,10 +90,13 @@ final class ProxyTunnel implements Closeable {
         Socket upstream = null;
         try {
             String head = readHead(client.getInputStream());
-            String expected = "CONNECT " + targetHost + ":" + targetPort + " ";
-            if (!head.regionMatches(true, 0, expected, 0, expected.length())) {
-                String line = head.lines().findFirst().orElse("");
-                LOG.warn("Proxy relay refused '{}': it tunnels to {}:{} only", line, targetHost, targetPort);
+            String line = head.lines().findFirst().orElse("");
+            String[] parts = line.split(" ", -1);
+            String target = parts.length == 3 && parts[0].equalsIgnoreCase("CONNECT")
+                    ? parts[1].toLowerCase(Locale.ROOT) : "";
+            int colon = target.lastIndexOf(':');
+            if (!targets.contains(target) || colon <= 0) {
+                LOG.warn("Proxy relay refused '{}': it tunnels to {} only", line, targets);
                 client.getOutputStream().write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
                         .getBytes(StandardCharsets.US_ASCII));
                 return;
@@ -100,7 +104,8 @@ final class ProxyTunnel implements Closeable {
             upstream = new Socket();
             open.add(upstream);
             upstream.connect(new InetSocketAddress(proxy.address(), proxy.port()), 10_000);
-            upstream.getOutputStream().write(HttpProxyConnectivityCheck.connectRequest(targetHost, targetPort, proxy));
+            upstream.getOutputStream().write(HttpProxyConnectivityCheck.connectRequest(target.substring(0, colon),
+                    Integer.parseInt(target.substring(colon + 1)), proxy));
             upstream.getOutputStream().flush();
             Socket up = upstream;
             Thread back = daemon("secondsite-proxy-pump", () -> pump(up, client));
@@ -182,7 +187,6 @@ final class ProxyTunnel implements Closeable {
 
     @Override
     public String toString() {
-        return "ProxyTunnel[" + address() + " -> " + proxy.address() + ":" + proxy.port() + " -> " + targetHost + ":"
-                + targetPort + "]";
+        return "ProxyTunnel[" + address() + " -> " + proxy.address() + ":" + proxy.port() + " -> " + targets + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.secondsite.transport.https;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
@@ -237,7 +238,14 @@ final class Wire {
     record HeartbeatRequest(int version, String providerVersion) implements Versioned {
     }
 
-    /** Every 4xx/5xx body. */
-    record ErrorBody(int version, String error, String message, @Nullable String reason, @Nullable String rule) {
+    /**
+     * Every 4xx/5xx body. {@code active} names the active instance of a vault whose instance stands by (503
+     * {@code NOT_ACTIVE}); added to version 1 as an optional field, so a body without it reads as before, and a
+     * field this side does not know yet is ignored in an error body (never in a request) so that a later optional
+     * addition still reads as the error it is.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ErrorBody(int version, String error, String message, @Nullable String reason, @Nullable String rule,
+                     @Nullable String active) {
     }
 }

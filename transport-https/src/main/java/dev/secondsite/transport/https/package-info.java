@@ -33,11 +33,33 @@
  * Errors carry {@code {"version":1,"error":CODE,"message":...}}: 400 {@code MALFORMED} or
  * {@code UNSUPPORTED_VERSION}, 404, 405, 408 {@code REQUEST_TIMEOUT} (a body not received within the request
  * timeout: slow clients, slowloris), 413 {@code BODY_TOO_LARGE}, 429 {@code TOO_MANY_CALLS} (calls per client),
- * 503 {@code NO_VAULT}. A refused request changes nothing. The number and size of request headers are bounded by the
+ * 503 {@code NO_VAULT}, 503 {@code NOT_ACTIVE} (below). A refused request changes nothing. The number and size of request headers are bounded by the
  * JDK server itself ({@code sun.net.httpserver.maxReqHeaders}, 200 by default, and its header size limit): beyond them
  * it answers 4xx or closes the connection. The time to receive a request's TLS handshake and head is bounded by the
  * transport's request timeout ({@code HttpsLimits.requestTimeout}): the connection is closed (the JDK server's own
  * {@code sun.net.httpserver.maxReqTime} is off by default and JVM-wide, so the transport does not rely on it).
+ *
+ * <h2>Several vault instances, one active</h2>
+ * A highly available vault runs several instances sharing one store; one is active, the others stand by
+ * ({@code HttpsTransport.standBy}, until a vault binds the transport again). A standby instance answers every call,
+ * on any path and before anything else (no certificate check, no body read), with 503
+ * {@code {"version":1,"error":"NOT_ACTIVE","message":"this vault instance stands by; the active instance is
+ * https://...","active":"https://..."}}; {@code active} is absent, and the message says that no instance is active
+ * now, when it does not know. Long polls waiting when it stands by are answered so at once, and every command
+ * queued or waiting for its result completes with {@code SiteUnreachableException} (the new active instance's
+ * engine re-sends it with its idempotency key). This is still protocol version 1: {@code active} is an added
+ * optional field of the error body; a body without it reads as before, and the providers' side ignores fields it
+ * does not know in an error body (never in a request or a 200 answer).
+ *
+ * <p>A provider's link is given every instance's address ({@code HttpsVaultLink.builder(List)}, or for
+ * ServiceLoader {@code https://host-a:8443,host-b:8443/}, comma-separated authorities as in PostgreSQL JDBC URLs)
+ * and calls one at a time. On {@code NOT_ACTIVE} it goes to the instance named when that is one of its configured
+ * addresses (same scheme, host and port), else to the next in its list; an address from an answer that is not
+ * configured is never followed, since the list is what the user trusts to route to. An instance that cannot be
+ * reached, or serves no vault yet ({@code NO_VAULT}), sends it to the next. Registration and sync go at most two
+ * rounds of the list before failing with {@code NO_ACTIVE_INSTANCE}, naming what each instance answered. The
+ * instances share the vault's CA, so the pinned CA and the client certificate work with every one of them: following
+ * the active instance never registers again.
  *
  * <h2>Connections per client</h2>
  * {@code HttpsLimits.maxCallsPerClient} bounds the calls one registered server has under way at once (a long poll,
@@ -50,7 +72,8 @@
  * A provider's proxy (R1) carries every call, registration included, in a {@code CONNECT} tunnel (T2). With a proxy
  * user, the link runs a relay on loopback that sends the {@code CONNECT} with Basic credentials itself: the JDK's
  * HttpClient drops Basic on tunnels while {@code jdk.http.auth.tunneling.disabledSchemes} lists it (its default), and
- * that JVM-wide setting is left as the user has it. The relay tunnels only to the link's vault.
+ * that JVM-wide setting is left as the user has it. The relay tunnels only to the link's vault (each of its
+ * configured instances).
  *
  * <h2>Restarts</h2>
  * Command queues live in memory; the vault's journal is what survives: on reopening, the job engine re-sends the

@@ -20,14 +20,20 @@ import dev.secondsite.core.vault.RegistrationKey;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultOptions;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import javax.annotation.Nullable;
 
 /**
  * A vault on an HTTPS transport on loopback (its CA kept in a directory) and the providers of two sites
  * ({@link TestSites#primary()}, {@link TestSites#recovery()}) over {@link HttpsVaultLink}s, one
- * {@link FakeHostDriver} for both sites' hosts. Not thread-safe; one per test.
+ * {@link FakeHostDriver} for both sites' hosts. Optionally a second vault instance that stands by (its own transport
+ * with the same CA), listed first in the links: {@link #takeOver()} makes it the active one. Not thread-safe; one per
+ * test.
  */
 final class HttpsWorld implements AutoCloseable {
     static final EngineOptions FAST = EngineOptions.builder().parallelism(4).maxAttempts(200)
@@ -41,6 +47,8 @@ final class HttpsWorld implements AutoCloseable {
     final Site recovery = TestSites.recovery();
     final FakeHostDriver hosts = FakeHostDriver.forSites(primary, recovery);
     HttpsTransport transport;
+    /** The instance that stands by (naming {@link #transport}'s), or null in a world of one instance. */
+    @Nullable HttpsTransport standby;
     Vault vault;
     final HttpsVaultLink linkA;
     final HttpsVaultLink linkB;
@@ -57,9 +65,22 @@ final class HttpsWorld implements AutoCloseable {
 
     /** A world whose transport has {@code limits}. */
     HttpsWorld(Path dir, java.time.Clock clock, HttpsLimits limits) {
+        this(dir, clock, limits, false);
+    }
+
+    /** A world of two vault instances: the active one, and one that stands by, listed first in the links. */
+    static HttpsWorld withStandby(Path dir) {
+        return new HttpsWorld(dir, java.time.Clock.systemUTC(), QUICK, true);
+    }
+
+    private HttpsWorld(Path dir, java.time.Clock clock, HttpsLimits limits, boolean withStandby) {
         this.dir = dir;
         this.limits = limits;
         this.transport = transport(0);
+        if (withStandby) {
+            standby = transport(0);
+            standby.standBy(Optional.of(transport.uri()));
+        }
         this.vault = Vault.create(VaultOptions.builder("HTTPS DR", "westeurope").storage(dir.resolve("vault"))
                 .transport(transport).engineOptions(FAST).clock(clock).build());
         this.linkA = link();
@@ -74,8 +95,41 @@ final class HttpsWorld implements AutoCloseable {
     }
 
     HttpsVaultLink link() {
-        return HttpsVaultLink.builder(transport.uri()).trust(transport.caCertificate())
+        List<URI> instances = standby == null ? List.of(transport.uri()) : List.of(standby.uri(), transport.uri());
+        return HttpsVaultLink.builder(instances).trust(transport.caCertificate())
                 .heartbeatEvery(Duration.ofMillis(500)).maxBackoff(Duration.ofMillis(500)).build();
+    }
+
+    /**
+     * The standby instance takes over, as a highly available vault does: the active instance stands by naming it,
+     * its vault closes, and the vault's state (shared through the store directory here) opens on the standby's
+     * transport, which serves from then on. The old active stands by.
+     */
+    void takeOver() {
+        HttpsTransport old = transport;
+        HttpsTransport next = java.util.Objects.requireNonNull(standby, "a world with a standby instance");
+        old.standBy(Optional.of(next.uri()));
+        standby = old;
+        transport = next;
+        reopenVault();
+    }
+
+    /** Closes the vault and opens it again from its store on {@link #transport}, which it binds (serves again). */
+    void reopenVault() {
+        vault.close();
+        vault = Vault.open(dir.resolve("vault"), VaultOptions.builder().transport(transport).engineOptions(FAST)
+                .build());
+    }
+
+    /** Waits, within {@code timeout}, for {@code condition}; fails naming {@code what} when it does not come. */
+    static void await(BooleanSupplier condition, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
     }
 
     /** Closes the vault and its transport, and opens them again on the same port, CA and store (J3). */
@@ -117,5 +171,8 @@ final class HttpsWorld implements AutoCloseable {
         linkB.close();
         vault.close();
         transport.close();
+        if (standby != null) {
+            standby.close();
+        }
     }
 }

@@ -92,7 +92,7 @@ class ProxyTunnelTest {
     void relayRefusesOtherTargets() throws Exception {
         try (TunnelingProxy proxy = new TunnelingProxy("svc", PASSWORD);
              ProxyTunnel relay = ProxyTunnel.start(ProxySettings.builder("127.0.0.1", proxy.port()).user("svc")
-                     .password(Secret.of(PASSWORD)).build(), "vault.contoso.local", 8443);
+                     .password(Secret.of(PASSWORD)).build(), java.util.Set.of("vault.contoso.local:8443"));
              Socket s = new Socket(relay.address().getAddress(), relay.address().getPort())) {
             OutputStream out = s.getOutputStream();
             out.write("CONNECT mail.contoso.local:25 HTTP/1.1\r\nHost: mail.contoso.local:25\r\n\r\n"
