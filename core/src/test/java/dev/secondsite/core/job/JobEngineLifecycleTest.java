@@ -82,6 +82,17 @@ class JobEngineLifecycleTest {
             pools.add(pool);
         }
 
+        /** Commands for {@code vm} count {@code inFlight} down and wait for {@code release}; others succeed. */
+        void holdVm(String vm, CountDownLatch inFlight, CountDownLatch release) {
+            handler = r -> {
+                if (r.command().vmId().equals(vm)) {
+                    inFlight.countDown();
+                    await(release);
+                }
+                return CommandResult.succeeded("ok");
+            };
+        }
+
         @Override
         public CompletableFuture<CommandResult> send(CommandRequest request) {
             received.add(request);
@@ -250,13 +261,7 @@ class JobEngineLifecycleTest {
         HostLike host = new HostLike();
         CountDownLatch inFlight = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        host.handler = r -> {
-            if (r.command().vmId().equals("vm-held")) {
-                inFlight.countDown();
-                await(release);
-            }
-            return CommandResult.succeeded("ok");
-        };
+        host.holdVm("vm-held", inFlight, release);
         JobEngine engine = engine(host, event -> { }, fast().closeTimeout(Duration.ofMillis(50)).build());
         String done = engine.submit(spec(List.of(task("a", start("vm-a")))));
         assertEquals(JobState.SUCCEEDED, settled(engine, done).state());
@@ -417,13 +422,7 @@ class JobEngineLifecycleTest {
         HostLike host = new HostLike();
         CountDownLatch inFlight = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        host.handler = r -> {
-            if (r.command().vmId().equals("vm-held")) {
-                inFlight.countDown();
-                await(release);
-            }
-            return CommandResult.succeeded("ok");
-        };
+        host.holdVm("vm-held", inFlight, release);
         List<JobEvent> journal = new CopyOnWriteArrayList<>();
         JobEngine engine = engine(host, journal::add, fast().retention(new JobRetention(Duration.ofDays(1), 1))
                 .build());

@@ -1,23 +1,23 @@
 package dev.secondsite.store.postgresql;
 
+import static dev.secondsite.store.postgresql.HaFixtures.WAIT;
+import static dev.secondsite.store.postgresql.HaFixtures.awaitTurns;
+import static dev.secondsite.store.postgresql.HaFixtures.protectWeb;
+import static dev.secondsite.store.postgresql.HaFixtures.settle;
+import static dev.secondsite.store.postgresql.HaFixtures.storeOptions;
+import static dev.secondsite.store.postgresql.HaFixtures.terminateLockSession;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.job.EngineOptions;
 import dev.secondsite.core.job.Job;
 import dev.secondsite.core.job.JobState;
-import dev.secondsite.core.plan.RecoveryPlan;
-import dev.secondsite.core.protection.CloudPairing;
-import dev.secondsite.core.protection.NetworkMapping;
 import dev.secondsite.core.protection.ProtectionState;
-import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.provider.Provider;
-import dev.secondsite.core.provider.RegistrationOptions;
 import dev.secondsite.core.spi.HostCommand;
 import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.TestSites;
@@ -36,9 +36,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -54,15 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
  * one CA; the providers are given both addresses (issue 13, item 4).
  */
 class HaHttpsTest {
-    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final EngineOptions FAST = EngineOptions.builder().parallelism(4).maxAttempts(400)
             .backoff(Duration.ofMillis(5), Duration.ofMillis(200)).build();
     private static final HttpsLimits QUICK = HttpsLimits.DEFAULTS.withPolling(Duration.ofSeconds(2),
             Duration.ofSeconds(4)).withMaxBodyBytes(1 << 20).withRequestTimeout(Duration.ofSeconds(6));
-
-    private static PostgresStoreOptions storeOptions(String prefix) {
-        return PostgresStoreOptions.builder(TestDatabase.jdbcUrl() + "?user=postgres").tablePrefix(prefix).build();
-    }
 
     private static HttpsTransport listener(Path ca) {
         return HttpsTransport.builder(new InetSocketAddress("127.0.0.1", 0)).caDirectory(ca).limits(QUICK).build();
@@ -71,12 +63,6 @@ class HaHttpsTest {
     private static HaVault instance(String prefix, String name, HttpsTransport transport, Duration checkPeriod) {
         return HaVault.builder(storeOptions(prefix), VaultOptions.builder().transport(transport).engineOptions(FAST)
                 .build(), name).address(transport.uri()).checkPeriod(checkPeriod).start();
-    }
-
-    private static Job settle(JobHandle handle) {
-        Job job = handle.awaitSettled(WAIT).job();
-        assertEquals(JobState.SUCCEEDED, job.state(), job + " " + job.errors());
-        return job;
     }
 
     /** What an instance answers a caller with no client certificate: status and the JSON error body. */
@@ -95,14 +81,6 @@ class HaHttpsTest {
         JsonNode body = new ObjectMapper().readTree(response.body());
         assertEquals(503, response.statusCode(), response.body());
         return body;
-    }
-
-    private static void awaitAttempts(HaVault standby, long count) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (standby.standbyTurns() < count) {
-            assertTrue(System.nanoTime() < deadline, "the standby keeps trying the lock");
-            Thread.onSpinWait();
-        }
     }
 
     @Test
@@ -138,25 +116,16 @@ class HaHttpsTest {
                  Provider siteA = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).vaultLink(linkA).build();
                  Provider siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).vaultLink(linkB)
                          .build()) {
-                awaitAttempts(b, b.standbyTurns() + 2);
+                awaitTurns(b, b.standbyTurns() + 2);
                 assertEquals(Role.STANDBY, b.role());
                 JsonNode notActive = answer(listenerB, listenerA);
                 assertEquals("NOT_ACTIVE", notActive.path("error").asText(), notActive.toString());
                 assertEquals(listenerA.uri(), URI.create(notActive.path("active").asText()), notActive.toString());
 
                 Vault onA = a.vault().orElseThrow();
-                var key = onA.servers().generateRegistrationKey().encoded();
-                siteA.register(key, RegistrationOptions.defaults());
-                siteB.register(key, RegistrationOptions.defaults());
+                protectWeb(onA, siteA, siteB);
                 assertEquals(listenerA.uri(), linkA.currentInstance(), "registered with the active instance");
-                siteA.connect();
-                siteB.connect();
-                CloudRef gold = new CloudRef("vmm-a", "Gold");
-                settle(onA.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldB", ReplicationSettings.defaults())));
-                settle(onA.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
-                settle(onA.protectedVms().enable(gold, List.of("vm-1", "vm-2")));
-                onA.plans().save(RecoveryPlan.builder("Web", "vmm-a", "vmm-b", onA.plans().planContext())
-                        .addVm("vm-1").addGroup().addVm(2, "vm-2").build());
+                assertEquals(listenerA.uri(), linkB.currentInstance(), "registered with the active instance");
 
                 FakeHostDriver.Hold hold = hosts.hold(FakeHostDriver.isCommand(HostCommand.Failover.class)
                         .and(FakeHostDriver.isForVm("vm-1")));
@@ -182,7 +151,7 @@ class HaHttpsTest {
                 assertEffectsOnce(hosts);
 
                 // the turn A takes at once after it stopped acting tells its listener who leads now
-                awaitAttempts(a, turnsOfA + 1);
+                awaitTurns(a, turnsOfA + 1);
                 JsonNode nowB = answer(listenerA, listenerA);
                 assertEquals("NOT_ACTIVE", nowB.path("error").asText(), nowB.toString());
                 assertEquals(listenerB.uri(), URI.create(nowB.path("active").asText()), nowB.toString());
@@ -202,17 +171,6 @@ class HaHttpsTest {
         for (String vm : List.of("vm-1", "vm-2")) {
             assertEquals(1, hosts.commandNamesFor(vm).stream().filter("Failover"::equals).count(), vm);
             assertEquals(1, hosts.commandNamesFor(vm).stream().filter("StartVm"::equals).count(), vm);
-        }
-    }
-
-    /** Terminates the backend holding the leadership lock of {@code prefix}: the active instance's lock session. */
-    private static void terminateLockSession(String prefix) throws Exception {
-        long key = new Schema(prefix).leaderLockKey();
-        try (Connection c = TestDatabase.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = "
-                     + "'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = " + key)) {
-            rs.next();
-            assertEquals(1, rs.getLong(1));
         }
     }
 }

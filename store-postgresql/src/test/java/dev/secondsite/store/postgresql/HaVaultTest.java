@@ -1,5 +1,11 @@
 package dev.secondsite.store.postgresql;
 
+import static dev.secondsite.store.postgresql.HaFixtures.WAIT;
+import static dev.secondsite.store.postgresql.HaFixtures.awaitTurns;
+import static dev.secondsite.store.postgresql.HaFixtures.protectWeb;
+import static dev.secondsite.store.postgresql.HaFixtures.settle;
+import static dev.secondsite.store.postgresql.HaFixtures.storeOptions;
+import static dev.secondsite.store.postgresql.HaFixtures.terminateLockSession;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,18 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.secondsite.core.Secret;
-import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.job.EngineOptions;
 import dev.secondsite.core.job.Job;
 import dev.secondsite.core.job.JobState;
-import dev.secondsite.core.plan.RecoveryPlan;
-import dev.secondsite.core.protection.CloudPairing;
-import dev.secondsite.core.protection.NetworkMapping;
-import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.provider.Provider;
-import dev.secondsite.core.provider.RegistrationOptions;
 import dev.secondsite.core.registration.VaultEndpoint;
 import dev.secondsite.core.spi.CommandRequest;
 import dev.secondsite.core.spi.CommandResult;
@@ -30,7 +29,6 @@ import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.transport.local.LocalTransport;
 import dev.secondsite.core.vault.JobHandle;
-import dev.secondsite.core.vault.JobId;
 import dev.secondsite.core.vault.PlannedFailoverOptions;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultOptions;
@@ -63,14 +61,9 @@ import org.slf4j.LoggerFactory;
 /** Leadership of vault instances sharing one PostgreSQL database: the race, fencing, takeover, roles. */
 class HaVaultTest {
     private static final Logger LOG = LoggerFactory.getLogger(HaVaultTest.class);
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final EngineOptions FAST = EngineOptions.builder().parallelism(4).maxAttempts(400)
             .backoff(Duration.ofMillis(5), Duration.ofMillis(100)).build();
     private static final AtomicInteger HUBS = new AtomicInteger();
-
-    private static PostgresStoreOptions storeOptions(String prefix) {
-        return PostgresStoreOptions.builder(TestDatabase.jdbcUrl() + "?user=postgres").tablePrefix(prefix).build();
-    }
 
     private static VaultOptions instanceOptions(URI hub) {
         return VaultOptions.builder().transport(hub).engineOptions(FAST).snapshotEveryRecords(50).build();
@@ -96,13 +89,6 @@ class HaVaultTest {
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e, e);
         }
-    }
-
-    /** Terminates the backend holding the leadership lock of {@code prefix}: the active instance's lock session. */
-    private static void terminateLockSession(String prefix) {
-        long key = new Schema(prefix).leaderLockKey();
-        assertEquals(1, query("SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' "
-                + "AND granted AND ((classid::bigint << 32) | objid::bigint) = " + key));
     }
 
     /** Records the roles an instance goes through. */
@@ -152,7 +138,7 @@ class HaVaultTest {
                 HaVault active = first.get(30, TimeUnit.SECONDS);
                 HaVault standby = active == a ? b : a;
                 long attempts = standby.standbyTurns();
-                awaitAttempts(standby, attempts + 3);
+                awaitTurns(standby, attempts + 3);
                 assertEquals(1, activations.get(), "race " + race + ": one activation");
                 assertEquals(Role.STANDBY, standby.role(), "race " + race);
                 assertTrue(standby.vault().isEmpty());
@@ -281,15 +267,6 @@ class HaVaultTest {
         }).thenCompose(i -> i != null ? CompletableFuture.completedFuture(i) : new CompletableFuture<>());
     }
 
-    /** Waits (bounded) until the standby has tried the lock {@code count} times: it keeps trying. */
-    private static void awaitAttempts(HaVault standby, long count) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (standby.standbyTurns() < count) {
-            assertTrue(System.nanoTime() < deadline, "the standby keeps trying the lock");
-            Thread.onSpinWait();
-        }
-    }
-
     /** A vault with two registered sites, a pairing, a mapping, two protected VMs and the plan "Web". */
     private static void setUp(String prefix, FakeHostDriver hosts, Site primary, Site recovery) {
         URI hub = hub("setup");
@@ -298,24 +275,8 @@ class HaVaultTest {
                      .engineOptions(FAST).build());
              Provider siteA = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).vault(hub).build();
              Provider siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).vault(hub).build()) {
-            Secret key = vault.servers().generateRegistrationKey().encoded();
-            siteA.register(key, RegistrationOptions.defaults());
-            siteB.register(key, RegistrationOptions.defaults());
-            siteA.connect();
-            siteB.connect();
-            CloudRef gold = new CloudRef("vmm-a", "Gold");
-            settle(vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldB", ReplicationSettings.defaults())));
-            settle(vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
-            settle(vault.protectedVms().enable(gold, List.of("vm-1", "vm-2")));
-            vault.plans().save(RecoveryPlan.builder("Web", "vmm-a", "vmm-b", vault.plans().planContext())
-                    .addVm("vm-1").addGroup().addVm(2, "vm-2").build());
+            protectWeb(vault, siteA, siteB);
         }
-    }
-
-    private static Job settle(JobHandle handle) {
-        Job job = handle.awaitSettled(Duration.ofSeconds(60)).job();
-        assertEquals(JobState.SUCCEEDED, job.state(), job + " " + job.errors());
-        return job;
     }
 
     /** Providers of both sites attached to the hub of the instance that is active now. */
@@ -361,7 +322,7 @@ class HaVaultTest {
 
             try (HaVault b = HaVault.builder(storeOptions(prefix), instanceOptions(hubB), "b")
                     .checkPeriod(Duration.ofMillis(50)).listener(rolesB).start()) {
-                awaitAttempts(b, b.standbyTurns() + 2);
+                awaitTurns(b, b.standbyTurns() + 2);
                 assertEquals(Role.STANDBY, b.role());
                 terminateLockSession(prefix);
                 assertTrue(b.awaitRole(Role.ACTIVE, WAIT), "B took over");

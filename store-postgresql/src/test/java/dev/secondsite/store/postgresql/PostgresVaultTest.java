@@ -1,25 +1,21 @@
 package dev.secondsite.store.postgresql;
 
+import static dev.secondsite.store.postgresql.HaFixtures.protectWeb;
+import static dev.secondsite.store.postgresql.HaFixtures.settle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.secondsite.core.Secret;
-import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.job.EngineOptions;
 import dev.secondsite.core.job.Job;
 import dev.secondsite.core.job.JobQuery;
 import dev.secondsite.core.job.JobState;
 import dev.secondsite.core.plan.RecoveryPlan;
-import dev.secondsite.core.protection.CloudPairing;
-import dev.secondsite.core.protection.NetworkMapping;
-import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.provider.Provider;
-import dev.secondsite.core.provider.RegistrationOptions;
 import dev.secondsite.core.testing.FakeHostDriver;
 import dev.secondsite.core.testing.TestSites;
-import dev.secondsite.core.vault.JobHandle;
 import dev.secondsite.core.vault.PlannedFailoverOptions;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultOptions;
@@ -35,12 +31,6 @@ class PostgresVaultTest {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final EngineOptions FAST = EngineOptions.builder().parallelism(4).maxAttempts(200)
             .backoff(Duration.ofMillis(5), Duration.ofMillis(200)).build();
-
-    private static Job settle(JobHandle handle) {
-        Job job = handle.awaitSettled(Duration.ofSeconds(60)).job();
-        assertEquals(JobState.SUCCEEDED, job.state(), job + " " + job.errors());
-        return job;
-    }
 
     @Test
     @DisplayName("J3 a vault created on a jdbc:postgresql: store runs a planned failover; reopened from the database "
@@ -61,17 +51,7 @@ class PostgresVaultTest {
         try (Vault vault = Vault.create(created);
              Provider siteA = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).vault(hub).build();
              Provider siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).vault(hub).build()) {
-            Secret key = vault.servers().generateRegistrationKey().encoded();
-            siteA.register(key, RegistrationOptions.defaults());
-            siteB.register(key, RegistrationOptions.defaults());
-            siteA.connect();
-            siteB.connect();
-            CloudRef gold = new CloudRef("vmm-a", "Gold");
-            settle(vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldB", ReplicationSettings.defaults())));
-            settle(vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
-            settle(vault.protectedVms().enable(gold, List.of("vm-1", "vm-2")));
-            vault.plans().save(RecoveryPlan.builder("Web", "vmm-a", "vmm-b", vault.plans().planContext())
-                    .addVm("vm-1").addGroup().addVm(2, "vm-2").build());
+            protectWeb(vault, siteA, siteB);
             failover = settle(vault.plans().plannedFailover("Web", PlannedFailoverOptions.defaults()));
         }
         try (Vault reopened = Vault.open(VaultOptions.builder().transport(hub).engineOptions(FAST)
