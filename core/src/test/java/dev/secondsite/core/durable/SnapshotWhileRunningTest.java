@@ -9,14 +9,10 @@ import dev.secondsite.core.job.EngineOptions;
 import dev.secondsite.core.job.Job;
 import dev.secondsite.core.job.JobQuery;
 import dev.secondsite.core.job.JobRetention;
-import dev.secondsite.core.job.JobState;
-import dev.secondsite.core.plan.RecoveryPlan;
 import dev.secondsite.core.protection.CloudPairing;
-import dev.secondsite.core.protection.NetworkMapping;
 import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.protection.StorageMapping;
 import dev.secondsite.core.provider.Provider;
-import dev.secondsite.core.provider.RegistrationOptions;
 import dev.secondsite.core.spi.HostCommand;
 import dev.secondsite.core.spi.StateStore;
 import dev.secondsite.core.spi.StateStoreRecord;
@@ -24,10 +20,10 @@ import dev.secondsite.core.spi.StateStoreSnapshot;
 import dev.secondsite.core.store.JournalOptions;
 import dev.secondsite.core.store.JournalStore;
 import dev.secondsite.core.testing.FakeHostDriver;
+import dev.secondsite.core.testing.ProtectedWeb;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.vault.JobHandle;
 import dev.secondsite.core.vault.PlannedFailoverOptions;
-import dev.secondsite.core.vault.RegistrationKey;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultConfiguration;
 import dev.secondsite.core.vault.VaultOptions;
@@ -83,16 +79,7 @@ class SnapshotWhileRunningTest {
 
         /** Registers both sites, pairs Gold, maps Corp, protects vm-1 and vm-2, saves a two-group plan. */
         void setUp(Vault vault) {
-            RegistrationKey key = vault.servers().generateRegistrationKey();
-            siteA.register(key.encoded(), RegistrationOptions.defaults());
-            siteB.register(key.encoded(), RegistrationOptions.defaults());
-            siteA.connect();
-            siteB.connect();
-            succeed(vault.pairings().pair(CloudPairing.of(GOLD, "vmm-b", "GoldB", ReplicationSettings.defaults())));
-            succeed(vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
-            succeed(vault.protectedVms().enable(GOLD, List.of("vm-1", "vm-2")));
-            vault.plans().save(RecoveryPlan.builder("Web", "vmm-a", "vmm-b", vault.plans().planContext())
-                    .addVm("vm-1").addGroup().addVm(2, "vm-2").build());
+            ProtectedWeb.setUp(vault, siteA, siteB);
         }
 
         @Override
@@ -108,9 +95,7 @@ class SnapshotWhileRunningTest {
     }
 
     private static Job succeed(JobHandle handle) {
-        Job job = handle.awaitSettled(Duration.ofSeconds(60)).job();
-        assertEquals(JobState.SUCCEEDED, job.state(), job + " " + job.errors());
-        return job;
+        return ProtectedWeb.succeed(handle);
     }
 
     private static long wholeJobs(List<Job> jobs) {

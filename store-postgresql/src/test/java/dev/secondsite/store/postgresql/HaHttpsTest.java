@@ -2,8 +2,6 @@ package dev.secondsite.store.postgresql;
 
 import static dev.secondsite.store.postgresql.HaFixtures.WAIT;
 import static dev.secondsite.store.postgresql.HaFixtures.awaitTurns;
-import static dev.secondsite.store.postgresql.HaFixtures.protectWeb;
-import static dev.secondsite.store.postgresql.HaFixtures.settle;
 import static dev.secondsite.store.postgresql.HaFixtures.storeOptions;
 import static dev.secondsite.store.postgresql.HaFixtures.terminateLockSession;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +18,7 @@ import dev.secondsite.core.protection.ProtectionState;
 import dev.secondsite.core.provider.Provider;
 import dev.secondsite.core.spi.HostCommand;
 import dev.secondsite.core.testing.FakeHostDriver;
+import dev.secondsite.core.testing.ProtectedWeb;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.vault.JobHandle;
 import dev.secondsite.core.vault.PlannedFailoverOptions;
@@ -123,7 +122,7 @@ class HaHttpsTest {
                 assertEquals(listenerA.uri(), URI.create(notActive.path("active").asText()), notActive.toString());
 
                 Vault onA = a.vault().orElseThrow();
-                protectWeb(onA, siteA, siteB);
+                ProtectedWeb.setUp(onA, siteA, siteB);
                 assertEquals(listenerA.uri(), linkA.currentInstance(), "registered with the active instance");
                 assertEquals(listenerA.uri(), linkB.currentInstance(), "registered with the active instance");
 
@@ -141,7 +140,7 @@ class HaHttpsTest {
                 assertTrue(a.awaitRole(Role.STANDBY, WAIT), "A stopped acting");
 
                 Vault onB = b.vault().orElseThrow();
-                Job done = settle(onB.jobs().handle(failover.id()));
+                Job done = ProtectedWeb.succeed(onB.jobs().handle(failover.id()));
                 assertEquals(JobState.SUCCEEDED, done.state());
                 assertEquals(ProtectionState.FAILED_OVER, onB.configuration().protection().protectedVm("vm-2")
                         .orElseThrow().state());

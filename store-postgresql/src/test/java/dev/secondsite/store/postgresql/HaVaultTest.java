@@ -2,8 +2,6 @@ package dev.secondsite.store.postgresql;
 
 import static dev.secondsite.store.postgresql.HaFixtures.WAIT;
 import static dev.secondsite.store.postgresql.HaFixtures.awaitTurns;
-import static dev.secondsite.store.postgresql.HaFixtures.protectWeb;
-import static dev.secondsite.store.postgresql.HaFixtures.settle;
 import static dev.secondsite.store.postgresql.HaFixtures.storeOptions;
 import static dev.secondsite.store.postgresql.HaFixtures.terminateLockSession;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,6 +24,7 @@ import dev.secondsite.core.spi.HostCommand;
 import dev.secondsite.core.spi.StateStoreFencedException;
 import dev.secondsite.core.spi.Transport;
 import dev.secondsite.core.testing.FakeHostDriver;
+import dev.secondsite.core.testing.ProtectedWeb;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.transport.local.LocalTransport;
 import dev.secondsite.core.vault.JobHandle;
@@ -275,7 +274,7 @@ class HaVaultTest {
                      .engineOptions(FAST).build());
              Provider siteA = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).vault(hub).build();
              Provider siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).vault(hub).build()) {
-            protectWeb(vault, siteA, siteB);
+            ProtectedWeb.setUp(vault, siteA, siteB);
         }
     }
 
@@ -338,7 +337,7 @@ class HaVaultTest {
                 assertTrue(a.awaitRole(Role.STANDBY, WAIT), "A stopped acting");
                 assertTrue(a.vault().isEmpty());
 
-                Job done = settle(b.vault().orElseThrow().jobs().handle(failoverOnA.id()));
+                Job done = ProtectedWeb.succeed(b.vault().orElseThrow().jobs().handle(failoverOnA.id()));
                 assertEquals(JobState.SUCCEEDED, done.state());
                 assertEquals(0, query("SELECT count(*) FROM " + prefix + "records WHERE epoch = " + epochA
                         + " AND seq > (SELECT min(seq) FROM " + prefix + "records WHERE epoch = " + epochB + ")"),
@@ -411,7 +410,7 @@ class HaVaultTest {
                     .get(30, TimeUnit.SECONDS);
             providers.addAll(serve(next == a ? hubA : hubB, hosts, primary, recovery));
             hold.release();
-            settle(next.vault().orElseThrow().jobs().handle(failover.id()));
+            ProtectedWeb.succeed(next.vault().orElseThrow().jobs().handle(failover.id()));
             assertEquals(1, java.util.stream.Stream.of(a, b).filter(i -> i.role() == Role.ACTIVE).count(),
                     "one instance leads");
         } finally {

@@ -1,7 +1,5 @@
 package dev.secondsite.store.postgresql;
 
-import static dev.secondsite.store.postgresql.HaFixtures.protectWeb;
-import static dev.secondsite.store.postgresql.HaFixtures.settle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +13,7 @@ import dev.secondsite.core.job.JobState;
 import dev.secondsite.core.plan.RecoveryPlan;
 import dev.secondsite.core.provider.Provider;
 import dev.secondsite.core.testing.FakeHostDriver;
+import dev.secondsite.core.testing.ProtectedWeb;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.vault.PlannedFailoverOptions;
 import dev.secondsite.core.vault.Vault;
@@ -51,8 +50,8 @@ class PostgresVaultTest {
         try (Vault vault = Vault.create(created);
              Provider siteA = Provider.builder("vmm-a", () -> primary).hostDriver(hosts).vault(hub).build();
              Provider siteB = Provider.builder("vmm-b", () -> recovery).hostDriver(hosts).vault(hub).build()) {
-            protectWeb(vault, siteA, siteB);
-            failover = settle(vault.plans().plannedFailover("Web", PlannedFailoverOptions.defaults()));
+            ProtectedWeb.setUp(vault, siteA, siteB);
+            failover = ProtectedWeb.succeed(vault.plans().plannedFailover("Web", PlannedFailoverOptions.defaults()));
         }
         try (Vault reopened = Vault.open(VaultOptions.builder().transport(hub).engineOptions(FAST)
                 .store(uri, "postgres", password).build())) {

@@ -3,20 +3,14 @@ package dev.secondsite.transport.https;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.job.Job;
 import dev.secondsite.core.job.JobState;
-import dev.secondsite.core.plan.RecoveryPlan;
-import dev.secondsite.core.protection.CloudPairing;
-import dev.secondsite.core.protection.NetworkMapping;
 import dev.secondsite.core.protection.ProtectionState;
-import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.provider.Provider;
-import dev.secondsite.core.provider.RegistrationOptions;
+import dev.secondsite.core.testing.ProtectedWeb;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.vault.PlannedFailoverOptions;
-import dev.secondsite.core.vault.RegistrationKey;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultOptions;
 import dev.secondsite.hyperv.HyperVDriver;
@@ -62,18 +56,7 @@ class HttpsOnFabricTest {
              HttpsVaultLink linkB = link(transport);
              Provider siteA = provider(fabric, primary, linkA);
              Provider siteB = provider(fabric, recovery, linkB)) {
-            RegistrationKey key = vault.servers().generateRegistrationKey();
-            siteA.register(key.encoded(), RegistrationOptions.defaults());
-            siteB.register(key.encoded(), RegistrationOptions.defaults());
-            siteA.connect();
-            siteB.connect();
-            CloudRef gold = new CloudRef("vmm-a", "Gold");
-            HttpsWorld.settle(vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldB",
-                    ReplicationSettings.defaults())));
-            HttpsWorld.settle(vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
-            HttpsWorld.settle(vault.protectedVms().enable(gold, List.of("vm-1", "vm-2")));
-            vault.plans().save(RecoveryPlan.builder("Web", "vmm-a", "vmm-b", vault.plans().planContext())
-                    .addVm("vm-1").addGroup().addVm(2, "vm-2").build());
+            ProtectedWeb.setUp(vault, siteA, siteB);
 
             Job job = HttpsWorld.settle(vault.plans().plannedFailover("Web", PlannedFailoverOptions.defaults()));
 

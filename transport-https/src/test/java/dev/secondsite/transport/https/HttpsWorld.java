@@ -1,22 +1,14 @@
 package dev.secondsite.transport.https;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.secondsite.core.inventory.CloudRef;
 import dev.secondsite.core.inventory.Site;
 import dev.secondsite.core.job.EngineOptions;
 import dev.secondsite.core.job.Job;
-import dev.secondsite.core.job.JobState;
-import dev.secondsite.core.plan.RecoveryPlan;
-import dev.secondsite.core.protection.CloudPairing;
-import dev.secondsite.core.protection.NetworkMapping;
-import dev.secondsite.core.protection.ReplicationSettings;
 import dev.secondsite.core.provider.Provider;
-import dev.secondsite.core.provider.RegistrationOptions;
 import dev.secondsite.core.testing.FakeHostDriver;
+import dev.secondsite.core.testing.ProtectedWeb;
 import dev.secondsite.core.testing.TestSites;
 import dev.secondsite.core.vault.JobHandle;
-import dev.secondsite.core.vault.RegistrationKey;
 import dev.secondsite.core.vault.Vault;
 import dev.secondsite.core.vault.VaultOptions;
 import java.net.InetSocketAddress;
@@ -143,24 +135,12 @@ final class HttpsWorld implements AutoCloseable {
     }
 
     static Job settle(JobHandle handle) {
-        Job job = handle.awaitSettled(Duration.ofSeconds(60)).job();
-        assertEquals(JobState.SUCCEEDED, job.state(), job + " " + job.errors());
-        return job;
+        return ProtectedWeb.succeed(handle);
     }
 
     /** Registers and connects both sites, pairs Gold, maps Corp, protects vm-1 and vm-2, saves a two-group plan. */
     void setUpProtection() {
-        RegistrationKey key = vault.servers().generateRegistrationKey();
-        siteA.register(key.encoded(), RegistrationOptions.defaults());
-        siteB.register(key.encoded(), RegistrationOptions.defaults());
-        siteA.connect();
-        siteB.connect();
-        CloudRef gold = new CloudRef("vmm-a", "Gold");
-        settle(vault.pairings().pair(CloudPairing.of(gold, "vmm-b", "GoldB", ReplicationSettings.defaults())));
-        settle(vault.mappings().mapNetwork(new NetworkMapping("vmm-a", "Corp", "vmm-b", "CorpB")));
-        settle(vault.protectedVms().enable(gold, List.of("vm-1", "vm-2")));
-        vault.plans().save(RecoveryPlan.builder("Web", "vmm-a", "vmm-b", vault.plans().planContext()).addVm("vm-1")
-                .addGroup().addVm(2, "vm-2").build());
+        ProtectedWeb.setUp(vault, siteA, siteB);
     }
 
     @Override
