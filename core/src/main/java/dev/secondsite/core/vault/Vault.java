@@ -316,6 +316,25 @@ public final class Vault implements AutoCloseable {
         return new Vault(options, options.storage().orElse(null), options.store().orElse(null), true);
     }
 
+    /**
+     * Reads the vault kept in {@code store} without opening it: its configuration as the store holds it now (latest
+     * snapshot and the journal after it), decoded exactly as {@link #open} decodes it, every job's events included,
+     * with nothing started, sent or written. For tools that show a stored vault, and for a standby instance of a
+     * highly available vault, which reads ahead so that its takeover runs warm code. The caller closes the store.
+     *
+     * @throws NotFoundException (NOT_FOUND) when {@code store} holds no vault
+     * @throws dev.secondsite.core.spi.StateStoreCorruptedException when a record or the snapshot is damaged
+     * @throws dev.secondsite.core.spi.StateStoreException when the store cannot be read
+     */
+    public static VaultConfiguration read(StateStore store) {
+        requireNonNull(store, "store");
+        Restored restored = restore(store);
+        if (restored.created == null) {
+            throw new NotFoundException("vault", String.valueOf(store), "create one with Vault.create");
+        }
+        return restored.configuration;
+    }
+
     /** Registered servers: registration keys, listing, inventories, syncs, unregistering (K1, R1-R5). */
     public Servers servers() {
         return servers;
