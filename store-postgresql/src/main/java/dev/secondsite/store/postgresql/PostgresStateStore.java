@@ -81,6 +81,8 @@ public final class PostgresStateStore implements StateStore {
     private final long epoch;
     private final Connection writerConnection;
     private final Thread writer;
+    /** Opened by {@link #openToRead}: reads only, no writer thread, the epoch left as it was. */
+    private final boolean readOnly;
     private final Map<Integer, PreparedStatement> inserts = new LinkedHashMap<>(16, 0.75f, true);
 
     /** Guards the batches, the sequence counters and the closed/failed state; appenders wait on it. */
@@ -106,8 +108,9 @@ public final class PostgresStateStore implements StateStore {
     private final AtomicLong replayNanos = new AtomicLong();
 
     private PostgresStateStore(PostgresStoreOptions options, Connections connections, Schema schema, String where,
-                               Connection writerConnection, Opened opened) {
+                               Connection writerConnection, Opened opened, boolean readOnly) {
         this.options = options;
+        this.readOnly = readOnly;
         this.connections = connections;
         this.schema = schema;
         this.where = where;
@@ -118,7 +121,9 @@ public final class PostgresStateStore implements StateStore {
         this.durableSequence = opened.lastSequence;
         this.writer = new Thread(this::runWriter, "secondsite-postgresql-writer " + schema.records);
         writer.setDaemon(true);
-        writer.start();
+        if (!readOnly) {
+            writer.start();
+        }
     }
 
     /**
@@ -142,9 +147,9 @@ public final class PostgresStateStore implements StateStore {
         String where = connections.where() + ", tables " + options.tablePrefix() + "*";
         try {
             Opened opened = prepare(c, schema, where, options.instanceName().orElseGet(PostgresStateStore::holder),
-                    options.instanceAddress().map(URI::toString).orElse(null));
+                    options.instanceAddress().map(URI::toString).orElse(null), true);
             c.setAutoCommit(true);
-            PostgresStateStore store = new PostgresStateStore(options, connections, schema, where, c, opened);
+            PostgresStateStore store = new PostgresStateStore(options, connections, schema, where, c, opened, false);
             log.info("J3: opened the PostgreSQL store {} at epoch {}: {} records after snapshot {}", where,
                     opened.epoch, opened.lastSequence - opened.snapshotSequence, opened.snapshotSequence);
             return store;
@@ -157,19 +162,64 @@ public final class PostgresStateStore implements StateStore {
         }
     }
 
+    /**
+     * Opens the store the options name to read it only, as a standby reads ahead: the tables are neither created nor
+     * migrated, the epoch is not raised (the instance that writes is not disturbed), and appends and snapshots are
+     * refused. Replays and the snapshot read what is committed when they run.
+     *
+     * @throws StoreUnreachableException when the database cannot be reached or refuses the login
+     * @throws SchemaVersionException when the tables were made by a newer version
+     * @throws StateStoreException when the tables are missing or older (nothing to read until an instance has opened
+     *     the store), or the database fails otherwise
+     * @throws StateStoreCorruptedException naming table and key when a row is damaged or foreign
+     */
+    static PostgresStateStore openToRead(PostgresStoreOptions options) {
+        Connections connections = new Connections(options);
+        Schema schema = new Schema(options.tablePrefix());
+        Connection c;
+        try {
+            c = connections.connect();
+        } catch (SQLException e) {
+            throw new StoreUnreachableException(connections.where(), e.getMessage(), e);
+        }
+        String where = connections.where() + ", tables " + options.tablePrefix() + "*";
+        try {
+            Opened opened = prepare(c, schema, where, "", null, false);
+            c.setAutoCommit(true);
+            return new PostgresStateStore(options, connections, schema, where, c, opened, true);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new StateStoreException(where, "cannot open the store to read: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
     /** What opening found: this instance's epoch and where the journal stands. */
     private record Opened(long epoch, long snapshotSequence, long lastSequence) {
     }
 
-    private static Opened prepare(Connection c, Schema schema, String where, String holder, @Nullable String address)
-            throws SQLException {
+    /**
+     * Checks the tables and reads where the journal stands, in one transaction; to take the store over
+     * ({@code takeOver}) also creates or migrates the tables and raises the epoch, else reads it.
+     */
+    private static Opened prepare(Connection c, Schema schema, String where, String holder, @Nullable String address,
+                                  boolean takeOver) throws SQLException {
         c.setAutoCommit(false);
         boolean committed = false;
         try (Statement s = c.createStatement()) {
+            if (!takeOver) {
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            }
             s.execute("SELECT pg_advisory_xact_lock(" + schema.openLockKey() + ")");
             int version = schema.version(c, where);
             if (version > Schema.CURRENT) {
                 throw new SchemaVersionException(where, schema.meta, version, Schema.CURRENT);
+            }
+            if (!takeOver && version < Schema.CURRENT) {
+                throw new StateStoreException(where, "the tables are at schema version " + version + ", not yet "
+                        + Schema.CURRENT + ": nothing to read until an instance has opened the store", null);
             }
             if (version < Schema.CURRENT) {
                 schema.migrate(c, version, Schema.CURRENT);
@@ -179,10 +229,13 @@ public final class PostgresStateStore implements StateStore {
                 }
             }
             long epoch;
-            try (PreparedStatement raise = c.prepareStatement("UPDATE " + schema.leader + " SET epoch = epoch + 1,"
-                    + " holder = ?, address = ?, since = now() WHERE id = 1 RETURNING epoch")) {
-                raise.setString(1, holder);
-                raise.setString(2, address);
+            try (PreparedStatement raise = c.prepareStatement(takeOver ? "UPDATE " + schema.leader + " SET epoch = "
+                    + "epoch + 1, holder = ?, address = ?, since = now() WHERE id = 1 RETURNING epoch"
+                    : "SELECT epoch FROM " + schema.leader + " WHERE id = 1")) {
+                if (takeOver) {
+                    raise.setString(1, holder);
+                    raise.setString(2, address);
+                }
                 try (ResultSet rs = raise.executeQuery()) {
                     if (!rs.next()) {
                         throw new StateStoreCorruptedException(where + ", table " + schema.leader + ", key id=1",
@@ -334,6 +387,7 @@ public final class PostgresStateStore implements StateStore {
 
     /** Gives the record its sequence and puts it in the batch being filled. Called under {@link #lock}. */
     private long enqueue(String type, byte[] payload, @Nullable CompletableFuture<Long> durable) {
+        checkWritable("append");
         checkUsable("append");
         boolean interrupted = false;
         while (!filling.isEmpty() && (filling.rows.size() >= MAX_BATCH_ROWS
@@ -470,6 +524,7 @@ public final class PostgresStateStore implements StateStore {
             long last;
             lock.lock();
             try {
+                checkWritable("write a snapshot");
                 checkUsable("write a snapshot");
                 last = Math.max(durableSequence, snapshotSequence);
             } finally {
@@ -621,6 +676,12 @@ public final class PostgresStateStore implements StateStore {
     }
 
     /** Throws when the store is closed or broken. */
+    private void checkWritable(String operation) {
+        if (readOnly) {
+            throw new StateStoreException(where, "opened to read only: cannot " + operation, null);
+        }
+    }
+
     private void checkUsable(String operation) {
         lock.lock();
         try {

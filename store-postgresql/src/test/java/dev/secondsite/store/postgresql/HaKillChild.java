@@ -26,7 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -59,6 +61,17 @@ public final class HaKillChild {
                         active.countDown();
                     }
                 }).start();
+        // a standby announces itself once it has read the vault ahead (warm), as one that has been waiting for a
+        // while has; the first instance leads at once and reads nothing ahead
+        CompletableFuture<Object> ready = CompletableFuture.anyOf(instance.readAheadDone().handle((read, failed) -> read),
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        active.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+        ready.get(60, TimeUnit.SECONDS);
         System.out.println("STANDBY");
         System.out.flush();
         active.await();

@@ -30,6 +30,7 @@ import dev.secondsite.core.transport.local.LocalTransport;
 import dev.secondsite.core.vault.JobHandle;
 import dev.secondsite.core.vault.PlannedFailoverOptions;
 import dev.secondsite.core.vault.Vault;
+import dev.secondsite.core.vault.VaultConfiguration;
 import dev.secondsite.core.vault.VaultOptions;
 import dev.secondsite.store.postgresql.HaVault.Role;
 import java.net.URI;
@@ -237,6 +238,38 @@ class HaVaultTest {
         } finally {
             transportA.close();
             transportB.close();
+        }
+    }
+
+    @Test
+    @DisplayName("J3 a standby reads the stored vault ahead (warm standby) as the active instance holds it, without "
+            + "disturbing it: the epoch stays and the active instance goes on writing; warmStandby(false) reads "
+            + "nothing ahead")
+    void standbyReadsAhead() throws Exception {
+        String prefix = TestDatabase.freshPrefix();
+        createVault(prefix);
+        try (HaVault a = HaVault.builder(storeOptions(prefix), instanceOptions(hub("a")), "a").start()) {
+            assertTrue(a.awaitRole(Role.ACTIVE, WAIT));
+            Vault active = a.vault().orElseThrow();
+            String revoked = active.servers().generateRegistrationKey().keyId();
+            active.servers().revokeRegistrationKey(revoked);
+            long epoch = a.active().orElseThrow().epoch();
+            try (HaVault b = HaVault.builder(storeOptions(prefix), instanceOptions(hub("b")), "b")
+                    .checkPeriod(Duration.ofMillis(20)).start();
+                 HaVault c = HaVault.builder(storeOptions(prefix), instanceOptions(hub("c")), "c")
+                         .checkPeriod(Duration.ofMillis(20)).warmStandby(false).start()) {
+                VaultConfiguration read = b.readAheadDone().get(30, TimeUnit.SECONDS);
+                assertEquals(active.configuration(), read, "read as the active instance holds it");
+                assertTrue(read.revokedKeys().contains(revoked), "the journal after the snapshot is read too");
+                assertEquals(epoch, a.active().orElseThrow().epoch(), "the epoch stays");
+                assertEquals(Role.ACTIVE, a.role());
+                String again = active.servers().generateRegistrationKey().keyId();
+                active.servers().revokeRegistrationKey(again); // journaled: the active instance still writes
+                assertTrue(active.configuration().revokedKeys().contains(again));
+                awaitTurns(c, c.standbyTurns() + 3);
+                assertFalse(c.readAheadDone().isDone(), "c reads nothing ahead");
+                assertEquals(Role.STANDBY, b.role());
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import dev.secondsite.core.InvalidConfigurationException;
 import dev.secondsite.core.Secret;
 import dev.secondsite.core.spi.StateStore;
 import dev.secondsite.core.spi.StateStoreCorruptedException;
+import dev.secondsite.core.spi.StateStoreException;
 import dev.secondsite.core.spi.StateStoreFencedException;
 import dev.secondsite.core.spi.StateStoreRecord;
 import dev.secondsite.core.store.StateStores;
@@ -212,6 +213,43 @@ class PostgresStateStoreTest {
         } finally {
             first.close();
         }
+    }
+
+    @Test
+    @DisplayName("J3 a store opened to read (a standby reading ahead) reads the snapshot and the records committed "
+            + "when it reads, leaves the epoch as it was (the writer goes on, not fenced), and refuses appends and "
+            + "snapshots; on tables not made yet it refuses and creates nothing")
+    void openToReadReadsWithoutTakingOver() throws Exception {
+        PostgresStoreOptions options = PostgresStoreOptions.builder(TestDatabase.dataSource()).tablePrefix(prefix)
+                .build();
+        StateStoreException none = assertThrows(StateStoreException.class,
+                () -> PostgresStateStore.openToRead(options));
+        assertTrue(none.getMessage().contains("schema version 0"), none.getMessage());
+        assertEquals(List.of(), tables(prefix), "nothing created");
+        try (PostgresStateStore writer = open()) {
+            writer.append("t", "one");
+            writer.append("t", "two");
+            writer.writeSnapshot(1, "state at one".getBytes(StandardCharsets.UTF_8));
+            writer.append("t", "three");
+            String epoch = query("SELECT epoch FROM " + prefix + "leader WHERE id = 1");
+            try (PostgresStateStore reader = PostgresStateStore.openToRead(options)) {
+                assertEquals(epoch, query("SELECT epoch FROM " + prefix + "leader WHERE id = 1"), "not raised");
+                assertEquals("state at one", new String(reader.latestSnapshot().orElseThrow().state(),
+                        StandardCharsets.UTF_8));
+                List<String> read = new ArrayList<>();
+                reader.replay(r -> read.add(new String(r.payload(), StandardCharsets.UTF_8)));
+                assertEquals(List.of("two", "three"), read);
+                assertEquals(3, reader.lastSequence());
+                StateStoreException refused = assertThrows(StateStoreException.class, () -> reader.append("t", "x"));
+                assertTrue(refused.getMessage().contains("read only"), refused.getMessage());
+                assertThrows(StateStoreException.class,
+                        () -> reader.appendOrdered("t", "x".getBytes(StandardCharsets.UTF_8)));
+                assertThrows(StateStoreException.class, () -> reader.writeSnapshot(2, new byte[0]));
+                assertEquals(4, writer.append("t", "four"), "the writer is not fenced by a reader");
+            }
+            assertEquals(5, writer.append("t", "five"));
+        }
+        assertEquals("4", query("SELECT count(*) FROM " + prefix + "records"), "two, three, four, five");
     }
 
     @Test
