@@ -511,7 +511,10 @@ public final class Vault implements AutoCloseable {
 
     /**
      * Registers a VMM server with its inventory (R1-R5). On success the server is listed and, depending on
-     * {@link ServerRegistration#cloudSync()}, all its clouds or none are synced (R4).
+     * {@link ServerRegistration#cloudSync()}, all its clouds or none are synced (R4). A registration that repeats one
+     * the vault accepted (same server, friendly name and still valid, unrevoked key, and the transport credential the
+     * vault holds for that server) is answered as the first was, with the server as the vault holds it; nothing is
+     * journaled or changed, and its proxy is not tested again.
      *
      * @param request the friendly name, key and options the provider sends
      * @param inventory the server's inventory as the provider reports it
@@ -537,12 +540,17 @@ public final class Vault implements AutoCloseable {
             throw new RegistrationRefusedException(Rule.K1, Reason.KEY_REVOKED, "key " + key.keyId()
                     + " was revoked by vault " + info().name() + "; generate a new key");
         }
+        Optional<RegisteredServer> first = repeated(request, inventory, key);
+        if (first.isPresent()) {
+            RegisteredServer server = first.get();
+            LOG.info("Registration of server {} ({}) with key {} repeated with the credential it holds: answered as "
+                    + "the first was, nothing changed", server.friendlyName(), server.serverId(), key.keyId());
+            return new RegistrationResult(new RegistrationResult.Server(server.serverId(), server.friendlyName(),
+                    server.providerVersion(), server.proxy(), server.cloudSync(), server.syncedClouds()),
+                    ValidationReport.of(registrationWarnings(request, inventory, false)));
+        }
         checkServer(request, inventory);
-        List<Finding> warnings = new ArrayList<>();
-        request.proxy().ifPresent(proxy -> warnings.addAll(checkProxy(proxy)));
-        request.encryption().ifPresent(enc -> warnings.add(Finding.warning(Rule.R3, "server " + inventory.id(),
-                "encryption", enc, "encryption (" + enc + ") applies only to replication to Azure; it is ignored "
-                        + "for a secondary site")));
+        List<Finding> warnings = registrationWarnings(request, inventory, true);
         Set<String> synced = request.cloudSync() == CloudSync.ALL ? cloudNames(inventory) : Set.of();
         RegisteredServer server = new RegisteredServer(inventory.id(), request.friendlyName(),
                 inventory.vmmVersion(), providerVersionOf(inventory), now, key.keyId(),
@@ -556,6 +564,40 @@ public final class Vault implements AutoCloseable {
         return new RegistrationResult(new RegistrationResult.Server(server.serverId(), server.friendlyName(),
                 server.providerVersion(), server.proxy(), server.cloudSync(), server.syncedClouds()),
                 ValidationReport.of(warnings));
+    }
+
+    /**
+     * K1 R6: the server that {@code request} registered already, when it repeats that registration (its answer may
+     * have been lost): the same server, friendly name and key, and the transport credential the vault holds for the
+     * server (for {@code https:} the SHA-256 of a client certificate the transport issues deterministically from the
+     * key, name and public key, so only the holder of the first request's key pair presents it). Decided on the
+     * journaled state alone, so every vault instance sharing the store answers alike. A request without a credential
+     * (the {@code local:} transport) never repeats one.
+     */
+    private Optional<RegisteredServer> repeated(ServerRegistration request, Site inventory, RegistrationKey key) {
+        if (request.credential().isEmpty()) {
+            return Optional.empty();
+        }
+        return configuration.server(inventory.id()).filter(server -> server.friendlyName().equals(
+                request.friendlyName()) && server.keyId().equals(key.keyId())
+                && request.credential().get().equals(server.credential()));
+    }
+
+    /**
+     * R1 R3: the warnings a registration answers with; the proxy is tested for connectivity only when
+     * {@code testProxy} (a repeated registration is answered without testing it again: it passed the first time).
+     */
+    private List<Finding> registrationWarnings(ServerRegistration request, Site inventory, boolean testProxy) {
+        List<Finding> warnings = new ArrayList<>();
+        request.proxy().ifPresent(proxy -> {
+            if (testProxy || proxyCheck == null) {
+                warnings.addAll(checkProxy(proxy));
+            }
+        });
+        request.encryption().ifPresent(enc -> warnings.add(Finding.warning(Rule.R3, "server " + inventory.id(),
+                "encryption", enc, "encryption (" + enc + ") applies only to replication to Azure; it is ignored "
+                        + "for a secondary site")));
+        return warnings;
     }
 
     private void checkServer(ServerRegistration request, Site inventory) {

@@ -461,10 +461,16 @@ public final class HttpsTransport implements Transport {
         } catch (IllegalArgumentException e) {
             throw new MalformedException("csr: not base64");
         }
+        if (req.friendlyName() == null || req.registrationKey() == null) {
+            throw new MalformedException((req.friendlyName() == null ? "friendlyName" : "registrationKey")
+                    + ": missing");
+        }
         var inventory = req.inventory().site();
         X509Certificate client;
         try {
-            client = ca.signClient(csr, inventory.id());
+            // the same request always gets the same certificate: a registration sent again after its answer was
+            // lost presents the credential the vault holds, and the vault answers it as it answered the first
+            client = ca.signClient(csr, inventory.id(), req.friendlyName(), req.registrationKey());
         } catch (IllegalArgumentException e) {
             throw new MalformedException(e.getMessage());
         }

@@ -92,6 +92,8 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
     private final Duration maxBackoff;
     private final @Nullable Path identityFile;
     private volatile @Nullable Credentials credentials;
+    /** See {@link #keyPairFor}. Guarded by the link's lock. */
+    private @Nullable PendingPair pending;
     private volatile @Nullable Poller poller;
     private volatile boolean closed;
     private @Nullable Tunnel tunnel;
@@ -155,7 +157,9 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
 
     /**
      * Registers over HTTPS: checks the proxy first (R1), makes a key pair and its PKCS#10 request, sends them with
-     * the key and the inventory, and keeps the client certificate the vault answers with.
+     * the key and the inventory, and keeps the client certificate the vault answers with. A registration sent again
+     * under the same friendly name and key (say, after its answer was lost to a cut connection) goes with the same
+     * key pair, and the vault answers it as it answered the first: the same server and certificate (K1, R6).
      *
      * @throws RegistrationRefusedException as the vault refused it (K1, R1, R2, P1), or (R1, PROXY_UNREACHABLE)
      *     when the proxy does not answer; nothing is registered
@@ -174,12 +178,7 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
                         "proxyAddress (" + p.address() + ":" + p.port() + ") cannot be used: " + failure.get());
             }
         }
-        KeyPair pair;
-        try {
-            pair = VaultCertificates.newKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make a key pair: " + e.getMessage(), e);
-        }
+        KeyPair pair = keyPairFor(request);
         byte[] csr = VaultCertificates.csr(pair, request.friendlyName());
         Wire.RegisterRequest body = new Wire.RegisterRequest(Wire.VERSION, request.friendlyName(),
                 request.registrationKey().reveal(), request.proxy().map(Wire.ProxyForm::of).orElse(null),
@@ -199,6 +198,59 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
         LOG.info("Registered '{}' with {}; client certificate sha256 {}", request.friendlyName(), currentInstance(),
                 VaultCertificates.fingerprint(client));
         return answer.result();
+    }
+
+    /**
+     * The key pair a registration under {@code request}'s friendly name and key goes with: the one the last such
+     * registration of this link went with, else a new one. A registration whose answer was lost (the connection cut
+     * after the vault committed it) is so sent again for the same public key, and the vault answers it as it
+     * answered the first, with the same certificate (K1, R6); another name or key gets a new pair.
+     */
+    private KeyPair keyPairFor(ServerRegistration request) {
+        String keyDigest = sha256(request.registrationKey().reveal());
+        synchronized (this) {
+            PendingPair last = pending;
+            if (last != null && last.friendlyName.equals(request.friendlyName()) && last.keyDigest.equals(keyDigest)) {
+                return last.pair;
+            }
+            try {
+                KeyPair pair = VaultCertificates.newKeyPair();
+                pending = new PendingPair(request.friendlyName(), keyDigest, pair);
+                return pair;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot make a key pair: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(
+                    text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java 17 runtime", e);
+        }
+    }
+
+    /**
+     * The key pair of the last registration this link sent, with its friendly name and its key's SHA-256 (the key's
+     * text is not kept). The private key is never shown.
+     */
+    private static final class PendingPair {
+        final String friendlyName;
+        final String keyDigest;
+        final KeyPair pair;
+
+        PendingPair(String friendlyName, String keyDigest, KeyPair pair) {
+            this.friendlyName = friendlyName;
+            this.keyDigest = keyDigest;
+            this.pair = pair;
+        }
+
+        @Override
+        public String toString() {
+            return "PendingPair[" + friendlyName + ", key ****]";
+        }
     }
 
     /**

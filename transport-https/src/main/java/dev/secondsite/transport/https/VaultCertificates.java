@@ -25,6 +25,23 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.Signer;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.signers.DSADigestSigner;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.operator.bc.BcContentSignerBuilder;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -171,11 +188,18 @@ final class VaultCertificates {
 
     /**
      * Signs a client certificate for {@code serverId} over the public key of a PKCS#10 request whose own signature
-     * holds (the requester has the private key).
+     * holds (the requester has the private key). The certificate is a function of this CA, the registration key's
+     * text, the friendly name, the server id and the public key alone, byte for byte (K1, R6): its serial number is
+     * derived from a hash of them, its validity runs {@link #CLIENT_VALIDITY} from the issue time written in the
+     * registration key, and the CA signs with deterministic ECDSA (RFC 6979). So a registration sent again, after its
+     * answer was lost, gets the very certificate whose SHA-256 the vault already holds for the server, from any vault
+     * instance sharing this CA, while another key pair, name or key gets another one. The key's text is read here
+     * without checking its signature: the vault checks the key before it registers anything, and a certificate for a
+     * key it refuses is never handed out.
      *
      * @throws IllegalArgumentException when the request cannot be read or its signature does not hold
      */
-    X509Certificate signClient(byte[] csrDer, String serverId) {
+    X509Certificate signClient(byte[] csrDer, String serverId, String friendlyName, String registrationKey) {
         PKCS10CertificationRequest csr;
         try {
             csr = new PKCS10CertificationRequest(csrDer);
@@ -191,16 +215,54 @@ final class VaultCertificates {
                     .getSimpleName() + ")");
         }
         try {
-            Instant now = Instant.now();
             PublicKey key = publicKey(csr.getSubjectPublicKeyInfo());
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCertificate, serial(),
-                    Date.from(now.minusSeconds(60)), Date.from(now.plus(CLIENT_VALIDITY)),
-                    new X500Name("CN=" + escape(serverId) + ",O=Secondsite provider"), key);
+            Instant from = keyIssuedAt(registrationKey).orElse(caCertificate.getNotBefore().toInstant());
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCertificate,
+                    clientSerial(serverId, friendlyName, registrationKey, key), Date.from(from.minusSeconds(60)),
+                    Date.from(from.plus(CLIENT_VALIDITY)), new X500Name("CN=" + escape(serverId)
+                    + ",O=Secondsite provider"), key);
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             return sign(b, caKey);
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
             throw new IllegalArgumentException("csr: its public key cannot be certified (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A positive serial number (16 bytes) from the SHA-256 of this CA's certificate, the key's text, the name, the
+     * server id and the public key, each length-prefixed so that no two inputs run into each other. The key's text is
+     * hashed, never shown: a one-way hash of 256 bits of signature does not reveal it.
+     */
+    private BigInteger clientSerial(String serverId, String friendlyName, String registrationKey, PublicKey key)
+            throws GeneralSecurityException {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (byte[] part : List.of("secondsite client certificate v1".getBytes(StandardCharsets.UTF_8),
+                caCertificate.getEncoded(), registrationKey.getBytes(StandardCharsets.UTF_8),
+                friendlyName.getBytes(StandardCharsets.UTF_8), serverId.getBytes(StandardCharsets.UTF_8),
+                key.getEncoded())) {
+            sha.update(ByteBuffer.allocate(4).putInt(part.length).array());
+            sha.update(part);
+        }
+        byte[] serial = Arrays.copyOf(sha.digest(), 16);
+        serial[0] &= 0x7f;
+        return new BigInteger(1, serial).setBit(120); // never zero, always 16 bytes in DER
+    }
+
+    /**
+     * The issue time a registration key ({@code ssk1.<base64url JSON>.<signature>}, see core's key signer) carries,
+     * read without checking it, or empty when it cannot be read (the vault refuses such a key).
+     */
+    static Optional<Instant> keyIssuedAt(String registrationKey) {
+        String[] parts = registrationKey.split("\\.", -1);
+        if (parts.length != 3 || !parts[0].equals("ssk1")) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode issued = Wire.MAPPER.readTree(Base64.getUrlDecoder().decode(parts[1])).path("issued");
+            return issued.isTextual() ? Optional.of(Instant.parse(issued.asText())) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 
@@ -265,10 +327,23 @@ final class VaultCertificates {
         return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(info.getEncoded()));
     }
 
+    /**
+     * Signs with SHA256withECDSA whose nonce is derived from the key and the message (RFC 6979, BouncyCastle's
+     * lightweight signer): the same certificate signed twice is the same bytes, which {@link #signClient} needs, and
+     * no signature depends on the quality of a random source. Verifiers see ordinary ECDSA with SHA-256.
+     */
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
-            throws OperatorCreationException, GeneralSecurityException {
-        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(SIGNATURE)
-                .build(key)));
+            throws OperatorCreationException, GeneralSecurityException, IOException {
+        AsymmetricKeyParameter signingKey = PrivateKeyFactory.createKey(key.getEncoded());
+        ContentSigner signer = new BcContentSignerBuilder(new AlgorithmIdentifier(
+                X9ObjectIdentifiers.ecdsa_with_SHA256), new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)) {
+            @Override
+            protected Signer createSigner(AlgorithmIdentifier signature, AlgorithmIdentifier digest) {
+                return new DSADigestSigner(new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest())),
+                        new SHA256Digest());
+            }
+        }.build(signingKey);
+        return new JcaX509CertificateConverter().getCertificate(b.build(signer));
     }
 
     private static BigInteger serial() {

@@ -18,7 +18,12 @@
  *       (without its password), encryption, cloud sync, a base64 DER PKCS#10 request and the inventory. 200: the
  *       server, warnings, a client certificate signed by the vault's CA and the CA certificate to pin. 403
  *       {@code REGISTRATION_REFUSED} with {@code reason} (KEY_EXPIRED, KEY_REVOKED, KEY_FOREIGN, KEY_TAMPERED,
- *       NAME_TAKEN, ...) and {@code rule}. The certificate's SHA-256 is kept with the server (R6).</li>
+ *       NAME_TAKEN, ...) and {@code rule}. The certificate's SHA-256 is kept with the server (R6). The client
+ *       certificate is a function of the CA, the key's text, the friendly name, the server id and the public key
+ *       alone (serial from their hash, validity from the key's issue time, RFC 6979 ECDSA), so a registration sent
+ *       again after its answer was lost (the link keeps its key pair for the same name and key) presents the
+ *       credential the vault holds and is answered as the first was, by any instance sharing the CA; nothing is
+ *       registered twice. Another key pair is still refused.</li>
  *   <li>Every other call presents that certificate (mutual TLS) and is mapped to its server on every call: 401
  *       {@code NO_CLIENT_CERTIFICATE}, 403 {@code FOREIGN_CERTIFICATE} (not this vault's CA),
  *       403 {@code UNKNOWN_CERTIFICATE} (no registered server holds it: removed).</li>

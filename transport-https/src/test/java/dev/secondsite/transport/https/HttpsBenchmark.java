@@ -315,7 +315,8 @@ public final class HttpsBenchmark {
             uri = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/echo");
             for (int i = 0; i < PROVIDERS; i++) {
                 KeyPair pair = VaultCertificates.newKeyPair();
-                X509Certificate cert = ca.signClient(VaultCertificates.csr(pair, "echo-" + i), "echo-" + i);
+                X509Certificate cert = ca.signClient(VaultCertificates.csr(pair, "echo-" + i), "echo-" + i, "echo-" + i,
+                        "no key");
                 SSLContext context = Tls.context(Tls.keyManagers(new KeyManagerMaterial(pair.getPrivate(),
                         new X509Certificate[] {cert, ca.caCertificate()})), Tls.trusting(List.of(ca.caCertificate())));
                 clients.add(HttpClient.newBuilder().sslContext(context).sslParameters(Tls.parameters(context))

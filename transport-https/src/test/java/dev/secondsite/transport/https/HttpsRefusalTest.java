@@ -144,7 +144,7 @@ class HttpsRefusalTest {
     void foreignCa() throws Exception {
         VaultCertificates other = VaultCertificates.generate("other");
         KeyPair pair = VaultCertificates.newKeyPair();
-        X509Certificate cert = other.signClient(VaultCertificates.csr(pair, "x"), "vmm-a");
+        X509Certificate cert = other.signClient(VaultCertificates.csr(pair, "x"), "vmm-a", "x", "no key");
         HttpResponse<String> r = post(client(new VaultCertificates.KeyManagerMaterial(pair.getPrivate(),
                 new X509Certificate[] {cert})), "v1/heartbeat", "{\"version\":1,\"providerVersion\":\"1\"}");
         assertEquals(403, r.statusCode());
