@@ -136,30 +136,7 @@ public final class PostgresStateStore implements StateStore {
      * @throws StateStoreException when the database fails otherwise
      */
     public static PostgresStateStore open(PostgresStoreOptions options) {
-        Connections connections = new Connections(options);
-        Schema schema = new Schema(options.tablePrefix());
-        Connection c;
-        try {
-            c = connections.connect();
-        } catch (SQLException e) {
-            throw new StoreUnreachableException(connections.where(), e.getMessage(), e);
-        }
-        String where = connections.where() + ", tables " + options.tablePrefix() + "*";
-        try {
-            Opened opened = prepare(c, schema, where, options.instanceName().orElseGet(PostgresStateStore::holder),
-                    options.instanceAddress().map(URI::toString).orElse(null), true);
-            c.setAutoCommit(true);
-            PostgresStateStore store = new PostgresStateStore(options, connections, schema, where, c, opened, false);
-            log.info("J3: opened the PostgreSQL store {} at epoch {}: {} records after snapshot {}", where,
-                    opened.epoch, opened.lastSequence - opened.snapshotSequence, opened.snapshotSequence);
-            return store;
-        } catch (SQLException e) {
-            closeQuietly(c);
-            throw new StateStoreException(where, "cannot open the store: " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
-            closeQuietly(c);
-            throw e;
-        }
+        return open(options, false);
     }
 
     /**
@@ -174,6 +151,10 @@ public final class PostgresStateStore implements StateStore {
      * @throws StateStoreCorruptedException naming table and key when a row is damaged or foreign
      */
     static PostgresStateStore openToRead(PostgresStoreOptions options) {
+        return open(options, true);
+    }
+
+    private static PostgresStateStore open(PostgresStoreOptions options, boolean readOnly) {
         Connections connections = new Connections(options);
         Schema schema = new Schema(options.tablePrefix());
         Connection c;
@@ -184,12 +165,20 @@ public final class PostgresStateStore implements StateStore {
         }
         String where = connections.where() + ", tables " + options.tablePrefix() + "*";
         try {
-            Opened opened = prepare(c, schema, where, "", null, false);
+            Opened opened = prepare(c, schema, where, options.instanceName().orElseGet(PostgresStateStore::holder),
+                    options.instanceAddress().map(URI::toString).orElse(null), !readOnly);
             c.setAutoCommit(true);
-            return new PostgresStateStore(options, connections, schema, where, c, opened, true);
+            PostgresStateStore store = new PostgresStateStore(options, connections, schema, where, c, opened,
+                    readOnly);
+            if (!readOnly) {
+                log.info("J3: opened the PostgreSQL store {} at epoch {}: {} records after snapshot {}", where,
+                        opened.epoch, opened.lastSequence - opened.snapshotSequence, opened.snapshotSequence);
+            }
+            return store;
         } catch (SQLException e) {
             closeQuietly(c);
-            throw new StateStoreException(where, "cannot open the store to read: " + e.getMessage(), e);
+            throw new StateStoreException(where, "cannot open the store" + (readOnly ? " to read" : "") + ": "
+                    + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             closeQuietly(c);
             throw e;
