@@ -465,7 +465,7 @@ public final class HttpsTransport implements Transport {
             throw new MalformedException((req.friendlyName() == null ? "friendlyName" : "registrationKey")
                     + ": missing");
         }
-        var inventory = req.inventory().site();
+        var inventory = Wire.site(req.inventory());
         X509Certificate client;
         try {
             // the same request always gets the same certificate: a registration sent again after its answer was
@@ -509,7 +509,7 @@ public final class HttpsTransport implements Transport {
         Wire.SyncRequest req = Wire.read(call.body(limits.maxBodyBytes(), watchdog), Wire.SyncRequest.class);
         checkVersion(req.version());
         try {
-            call.respond(200, Wire.SyncResponse.of(endpoint.sync(serverId, req.inventory().site())));
+            call.respond(200, Wire.SyncResponse.of(endpoint.sync(serverId, Wire.site(req.inventory()))));
         } catch (SecondsiteException e) {
             call.fail(422, e.getClass().getSimpleName(), e.getMessage());
         }

@@ -183,7 +183,7 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
         Wire.RegisterRequest body = new Wire.RegisterRequest(Wire.VERSION, request.friendlyName(),
                 request.registrationKey().reveal(), request.proxy().map(Wire.ProxyForm::of).orElse(null),
                 request.encryption().orElse(null), request.cloudSync(), Base64.getEncoder().encodeToString(csr),
-                Wire.SiteForm.of(inventory));
+                Wire.inventory(inventory));
         HttpClient bootstrap = client(null, anchors, p);
         Wire.RegisterResponse answer = callAny(request.friendlyName(), bootstrap, at -> post(at, "v1/register", body),
                 Wire.RegisterResponse.class);
@@ -261,7 +261,7 @@ public final class HttpsVaultLink implements VaultLink, AutoCloseable {
      */
     @Override
     public SyncReport sync(String serverId, Site inventory) {
-        Wire.SyncRequest body = new Wire.SyncRequest(Wire.VERSION, Wire.SiteForm.of(inventory));
+        Wire.SyncRequest body = new Wire.SyncRequest(Wire.VERSION, Wire.inventory(inventory));
         return callAny(serverId, credentials().client, at -> post(at, "v1/sync", body), Wire.SyncResponse.class)
                 .report();
     }

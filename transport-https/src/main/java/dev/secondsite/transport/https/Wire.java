@@ -8,23 +8,16 @@ import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.secondsite.core.Finding;
+import dev.secondsite.core.InvalidDocumentException;
 import dev.secondsite.core.ValidationReport;
-import dev.secondsite.core.inventory.Cloud;
-import dev.secondsite.core.inventory.Host;
-import dev.secondsite.core.inventory.HostGroup;
-import dev.secondsite.core.inventory.HyperVCluster;
-import dev.secondsite.core.inventory.LogicalNetwork;
-import dev.secondsite.core.inventory.ProviderNode;
 import dev.secondsite.core.inventory.Site;
-import dev.secondsite.core.inventory.StorageClassification;
-import dev.secondsite.core.inventory.Vm;
-import dev.secondsite.core.inventory.VmNetwork;
-import dev.secondsite.core.inventory.VmmVersion;
+import dev.secondsite.core.json.InventoryJson;
 import dev.secondsite.core.registration.CloudSync;
 import dev.secondsite.core.registration.ProxySettings;
 import dev.secondsite.core.registration.RegistrationResult;
@@ -129,33 +122,32 @@ final class Wire {
         int version();
     }
 
-    /** A site's inventory as plain lists (Site itself is built, not bound). */
-    record SiteForm(String id, String name, VmmVersion vmmVersion, @Nullable String clusterRoleName,
-                    String providerVersion, List<ProviderNode> clusterNodes, List<HostGroup> hostGroups,
-                    List<HyperVCluster> clusters, List<Host> hosts, List<LogicalNetwork> logicalNetworks,
-                    List<VmNetwork> vmNetworks, List<StorageClassification> storageClassifications,
-                    List<Cloud> clouds, List<Vm> vms) {
-        static SiteForm of(Site s) {
-            return new SiteForm(s.id(), s.name(), s.vmmVersion(), s.clusterRoleName().orElse(null),
-                    s.providerVersion(), List.copyOf(s.clusterNodes()), List.copyOf(s.hostGroups()),
-                    List.copyOf(s.clusters()), List.copyOf(s.hosts()), List.copyOf(s.logicalNetworks()),
-                    List.copyOf(s.vmNetworks()), List.copyOf(s.storageClassifications()), List.copyOf(s.clouds()),
-                    List.copyOf(s.vms()));
+    /**
+     * A site's inventory as the body carries it: the JSON object of {@link InventoryJson}, the configuration
+     * document's own form of it.
+     */
+    static JsonNode inventory(Site site) {
+        try {
+            return MAPPER.readTree(InventoryJson.write(site));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the inventory of " + site.id() + ": "
+                    + e.getOriginalMessage(), e);
         }
+    }
 
-        Site site() {
-            Site.Builder b = Site.builder(id, name).vmmVersion(vmmVersion).clusterRoleName(clusterRoleName)
-                    .providerVersion(providerVersion);
-            clusterNodes.forEach(b::clusterNode);
-            hostGroups.forEach(b::hostGroup);
-            clusters.forEach(b::cluster);
-            hosts.forEach(b::host);
-            logicalNetworks.forEach(b::logicalNetwork);
-            vmNetworks.forEach(b::vmNetwork);
-            storageClassifications.forEach(b::storageClassification);
-            clouds.forEach(b::cloud);
-            vms.forEach(b::vm);
-            return b.build();
+    /**
+     * The inventory a body carries, read as strictly as a configuration document.
+     *
+     * @throws MalformedException when it is missing or InventoryJson refuses it (naming the path)
+     */
+    static Site site(@Nullable JsonNode inventory) {
+        if (inventory == null || inventory.isNull()) {
+            throw new MalformedException("the body has no inventory");
+        }
+        try {
+            return InventoryJson.read(inventory.toString());
+        } catch (InvalidDocumentException e) {
+            throw new MalformedException("the inventory is not valid: " + e.getMessage());
         }
     }
 
@@ -176,7 +168,7 @@ final class Wire {
 
     /** POST /v1/register. The key is the one secret that crosses, once, inside TLS; never logged. */
     record RegisterRequest(int version, String friendlyName, String registrationKey, @Nullable ProxyForm proxy,
-                           @Nullable Boolean encryption, CloudSync cloudSync, String csr, SiteForm inventory)
+                           @Nullable Boolean encryption, CloudSync cloudSync, String csr, JsonNode inventory)
             implements Versioned {
         @Override
         public String toString() {
@@ -206,7 +198,7 @@ final class Wire {
     }
 
     /** POST /v1/sync. */
-    record SyncRequest(int version, SiteForm inventory) implements Versioned {
+    record SyncRequest(int version, JsonNode inventory) implements Versioned {
     }
 
     record SyncResponse(int version, String serverId, Set<String> addedClouds, Set<String> removedClouds,

@@ -15,7 +15,8 @@
  * JSON bodies, each with {@code "version": 1}; paths under {@code /v1/}.
  * <ul>
  *   <li>{@code POST /v1/register} (no client certificate yet): friendly name, registration key, optional proxy
- *       (without its password), encryption, cloud sync, a base64 DER PKCS#10 request and the inventory. 200: the
+ *       (without its password), encryption, cloud sync, a base64 DER PKCS#10 request and the inventory (the JSON
+ *       object of {@code dev.secondsite.core.json.InventoryJson}, as the configuration document holds it). 200: the
  *       server, warnings, a client certificate signed by the vault's CA and the CA certificate to pin. 403
  *       {@code REGISTRATION_REFUSED} with {@code reason} (KEY_EXPIRED, KEY_REVOKED, KEY_FOREIGN, KEY_TAMPERED,
  *       NAME_TAKEN, ...) and {@code rule}. The certificate's SHA-256 is kept with the server (R6). The client

@@ -55,7 +55,7 @@ class HttpsCallsPerClientTest {
             Wire.RegisterRequest register = new Wire.RegisterRequest(Wire.VERSION, "vmm-a",
                     world.vault.servers().generateRegistrationKey().encoded().reveal(), null, null, CloudSync.ALL,
                     Base64.getEncoder().encodeToString(VaultCertificates.csr(pair, "vmm-a")),
-                    Wire.SiteForm.of(world.primary));
+                    Wire.inventory(world.primary));
             HttpResponse<byte[]> registered = client(world, null).send(HttpRequest.newBuilder(world.transport.uri()
                     .resolve("v1/register")).POST(HttpRequest.BodyPublishers.ofByteArray(Wire.write(register)))
                     .build(), HttpResponse.BodyHandlers.ofByteArray());

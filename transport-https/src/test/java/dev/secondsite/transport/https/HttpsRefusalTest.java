@@ -168,7 +168,7 @@ class HttpsRefusalTest {
         String key = world.vault.servers().generateRegistrationKey().encoded().reveal();
         HttpResponse<String> bodyV2 = post(plain, "v1/register", "{\"version\":2,\"friendlyName\":\"vmm-a\","
                 + "\"registrationKey\":\"" + key + "\",\"cloudSync\":\"ALL\",\"csr\":\"\",\"inventory\":"
-                + new String(Wire.write(Wire.SiteForm.of(world.primary)), StandardCharsets.UTF_8) + "}");
+                + new String(Wire.write(Wire.inventory(world.primary)), StandardCharsets.UTF_8) + "}");
         assertEquals(400, bodyV2.statusCode());
         assertTrue(bodyV2.body().contains("UNSUPPORTED_VERSION"), bodyV2.body());
         assertTrue(world.vault.servers().list().isEmpty());

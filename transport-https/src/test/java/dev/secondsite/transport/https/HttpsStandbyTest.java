@@ -80,7 +80,7 @@ class HttpsStandbyTest {
             // a registration the active vault would take
             String register = "{\"version\":1,\"friendlyName\":\"vmm-a\",\"registrationKey\":\"" + key
                     + "\",\"cloudSync\":\"ALL\",\"csr\":\"" + csr + "\",\"inventory\":"
-                    + new String(Wire.write(Wire.SiteForm.of(world.primary)), StandardCharsets.UTF_8) + "}";
+                    + new String(Wire.write(Wire.inventory(world.primary)), StandardCharsets.UTF_8) + "}";
             List<HttpRequest> calls = List.of(request(world, "POST", "v1/register", register),
                     request(world, "POST", "v1/sync", "{}"), request(world, "GET", "v1/commands", ""),
                     request(world, "POST", "v1/results", "{\"version\":1,\"results\":[]}"),
