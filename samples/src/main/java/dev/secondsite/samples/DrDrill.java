@@ -1,6 +1,5 @@
 package dev.secondsite.samples;
 
-import dev.secondsite.samples.console.ConsoleProgress;
 import dev.secondsite.samples.drill.Drill;
 import dev.secondsite.samples.drill.DrillException;
 import dev.secondsite.samples.drill.DrillObserver;
@@ -8,12 +7,12 @@ import dev.secondsite.samples.drill.DrillOptions;
 import dev.secondsite.samples.drill.DrillReportWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import javax.annotation.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,17 +45,8 @@ public final class DrDrill implements Callable<Integer> {
             + "fails transiently, so that retries show (default: ${DEFAULT-VALUE}; at most 0.5)")
     double faultRate = 0;
 
-    @Option(names = "--store", paramLabel = "DIR", description = "the vault's store directory, kept after the run "
-            + "(default: a fresh temporary directory, deleted after the run)")
-    @Nullable Path store;
-
-    @Option(names = "--report", paramLabel = "FILE", description = "where to write the HTML report of the run "
-            + "(default: ${DEFAULT-VALUE} in the working directory)")
-    Path report = Path.of(DrillReportWriter.DEFAULT_FILE);
-
-    @Option(names = "--plain", description = "show progress as plain lines, one per change, without control "
-            + "characters (default: lines updated in place on a terminal, plain lines otherwise)")
-    boolean plain;
+    @Mixin
+    RunOptions run = new RunOptions();
 
     @Option(names = "--job-timeout", paramLabel = "DURATION", description = "how long to wait for one job, "
             + "ISO-8601 (default: ${DEFAULT-VALUE})", converter = DurationConverter.class)
@@ -121,8 +111,8 @@ public final class DrDrill implements Callable<Integer> {
      */
     DrillOptions options() {
         try {
-            return new DrillOptions(vms, seed, faultRate, store, report, jobTimeout,
-                    plain ? ConsoleProgress.Mode.PLAIN : ConsoleProgress.Mode.AUTO);
+            return new DrillOptions(vms, seed, faultRate, run.store, run.report, jobTimeout,
+                    run.progress());
         } catch (DrillException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -1,11 +1,9 @@
 package dev.secondsite.samples;
 
-import dev.secondsite.samples.console.ConsoleProgress;
 import dev.secondsite.samples.drill.Drill;
 import dev.secondsite.samples.drill.DrillException;
 import dev.secondsite.samples.drill.DrillObserver;
 import dev.secondsite.samples.drill.DrillOptions;
-import dev.secondsite.samples.drill.DrillReportWriter;
 import dev.secondsite.samples.drill.PowerShellLocator;
 import dev.secondsite.samples.drill.SitesFile;
 import java.io.PrintStream;
@@ -15,8 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import javax.annotation.Nullable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,17 +37,8 @@ public final class RealDrill implements Callable<Integer> {
     @Option(names = "--sites", required = true, paramLabel = "FILE", description = "the sites file (JSON)")
     @Nullable Path sites;
 
-    @Option(names = "--store", paramLabel = "DIR", description = "the vault's store directory, kept after the run "
-            + "(default: a fresh temporary directory, deleted after the run)")
-    @Nullable Path store;
-
-    @Option(names = "--report", paramLabel = "FILE", description = "where to write the HTML report of the run "
-            + "(default: ${DEFAULT-VALUE} in the working directory)")
-    Path report = Path.of(DrillReportWriter.DEFAULT_FILE);
-
-    @Option(names = "--plain", description = "show progress as plain lines, one per change, without control "
-            + "characters (default: lines updated in place on a terminal, plain lines otherwise)")
-    boolean plain;
+    @Mixin
+    RunOptions run = new RunOptions();
 
     @Option(names = "--job-timeout", paramLabel = "DURATION", description = "how long to wait for one job, "
             + "ISO-8601 (default: ${DEFAULT-VALUE})", converter = DrDrill.DurationConverter.class)
@@ -86,8 +75,8 @@ public final class RealDrill implements Callable<Integer> {
                     + "through PowerShell with the VMM console's module; DrDrill runs the drill on simulated hosts");
         }
         file.credential(environment);
-        DrillOptions options = new DrillOptions(DrillOptions.DEFAULT_VMS, 1, 0, store, report, jobTimeout,
-                plain ? ConsoleProgress.Mode.PLAIN : ConsoleProgress.Mode.AUTO);
+        DrillOptions options = new DrillOptions(DrillOptions.DEFAULT_VMS, 1, 0, run.store, run.report, jobTimeout,
+                run.progress());
         new Drill(out, DrillObserver.none()).run(options, file.hosts(powerShell.get().toString(), environment));
         return 0;
     }
