@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,12 +74,9 @@ class KillResumeTest {
         List<LedgerDriver.Entry> ledger = LedgerDriver.read(work.resolve("ledger.tsv"));
         assertEquals(ledger.size(), ledger.stream().map(LedgerDriver.Entry::key).distinct().count(),
                 "no idempotency key took effect twice");
-        Map<String, Map<String, Long>> perVm = ledger.stream().filter(e -> !e.vmId().equals("-"))
-                .collect(Collectors.groupingBy(LedgerDriver.Entry::vmId,
-                        Collectors.groupingBy(LedgerDriver.Entry::command, Collectors.counting())));
+        Map<String, Map<String, Long>> perVm = LedgerDriver.perVm(ledger);
         assertEquals(VMS, perVm.size(), "every VM was touched");
-        Map<String, Long> once = Map.of("EnableReplication", 1L, "StartInitialReplication", 1L,
-                "StopVm", 1L, "PrepareFailover", 1L, "Failover", 1L, "ConnectNetworkAdapter", 1L, "StartVm", 1L);
+        Map<String, Long> once = LedgerDriver.ENABLE_AND_FAILOVER_ONCE;
         perVm.forEach((vm, commands) -> {
             Map<String, Long> changes = new java.util.HashMap<>(commands);
             // status reads change nothing: enable protection polls until the initial copy is complete (E1), each

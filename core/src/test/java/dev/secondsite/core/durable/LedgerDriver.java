@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * A host driver whose every side effect is a line in a ledger file, written and forced before the command answers:
@@ -52,6 +53,17 @@ public final class LedgerDriver implements HostDriver {
         }
         this.ledger = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
+    }
+
+    /** The side effects each VM of the kill tests' runs takes exactly once: enabled, then failed over as planned. */
+    public static final Map<String, Long> ENABLE_AND_FAILOVER_ONCE = Map.of("EnableReplication", 1L,
+            "StartInitialReplication", 1L, "StopVm", 1L, "PrepareFailover", 1L, "Failover", 1L,
+            "ConnectNetworkAdapter", 1L, "StartVm", 1L);
+
+    /** Per VM (entries without one left out), how many times each command took effect. */
+    public static Map<String, Map<String, Long>> perVm(List<Entry> ledger) {
+        return ledger.stream().filter(e -> !e.vmId().equals("-")).collect(Collectors.groupingBy(Entry::vmId,
+                Collectors.groupingBy(Entry::command, Collectors.counting())));
     }
 
     /** Every entry of a ledger file, in order; a torn last line (a crash mid-write) is left out. */

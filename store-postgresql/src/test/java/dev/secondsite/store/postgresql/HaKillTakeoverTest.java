@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,12 +52,9 @@ class HaKillTakeoverTest {
         List<LedgerDriver.Entry> ledger = LedgerDriver.read(work.resolve("ledger.tsv"));
         assertEquals(ledger.size(), ledger.stream().map(LedgerDriver.Entry::key).distinct().count(),
                 "no idempotency key took effect twice");
-        Map<String, Map<String, Long>> perVm = ledger.stream().filter(e -> !e.vmId().equals("-"))
-                .collect(Collectors.groupingBy(LedgerDriver.Entry::vmId,
-                        Collectors.groupingBy(LedgerDriver.Entry::command, Collectors.counting())));
+        Map<String, Map<String, Long>> perVm = LedgerDriver.perVm(ledger);
         assertEquals(VMS, perVm.size(), "every VM was touched");
-        Map<String, Long> once = Map.of("EnableReplication", 1L, "StartInitialReplication", 1L,
-                "StopVm", 1L, "PrepareFailover", 1L, "Failover", 1L, "ConnectNetworkAdapter", 1L, "StartVm", 1L);
+        Map<String, Long> once = LedgerDriver.ENABLE_AND_FAILOVER_ONCE;
         perVm.forEach((vm, commands) -> {
             Map<String, Long> changes = new HashMap<>(commands);
             changes.remove("GetReplicationStatus");   // status reads change nothing and may repeat
