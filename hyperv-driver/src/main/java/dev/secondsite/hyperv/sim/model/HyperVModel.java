@@ -413,6 +413,26 @@ public final class HyperVModel {
         return localHost(op, host).replicaServer;
     }
 
+    /** A cmdlet's work on one VM: its host's copy of the machine, locked and brought up to the clock's now first. */
+    @FunctionalInterface
+    private interface OnMachine<T> {
+        T apply(SimHost h, Machine m) throws CmdletException;
+    }
+
+    /**
+     * Runs {@code body} on the machine {@code vmName} of {@code host} under the machine's lock, after its
+     * replication has caught up with the clock ({@link #advance}): every cmdlet that reads or changes a VM goes
+     * through here, so none forgets either.
+     */
+    private <T> T onMachine(Op op, String host, String vmName, OnMachine<T> body) throws CmdletException {
+        SimHost h = localHost(op, host);
+        Machine m = machine(op, h, vmName);
+        synchronized (m) {
+            advance(m);
+            return body.apply(h, m);
+        }
+    }
+
     // ============================================================================================== enable / set
 
     /** The replication settings of Enable-/Set-VMReplication; null fields are not given. */
@@ -422,10 +442,7 @@ public final class HyperVModel {
     }
 
     void enableReplication(Op op, String host, String vmName, Settings s) throws CmdletException {
-        SimHost h = localHost(op, host);
-        Machine m = machine(op, h, vmName);
-        synchronized (m) {
-            advance(m);
+        onMachine(op, host, vmName, (h, m) -> {
             Copy c = copy(op, m, h, vmName);
             if (c.mode != ReplicationMode.None || c == m.test) {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", "Hyper-V Replica is already "
@@ -463,7 +480,8 @@ public final class HyperVModel {
             m.replica.state = ReplicationState.WaitingForInitialReplication;
             m.replica.asReplica = false;
             record(op, h.name, vmName);
-        }
+            return null;
+        });
     }
 
     void enableAsReplica(Op op, String host, String vmName, @Nullable String allowedPrimary) throws CmdletException {
@@ -496,10 +514,7 @@ public final class HyperVModel {
 
     void setReplication(Op op, String host, String vmName, Settings s, @Nullable OffsetDateTime startTime)
             throws CmdletException {
-        SimHost h = localHost(op, host);
-        Machine m = machine(op, h, vmName);
-        synchronized (m) {
-            advance(m);
+        onMachine(op, host, vmName, (h, m) -> {
             Copy c = copy(op, m, h, vmName);
             if (m.rel == null || c.mode != ReplicationMode.Primary) {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", c.mode == ReplicationMode.Replica
@@ -528,14 +543,12 @@ public final class HyperVModel {
                 m.irStartsAt = scheduled;
             }
             record(op, h.name, vmName);
-        }
+            return null;
+        });
     }
 
     void reverseReplication(Op op, String host, String vmName, Settings s) throws CmdletException {
-        SimHost h = localHost(op, host);
-        Machine m = machine(op, h, vmName);
-        synchronized (m) {
-            advance(m);
+        onMachine(op, host, vmName, (h, m) -> {
             Copy c = copy(op, m, h, vmName);
             if (m.rel == null || c != m.replica) {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", "Reverse replication can be "
@@ -596,7 +609,8 @@ public final class HyperVModel {
                 m.replica.state = ReplicationState.WaitingForInitialReplication;
             }
             record(op, h.name, vmName);
-        }
+            return null;
+        });
     }
 
     void setAsReplica(Op op, String host, String vmName, @Nullable String allowedPrimary) throws CmdletException {
@@ -683,10 +697,7 @@ public final class HyperVModel {
 
     void startInitialReplication(Op op, String host, String vmName, @Nullable String destinationPath,
                                  @Nullable OffsetDateTime startTime, boolean useBackup) throws CmdletException {
-        SimHost h = localHost(op, host);
-        Machine m = machine(op, h, vmName);
-        synchronized (m) {
-            advance(m);
+        onMachine(op, host, vmName, (h, m) -> {
             Copy c = copy(op, m, h, vmName);
             if (c != m.primary || m.rel == null) {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", "Initial replication can be "
@@ -697,7 +708,7 @@ public final class HyperVModel {
                     && destinationPath == null && !useBackup && checkSchedule(op, startTime).equals(m.irStartsAt)) {
                 // scheduled already for this very time (Get-VMReplication shows no schedule, so a re-sent command
                 // cannot see it): nothing changes
-                return;
+                return null;
             }
             if (c.state != ReplicationState.ReadyForInitialReplication || m.irStartsAt != null) {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", "Initial replication of '"
@@ -726,14 +737,12 @@ public final class HyperVModel {
                 beginInitialReplication(m, clock.instant());
             }
             record(op, h.name, vmName);
-        }
+            return null;
+        });
     }
 
     void importInitialReplication(Op op, String host, String vmName, String path) throws CmdletException {
-        SimHost h = localHost(op, host);
-        Machine m = machine(op, h, vmName);
-        synchronized (m) {
-            advance(m);
+        onMachine(op, host, vmName, (h, m) -> {
             Copy c = copy(op, m, h, vmName);
             if (c != m.replica || m.exportFolder == null) {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", "Virtual machine '" + vmName
@@ -751,7 +760,8 @@ public final class HyperVModel {
             m.exportFolder = null;
             completeInitialReplication(m, clock.instant());
             record(op, h.name, vmName);
-        }
+            return null;
+        });
     }
 
     private Instant checkSchedule(Op op, OffsetDateTime startTime) throws CmdletException {
@@ -769,10 +779,7 @@ public final class HyperVModel {
 
     void failover(Op op, String host, String vmName, boolean prepare, boolean asTest,
                   @Nullable String snapshotId) throws CmdletException {
-        SimHost h = localHost(op, host);
-        Machine m = machine(op, h, vmName);
-        synchronized (m) {
-            advance(m);
+        onMachine(op, host, vmName, (h, m) -> {
             Copy c = copy(op, m, h, vmName);
             if (prepare) {
                 prepareFailover(op, m, c);
@@ -782,7 +789,8 @@ public final class HyperVModel {
                 replicaFailover(op, m, c, snapshotId);
             }
             record(op, h.name, vmName);
-        }
+            return null;
+        });
     }
 
     private void prepareFailover(Op op, Machine m, Copy c) throws CmdletException {
@@ -876,10 +884,7 @@ public final class HyperVModel {
     }
 
     void stopFailover(Op op, String host, String vmName) throws CmdletException {
-        SimHost h = localHost(op, host);
-        Machine m = machine(op, h, vmName);
-        synchronized (m) {
-            advance(m);
+        onMachine(op, host, vmName, (h, m) -> {
             Copy c = copy(op, m, h, vmName);
             if (c == m.replica && m.test != null) {
                 h.unindex(m.test.name, m);
@@ -903,14 +908,12 @@ public final class HyperVModel {
                         + vmName + "' to stop on " + h.name + " (state " + c.state + ").");
             }
             record(op, h.name, vmName);
-        }
+            return null;
+        });
     }
 
     void completeFailover(Op op, String host, String vmName) throws CmdletException {
-        SimHost h = localHost(op, host);
-        Machine m = machine(op, h, vmName);
-        synchronized (m) {
-            advance(m);
+        onMachine(op, host, vmName, (h, m) -> {
             Copy c = copy(op, m, h, vmName);
             if (c != m.replica || c.state != ReplicationState.FailedOverWaitingCompletion) {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", "Complete-VMFailover needs a "
@@ -922,16 +925,14 @@ public final class HyperVModel {
             m.latestOverride = m.committedPoint;
             c.state = ReplicationState.FailedOver;
             record(op, h.name, vmName);
-        }
+            return null;
+        });
     }
 
     // ============================================================================================== remove, suspend
 
     void removeReplication(Op op, String host, String vmName) throws CmdletException {
-        SimHost h = localHost(op, host);
-        Machine m = machine(op, h, vmName);
-        synchronized (m) {
-            advance(m);
+        onMachine(op, host, vmName, (h, m) -> {
             Copy c = copy(op, m, h, vmName);
             if (c.mode == ReplicationMode.None || c == m.test) {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", "Replication is not enabled for "
@@ -956,7 +957,8 @@ public final class HyperVModel {
                 m.existingReplica = false;
             }
             record(op, h.name, vmName);
-        }
+            return null;
+        });
     }
 
     void removeVm(Op op, String host, String vmName) throws CmdletException {
@@ -997,10 +999,7 @@ public final class HyperVModel {
 
     private void changeSuspension(Op op, String host, String vmName, boolean suspend, boolean resync)
             throws CmdletException {
-        SimHost h = localHost(op, host);
-        Machine m = machine(op, h, vmName);
-        synchronized (m) {
-            advance(m);
+        onMachine(op, host, vmName, (h, m) -> {
             Copy c = copy(op, m, h, vmName);
             if (c.mode == ReplicationMode.None || c == m.test || m.primary == null || m.replica == null) {
                 throw op.error(ErrorCategory.InvalidOperation, "InvalidOperation", "Replication is not enabled for "
@@ -1023,16 +1022,14 @@ public final class HyperVModel {
                 }
             }
             record(op, h.name, vmName);
-        }
+            return null;
+        });
     }
 
     // ============================================================================================== power, network
 
     void startVm(Op op, String host, String vmName) throws CmdletException {
-        SimHost h = localHost(op, host);
-        Machine m = machine(op, h, vmName);
-        synchronized (m) {
-            advance(m);
+        onMachine(op, host, vmName, (h, m) -> {
             Copy c = copy(op, m, h, vmName);
             if (c == m.replica && c.mode == ReplicationMode.Replica && c.state != ReplicationState.FailedOver
                     && c.state != ReplicationState.FailedOverWaitingCompletion) {
@@ -1047,7 +1044,8 @@ public final class HyperVModel {
                 c.power = VmState.Running;
                 record(op, h.name, vmName);
             }
-        }
+            return null;
+        });
     }
 
     void stopVm(Op op, String host, String vmName) throws CmdletException {
@@ -1196,13 +1194,10 @@ public final class HyperVModel {
 
     /** The recovery points of the replica VM {@code vmName} on {@code host}, oldest first. */
     List<ReplicaSnapshot> snapshots(Op op, String host, String vmName) throws CmdletException {
-        SimHost h = localHost(op, host);
-        Machine m = machine(op, h, vmName);
-        synchronized (m) {
-            advance(m);
+        return onMachine(op, host, vmName, (h, m) -> {
             Copy c = copy(op, m, h, vmName);
             return c == m.replica && c.mode == ReplicationMode.Replica ? m.points() : List.of();
-        }
+        });
     }
 
     // ============================================================================================== VMM
