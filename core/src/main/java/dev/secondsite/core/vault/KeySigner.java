@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -51,6 +52,36 @@ final class KeySigner {
      * @throws RegistrationRefusedException (K1) saying which of malformed, foreign, tampered or expired it is
      */
     RegistrationKey verify(Secret encoded, Instant now) {
+        Parsed parsed = parse(encoded);
+        JsonNode payload = parsed.payload();
+        String keyVault = payload.get("vault").asText();
+        if (!keyVault.equals(vaultId)) {
+            // checked before the signature so the administrator learns the useful fact: wrong vault
+            throw refused(Reason.KEY_FOREIGN, "the key was issued by vault " + keyVault + ", not by vault " + vaultId);
+        }
+        if (!MessageDigest.isEqual(sign(parsed.body()), parsed.signature())) {
+            throw refused(Reason.KEY_TAMPERED, "the key's signature does not match its content");
+        }
+        Instant issued = issued(payload);
+        RegistrationKey key = new RegistrationKey(payload.get("key").asText(), keyVault, issued, encoded);
+        if (!key.isValidAt(now)) {
+            throw refused(Reason.KEY_EXPIRED, "key " + key.keyId() + " expired at " + key.expiresAt()
+                    + " (valid " + RegistrationKey.VALIDITY.toDays() + " days from " + issued + "); it is now " + now);
+        }
+        return key;
+    }
+
+    /** A key's text taken apart: its payload, the payload's text (what is signed) and the signature. */
+    private record Parsed(JsonNode payload, String body, byte[] signature) {
+    }
+
+    /**
+     * Takes {@code encoded} apart as a key in canonical form with a vault, an id and an issue time; its signature is
+     * not checked here.
+     *
+     * @throws RegistrationRefusedException (K1, KEY_MALFORMED) saying what is wrong with the text
+     */
+    private static Parsed parse(Secret encoded) {
         String text = encoded.reveal();
         String[] parts = text.startsWith(PREFIX) ? text.substring(PREFIX.length()).split("\\.", -1) : new String[0];
         if (parts.length != 2) {
@@ -75,26 +106,24 @@ final class KeySigner {
                 || !payload.path("issued").isTextual() || payload.path("v").asInt() != 1) {
             throw refused(Reason.KEY_MALFORMED, "the key lacks its vault, id or issue time");
         }
-        String keyVault = payload.get("vault").asText();
-        if (!keyVault.equals(vaultId)) {
-            // checked before the signature so the administrator learns the useful fact: wrong vault
-            throw refused(Reason.KEY_FOREIGN, "the key was issued by vault " + keyVault + ", not by vault " + vaultId);
-        }
-        if (!MessageDigest.isEqual(sign(parts[0]), signature)) {
-            throw refused(Reason.KEY_TAMPERED, "the key's signature does not match its content");
-        }
-        Instant issued;
+        return new Parsed(payload, parts[0], signature);
+    }
+
+    private static Instant issued(JsonNode payload) {
         try {
-            issued = Instant.parse(payload.get("issued").asText());
+            return Instant.parse(payload.get("issued").asText());
         } catch (java.time.format.DateTimeParseException e) {
             throw refused(Reason.KEY_MALFORMED, "the key's issue time cannot be read");
         }
-        RegistrationKey key = new RegistrationKey(payload.get("key").asText(), keyVault, issued, encoded);
-        if (!key.isValidAt(now)) {
-            throw refused(Reason.KEY_EXPIRED, "key " + key.keyId() + " expired at " + key.expiresAt()
-                    + " (valid " + RegistrationKey.VALIDITY.toDays() + " days from " + issued + "); it is now " + now);
+    }
+
+    /** The issue time {@code encoded} states, its signature not checked; empty when it is not a key's text. */
+    static Optional<Instant> statedIssueTime(Secret encoded) {
+        try {
+            return Optional.of(issued(parse(encoded).payload()));
+        } catch (RegistrationRefusedException e) {
+            return Optional.empty();
         }
-        return key;
     }
 
     private byte[] sign(String body) {

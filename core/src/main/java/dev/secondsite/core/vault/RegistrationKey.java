@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.secondsite.core.Secret;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A vault registration key (K1): issued by one vault, valid for {@link #VALIDITY} from its generation, and the only
@@ -28,6 +29,15 @@ public record RegistrationKey(String keyId, String vaultId, Instant issuedAt, Se
         requireNonNull(vaultId, "vaultId");
         requireNonNull(issuedAt, "issuedAt");
         requireNonNull(encoded, "encoded");
+    }
+
+    /**
+     * The issue time the key {@code encoded} states, read without checking its signature (only its vault can, when
+     * a server registers with it): for a transport that derives something stable from a key, such as a certificate's
+     * validity. Empty when the text is not a registration key's. Never trust it for access: the vault decides that.
+     */
+    public static Optional<Instant> statedIssueTime(Secret encoded) {
+        return KeySigner.statedIssueTime(requireNonNull(encoded, "encoded"));
     }
 
     /** The first instant at which the key is no longer accepted. */

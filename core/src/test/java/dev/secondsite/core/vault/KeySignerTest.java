@@ -77,4 +77,19 @@ class KeySignerTest {
                 () -> signer.verify(Secret.of(changed), ISSUED));
         assertEquals(Reason.KEY_TAMPERED, e.reason(), e.getMessage());
     }
+
+    @Test
+    @DisplayName("K1 the issue time a key states is read without its signature (a transport derives a certificate's "
+            + "validity from it); a text that is not a key's states none")
+    void statedIssueTime() {
+        String key = signer.issue("k-1", ISSUED).encoded().reveal();
+        assertEquals(java.util.Optional.of(ISSUED), RegistrationKey.statedIssueTime(Secret.of(key)));
+        String otherSignature = key.substring(0, key.lastIndexOf('.') + 1) + "c2lnbmF0dXJl";
+        assertEquals(java.util.Optional.of(ISSUED), RegistrationKey.statedIssueTime(Secret.of(otherSignature)),
+                "unverified: the vault checks the signature when a server registers");
+        for (String notAKey : List.of("", "ssk1.", "ssk2." + key.substring(5), key + " ", "ssk1.!!!.x")) {
+            assertEquals(java.util.Optional.empty(), RegistrationKey.statedIssueTime(Secret.of(notAKey)), notAKey);
+        }
+    }
 }
+
